@@ -1,0 +1,165 @@
+"""The laborstats command line: parse options, call the library, render, map errors."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+
+import typer
+
+from laborstats import __version__
+from laborstats.errors import LaborstatsError
+from laborstats.options import DataOption, DebugOption, FormatOption, LangOption, OutputOption
+from laborstats.render import Lang, OutputFormat
+
+if TYPE_CHECKING:
+    from laborstats.render import View
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+EXIT_DATA_PROBLEM = 1
+EXIT_INTERRUPTED = 130
+
+app = typer.Typer(
+    name="laborstats",
+    help="Statistics for the results of trade-union programmes: skills, innovation, "
+    "rights and welfare. Reads CSV tables of programme outcomes and prints tables "
+    "for people or CSV/JSON for other tools.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"laborstats {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Statistics for the results of trade-union programmes.
+
+    Every command reads the bundled Qingyang 2024 dataset unless given --data
+    (or LABORSTATS_DATA), and writes a table on a terminal or CSV into a pipe.
+    """
+
+
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """The one place where problems become messages and exit codes.
+
+    A LaborstatsError is one line on stderr and exit 1 (a traceback only with
+    --debug); a closed pipe ends quietly; Ctrl-C ends with 130.
+    """
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except LaborstatsError as error:
+            if kwargs.get("debug"):
+                raise
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(EXIT_DATA_PROBLEM) from None
+        except BrokenPipeError:
+            # The reader has gone (| head): stop writing, say nothing.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        except KeyboardInterrupt:
+            typer.echo("Interrupted.", err=True)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
+    return run
+
+
+def emit(view: View, output_format: OutputFormat, output: Path | None, lang: Lang) -> None:
+    """Render ``view`` and write it to standard output or, atomically, to ``output``."""
+    from laborstats.output import write_atomically, write_stdout
+    from laborstats.render import render, resolve_format, table_renderable
+
+    chosen = resolve_format(output_format, output, sys.stdout.isatty())
+    if output is not None:
+        write_atomically(output, render(view, chosen, lang))
+    elif chosen is OutputFormat.TABLE:
+        from laborstats.console import stdout_console
+
+        console = stdout_console()
+        console.print(table_renderable(view, lang))
+        console.file.flush()
+    else:
+        write_stdout(render(view, chosen, lang))
+
+
+def _programmes(values: list[str] | None) -> list[str] | None:
+    """Accept both ``-p skills -p aid`` and ``-p skills,aid``."""
+    if not values:
+        return None
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+@app.command()
+@reports_errors
+def summary(
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", "-y", metavar="YEAR", help="The year to show.", show_default="the latest year"
+        ),
+    ] = None,
+    programme: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--programme",
+            "-p",
+            metavar="NAME",
+            help="Only these programmes (repeat, or separate with commas): skills, innovation, "
+            "rights, services, aid, representation, safety in the bundled data.",
+            show_default="all",
+        ),
+    ] = None,
+    data: DataOption = None,
+    output_format: FormatOption = OutputFormat.AUTO,
+    output: OutputOption = None,
+    lang: LangOption = Lang.EN,
+    debug: DebugOption = False,
+) -> None:
+    """Headline figures of one year, by programme, with the change on the year before.
+
+    Each figure keeps its qualifier: ≈ approximate (近, 约), ≥ at least (多, 余),
+    ≤ at most (最高). Where the year before is in the data, the change and the
+    % change are shown; percent figures change in percentage points.
+
+    Examples:
+
+      laborstats summary
+
+      laborstats summary --lang zh --programme skills
+
+      laborstats summary --format json -o summary.json
+    """
+    from laborstats.dataset import load_dataset
+    from laborstats.stats.summary import summarise
+    from laborstats.views import summary_view
+
+    dataset = load_dataset(data)
+    result = summarise(
+        dataset.outcomes, dataset.metrics, year=year, programmes=_programmes(programme)
+    )
+    emit(summary_view(result, dataset, lang), output_format, output, lang)
+
+
+def main() -> None:
+    """Entry point of the ``laborstats`` script."""
+    app(prog_name="laborstats")

@@ -1,0 +1,299 @@
+"""Output formats: one renderer per format, and the only code that formats numbers for people."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from laborstats.vocabulary import APPROX, AT_LEAST, AT_MOST, DERIVED
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class OutputFormat(StrEnum):
+    """What a command writes: a table for people, or data for other tools."""
+
+    AUTO = "auto"
+    TABLE = "table"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+    JSONL = "jsonl"
+    MARKDOWN = "markdown"
+
+
+class Lang(StrEnum):
+    """The language of labels and of numbers written for people."""
+
+    EN = "en"
+    ZH = "zh"
+
+
+class Style(StrEnum):
+    """How a column's cells are written for people."""
+
+    TEXT = "text"
+    KEY = "key"  # years and codes: never separators
+    FIGURE = "figure"  # a value with its row's unit and qualifier
+    CHANGE = "change"  # a signed difference in the row's unit
+    PERCENT_CHANGE = "percent_change"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the table people see: which frame column, its headers, its style.
+
+    ``qualifier`` names the frame column holding the qualifier of a FIGURE or
+    CHANGE cell; the unit comes from the row's ``unit`` column.
+    """
+
+    key: str
+    header_en: str
+    header_zh: str
+    style: Style = Style.TEXT
+    qualifier: str | None = None
+
+    def header(self, lang: Lang) -> str:
+        return self.header_zh if lang is Lang.ZH else self.header_en
+
+
+@dataclass(frozen=True)
+class View:
+    """A command's result ready to render.
+
+    Machine formats write ``machine_columns`` of ``frame`` as they are; the
+    table and Markdown show ``columns`` formatted for people.
+    """
+
+    frame: pd.DataFrame
+    machine_columns: Sequence[str]
+    columns: Sequence[Column]
+    title: str
+    caption: str
+    group_by: str | None = None
+
+
+_SUFFIXES = {
+    ".csv": OutputFormat.CSV,
+    ".tsv": OutputFormat.TSV,
+    ".json": OutputFormat.JSON,
+    ".jsonl": OutputFormat.JSONL,
+    ".md": OutputFormat.MARKDOWN,
+    ".txt": OutputFormat.TABLE,
+}
+
+
+def resolve_format(
+    chosen: OutputFormat, output: Path | None, stdout_is_terminal: bool
+) -> OutputFormat:
+    """Settle ``auto``: by the output file's suffix, else a table on a terminal, else CSV."""
+    if chosen is not OutputFormat.AUTO:
+        return chosen
+    if output is not None:
+        return _SUFFIXES.get(output.suffix.lower(), OutputFormat.CSV)
+    return OutputFormat.TABLE if stdout_is_terminal else OutputFormat.CSV
+
+
+def render(view: View, output_format: OutputFormat, lang: Lang, width: int = 120) -> str:
+    """The view as text in ``output_format``; ``auto`` must be settled by resolve_format first."""
+    if output_format is OutputFormat.AUTO:
+        raise ValueError("resolve_format() settles 'auto' before rendering")
+    return _RENDERERS[output_format](view, lang, width)
+
+
+# --- machine formats: raw values, full precision -----------------------------------------
+
+
+def machine_frame(view: View) -> pd.DataFrame:
+    """The machine columns, whole-number float columns written as integers."""
+    frame = view.frame[list(view.machine_columns)]
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype.kind == "f":
+            finite = column.dropna()
+            if ((finite % 1 == 0) & (finite.abs() < 2**53)).all():
+                frame = frame.assign(**{name: column.astype("Int64")})
+    return frame
+
+
+def machine_records(view: View) -> list[dict[str, Any]]:
+    """One dict per row, missing values as None, numbers as Python ints and floats."""
+    frame = machine_frame(view)
+    return [
+        {str(name): None if _is_missing(cell) else cell for name, cell in record.items()}
+        for record in frame.to_dict(orient="records")
+    ]
+
+
+def _is_missing(cell: object) -> bool:
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return True
+    return type(cell).__name__ == "NAType"
+
+
+def _delimited(separator: str) -> Callable[[View, Lang, int], str]:
+    def render_delimited(view: View, lang: Lang, width: int) -> str:
+        return str(machine_frame(view).to_csv(index=False, sep=separator, lineterminator="\n"))
+
+    return render_delimited
+
+
+def _json(view: View, lang: Lang, width: int) -> str:
+    return json.dumps(machine_records(view), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _jsonl(view: View, lang: Lang, width: int) -> str:
+    return "".join(
+        json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n"
+        for record in machine_records(view)
+    )
+
+
+# --- formats for people ------------------------------------------------------------------
+
+_SYMBOLS_EN = {APPROX: "≈ ", AT_LEAST: "≥ ", AT_MOST: "≤ "}
+MISSING = "—"
+
+
+def format_number(value: float, lang: Lang, *, signed: bool = False) -> str:
+    """A number for people: 152,400 in English; 15.24万 and 1.2亿 in Chinese."""
+    if math.isnan(value):
+        return MISSING
+    sign = "+" if signed and value > 0 else "-" if value < 0 else ""
+    magnitude = abs(value)
+    if lang is Lang.ZH:
+        for scale, word in ((1e8, "亿"), (1e4, "万")):
+            if magnitude >= scale:
+                return sign + _trimmed(magnitude / scale, 4, grouped=False) + word
+        return sign + _trimmed(magnitude, 2, grouped=False)
+    return sign + _trimmed(magnitude, 2, grouped=True)
+
+
+def _trimmed(value: float, decimals: int, *, grouped: bool) -> str:
+    text = f"{value:,.{decimals}f}" if grouped else f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_figure(value: float, qualifier: str | None, unit: str, lang: Lang) -> str:
+    """A figure with its qualifier as a reader expects: ≥ 80,000,000 or 8000余万."""
+    if math.isnan(value):
+        return MISSING
+    number = format_number(value, lang) + ("%" if unit == "percent" else "")
+    if lang is Lang.ZH:
+        if qualifier == APPROX:
+            return "约" + number
+        if qualifier == AT_MOST:
+            return "不超过" + number
+        if qualifier == AT_LEAST:
+            scale = number[-1] if number[-1] in "万亿" else ""
+            return number.removesuffix(scale) + "余" + scale if scale else number + "余"
+        return number
+    return _SYMBOLS_EN.get(qualifier or "", "") + number
+
+
+def format_change(value: float, qualifier: str | None, unit: str, lang: Lang) -> str:
+    """A signed change; percent figures change in percentage points."""
+    if math.isnan(value):
+        return MISSING
+    number = format_number(value, lang, signed=True)
+    if unit == "percent":
+        number += "个百分点" if lang is Lang.ZH else " pp"
+    if qualifier == APPROX:
+        return ("约" if lang is Lang.ZH else "≈ ") + number
+    if qualifier in (AT_LEAST, AT_MOST):
+        return _SYMBOLS_EN[qualifier] + number
+    return number
+
+
+def _cell(column: Column, row: Mapping[Hashable, Any], lang: Lang) -> str:
+    value = row[column.key]
+    if column.style is Style.TEXT:
+        return "" if _is_missing(value) else str(value)
+    if column.style is Style.KEY:
+        return "" if _is_missing(value) else str(int(value))
+    number = math.nan if _is_missing(value) else float(value)
+    qualifier = row.get(column.qualifier) if column.qualifier else None
+    qualifier = None if _is_missing(qualifier) else qualifier
+    if column.style is Style.FIGURE:
+        return format_figure(number, qualifier, str(row.get("unit", "")), lang)
+    if column.style is Style.CHANGE:
+        return format_change(number, qualifier, str(row.get("unit", "")), lang)
+    return MISSING if math.isnan(number) else format_number(number, lang, signed=True) + "%"
+
+
+def _formatted_rows(view: View, lang: Lang) -> list[list[str]]:
+    records = view.frame.to_dict(orient="records")
+    return [[_cell(column, record, lang) for column in view.columns] for record in records]
+
+
+def table_renderable(view: View, lang: Lang) -> Table:
+    """The view as a Rich table, grouped by ``view.group_by`` into sections."""
+    table = Table(
+        title=view.title,
+        caption=view.caption,
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+    )
+    for column in view.columns:
+        numeric = column.style is not Style.TEXT
+        table.add_column(
+            column.header(lang), justify="right" if numeric else "left", overflow="fold"
+        )
+    group_position = next(
+        (i for i, column in enumerate(view.columns) if column.key == view.group_by), None
+    )
+    previous_group: str | None = None
+    for record, cells in zip(
+        view.frame.to_dict(orient="records"), _formatted_rows(view, lang), strict=True
+    ):
+        if group_position is not None:
+            group = cells[group_position]
+            if previous_group is not None and group != previous_group:
+                table.add_section()
+            if group == previous_group:
+                cells[group_position] = ""
+            previous_group = group
+        style = "italic" if record.get("basis") == DERIVED else None
+        table.add_row(*cells, style=style)
+    return table
+
+
+def _table(view: View, lang: Lang, width: int) -> str:
+    console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False)
+    console.print(table_renderable(view, lang))
+    return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+
+
+def _markdown(view: View, lang: Lang, width: int) -> str:
+    def escape(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+    numeric = [column.style is not Style.TEXT for column in view.columns]
+    lines = [
+        "| " + " | ".join(escape(column.header(lang)) for column in view.columns) + " |",
+        "| " + " | ".join("---:" if right else "---" for right in numeric) + " |",
+        *("| " + " | ".join(map(escape, row)) + " |" for row in _formatted_rows(view, lang)),
+    ]
+    return "\n".join(lines) + f"\n\n{escape(view.caption)}\n"
+
+
+_RENDERERS: dict[OutputFormat, Callable[[View, Lang, int], str]] = {
+    OutputFormat.TABLE: _table,
+    OutputFormat.CSV: _delimited(","),
+    OutputFormat.TSV: _delimited("\t"),
+    OutputFormat.JSON: _json,
+    OutputFormat.JSONL: _jsonl,
+    OutputFormat.MARKDOWN: _markdown,
+}
