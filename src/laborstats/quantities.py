@@ -15,6 +15,9 @@ MISSING_TOKENS = frozenset(
 EXAMPLES = "a number such as 1234, 1,234, 12%, 15.24万, 8000余万元 or 近90"
 
 _PREFIXES = {
+    "≈": APPROX,
+    "≥": AT_LEAST,
+    "≤": AT_MOST,
     "近": APPROX,
     "约": APPROX,
     "大约": APPROX,

@@ -131,12 +131,12 @@ def machine_records(view: View) -> list[dict[str, Any]]:
     """One dict per row, missing values as None, numbers as Python ints and floats."""
     frame = machine_frame(view)
     return [
-        {str(name): None if _is_missing(cell) else cell for name, cell in record.items()}
+        {str(name): None if is_missing(cell) else cell for name, cell in record.items()}
         for record in frame.to_dict(orient="records")
     ]
 
 
-def _is_missing(cell: object) -> bool:
+def is_missing(cell: object) -> bool:
     if cell is None or (isinstance(cell, float) and math.isnan(cell)):
         return True
     return type(cell).__name__ == "NAType"
@@ -163,6 +163,7 @@ def _jsonl(view: View, lang: Lang, width: int) -> str:
 # --- formats for people ------------------------------------------------------------------
 
 _SYMBOLS_EN = {APPROX: "≈ ", AT_LEAST: "≥ ", AT_MOST: "≤ "}
+_PREFIXES_ZH = {APPROX: "约", AT_MOST: "不超过"}
 MISSING = "—"
 
 
@@ -173,9 +174,10 @@ def format_number(value: float, lang: Lang, *, signed: bool = False) -> str:
     sign = "+" if signed and value > 0 else "-" if value < 0 else ""
     magnitude = abs(value)
     if lang is Lang.ZH:
-        for scale, word in ((1e8, "亿"), (1e4, "万")):
-            if magnitude >= scale:
-                return sign + _trimmed(magnitude / scale, 4, grouped=False) + word
+        # As many decimals as the scale has zeros, so whole numbers stay exact.
+        for digits, word in ((8, "亿"), (4, "万")):
+            if magnitude >= 10**digits:
+                return sign + _trimmed(magnitude / 10**digits, digits, grouped=False) + word
         return sign + _trimmed(magnitude, 2, grouped=False)
     return sign + _trimmed(magnitude, 2, grouped=True)
 
@@ -190,16 +192,14 @@ def format_figure(value: float, qualifier: str | None, unit: str, lang: Lang) ->
     if math.isnan(value):
         return MISSING
     number = format_number(value, lang) + ("%" if unit == "percent" else "")
-    if lang is Lang.ZH:
-        if qualifier == APPROX:
-            return "约" + number
-        if qualifier == AT_MOST:
-            return "不超过" + number
-        if qualifier == AT_LEAST:
-            scale = number[-1] if number[-1] in "万亿" else ""
-            return number.removesuffix(scale) + "余" + scale if scale else number + "余"
-        return number
-    return _SYMBOLS_EN.get(qualifier or "", "") + number
+    if lang is Lang.EN:
+        return _SYMBOLS_EN.get(qualifier or "", "") + number
+    if qualifier != AT_LEAST:
+        return _PREFIXES_ZH.get(qualifier or "", "") + number
+    if unit == "percent":
+        return number + "以上"
+    scale = number[-1] if number[-1] in "万亿" else ""
+    return number.removesuffix(scale) + "余" + scale
 
 
 def format_change(value: float, qualifier: str | None, unit: str, lang: Lang) -> str:
@@ -219,12 +219,12 @@ def format_change(value: float, qualifier: str | None, unit: str, lang: Lang) ->
 def _cell(column: Column, row: Mapping[Hashable, Any], lang: Lang) -> str:
     value = row[column.key]
     if column.style is Style.TEXT:
-        return "" if _is_missing(value) else str(value)
+        return "" if is_missing(value) else str(value)
     if column.style is Style.KEY:
-        return "" if _is_missing(value) else str(int(value))
-    number = math.nan if _is_missing(value) else float(value)
+        return "" if is_missing(value) else str(int(value))
+    number = math.nan if is_missing(value) else float(value)
     qualifier = row.get(column.qualifier) if column.qualifier else None
-    qualifier = None if _is_missing(qualifier) else qualifier
+    qualifier = None if is_missing(qualifier) else qualifier
     if column.style is Style.FIGURE:
         return format_figure(number, qualifier, str(row.get("unit", "")), lang)
     if column.style is Style.CHANGE:

@@ -1,0 +1,262 @@
+"""The command line as a user meets it: stdout, stderr and exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from laborstats import __version__
+from laborstats.cli import app
+from laborstats.dataset import load_dataset
+from laborstats.errors import DataSourceError
+from laborstats.render import Column, OutputFormat, View, machine_records
+from laborstats.stats.summary import SUMMARY_COLUMNS, summarise
+from tests.conftest import OUTCOMES_HEADER, WriteFile
+
+MakeOutcomes = Callable[[str], Path]
+
+
+def run_cli(runner: CliRunner, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_summary_in_a_pipe_is_csv_with_every_reported_figure(runner: CliRunner) -> None:
+    code, out, err = run_cli(runner, "summary")
+    assert (code, err) == (0, "")
+    frame = pd.read_csv(io.StringIO(out), keep_default_na=False)
+    assert list(frame.columns) == SUMMARY_COLUMNS
+    outcomes = load_dataset().outcomes
+    reported = outcomes[outcomes["basis"] == "reported"]
+    printed = set(zip(frame["metric"], frame["entity"], frame["value"].astype(float), strict=True))
+    expected = set(zip(reported["metric"], reported["entity"], reported["value"], strict=True))
+    assert printed == expected
+
+
+def test_json_output_equals_the_library_result(runner: CliRunner) -> None:
+    code, out, _ = run_cli(runner, "summary", "--format", "json", "--programme", "skills,aid")
+    dataset = load_dataset()
+    result = summarise(dataset.outcomes, dataset.metrics, programmes=["skills", "aid"])
+    view = View(result, SUMMARY_COLUMNS, (Column("metric", "", ""),), "", "")
+    assert code == 0
+    assert json.loads(out) == machine_records(view)
+    assert len(json.loads(out)) == len(result)
+
+
+def test_json_has_one_record_per_csv_row(runner: CliRunner) -> None:
+    _, csv_out, _ = run_cli(runner, "summary", "--format", "csv")
+    _, jsonl_out, _ = run_cli(runner, "summary", "--format", "jsonl")
+    assert len(csv_out.splitlines()) - 1 == len(jsonl_out.splitlines()) == 53
+
+
+def test_table_for_people(runner: CliRunner) -> None:
+    code, out, _ = run_cli(runner, "summary", "--format", "table", "--programme", "skills")
+    assert code == 0
+    assert "Headline figures, 2024" in out
+    assert "Skilled talents (total)" in out
+    assert "152,400" in out
+    assert "+21,000" in out
+    assert "+15.98%" in out
+    assert "≈ 90" in out
+    assert "Dataset: Qingyang trade-union programme outcomes, 2024 (bundled dataset)" in out
+    assert "Workers' Daily" in out
+    assert "\x1b[" not in out
+
+
+def test_table_in_chinese_scales_to_wan(runner: CliRunner) -> None:
+    code, out, _ = run_cli(runner, "summary", "-f", "table", "--lang", "zh")
+    assert code == 0
+    assert "2024年主要数据" in out
+    assert "15.24万" in out
+    assert "8000余万" in out
+    assert "技能人才总量" in out
+
+
+def test_markdown(runner: CliRunner) -> None:
+    code, out, _ = run_cli(runner, "summary", "-f", "markdown", "-p", "aid")
+    assert code == 0
+    assert (
+        out.splitlines()[0] == "| Programme | Figure | Value | Unit | Period | Change | % change |"
+    )
+    assert "| Aid | Study grants paid | 4,545,000 | yuan | 2024 | — | — |" in out
+
+
+def test_missing_data_is_one_line_and_exit_1(runner: CliRunner) -> None:
+    code, out, err = run_cli(runner, "summary", "--data", "/no/such/dir")
+    assert code == 1
+    assert out == ""
+    assert err == (
+        "Error: /no/such/dir: no such file or folder; expected a dataset folder, "
+        "an outcomes CSV file, or - for standard input\n"
+    )
+
+
+def test_bad_row_names_file_line_and_column(runner: CliRunner, outcomes_csv: MakeOutcomes) -> None:
+    path = outcomes_csv(
+        "2024,庆阳市,,,disputes_mediated,82,,2024,,q\n2024,庆阳市,,,losses_recovered,n/a?,,2024,,q\n"
+    )
+    code, _, err = run_cli(runner, "summary", "--data", str(path))
+    assert code == 1
+    assert err.startswith(f'Error: {path}:3: column "value": not a figure; found "n/a?"')
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_debug_shows_the_traceback(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["summary", "--data", "/no/such/dir", "--debug"])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, DataSourceError)
+
+
+def test_unknown_year_is_a_data_problem(runner: CliRunner) -> None:
+    code, _, err = run_cli(runner, "summary", "--year", "2030")
+    assert code == 1
+    assert err == "Error: no figures for 2030; expected one of the years in the data: 2023, 2024\n"
+
+
+def test_unknown_programme(runner: CliRunner) -> None:
+    code, _, err = run_cli(runner, "summary", "-p", "sport")
+    assert code == 1
+    assert err.startswith("Error: unknown programme sport; expected one of skills, innovation,")
+
+
+def test_usage_problems_exit_2(runner: CliRunner) -> None:
+    code, _, err = run_cli(runner, "summary", "--format", "xml")
+    assert code == 2
+    assert "Invalid value for '--format' / '-f'" in err
+
+
+def test_previous_year_gives_change(runner: CliRunner) -> None:
+    code, out, _ = run_cli(runner, "summary", "--year", "2023", "-f", "jsonl")
+    assert code == 0
+    record = json.loads(out)
+    assert (record["metric"], record["value"], record["basis"]) == (
+        "skilled_talents_total",
+        131400,
+        "derived",
+    )
+
+
+def test_data_from_stdin(runner: CliRunner) -> None:
+    stdin = OUTCOMES_HEADER + "\n2024,庆阳市,,,disputes_mediated,82,,2024,,q\n"
+    code, out, _ = run_cli(runner, "summary", "--data", "-", "-f", "jsonl", stdin=stdin)
+    assert code == 0
+    assert json.loads(out)["value"] == 82
+
+
+def test_data_from_the_environment(
+    runner: CliRunner, outcomes_csv: MakeOutcomes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = outcomes_csv("2022,兰州市,,,disputes_mediated,7,,2022,,q\n")
+    monkeypatch.setenv("LABORSTATS_DATA", str(path))
+    code, out, _ = run_cli(runner, "summary", "-f", "jsonl")
+    assert code == 0
+    assert json.loads(out)["region"] == "兰州市"
+
+
+def test_output_file_takes_its_format_from_the_suffix(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "summary.json"
+    code, out, _ = run_cli(runner, "summary", "-o", str(target))
+    assert (code, out) == (0, "")
+    assert len(json.loads(target.read_text(encoding="utf-8"))) == 53
+    assert [path.name for path in tmp_path.iterdir()] == ["summary.json"]
+
+
+def test_a_failed_run_leaves_an_existing_output_file_alone(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    target = tmp_path / "summary.csv"
+    target.write_text("precious\n", encoding="utf-8")
+    code, _, _ = run_cli(runner, "summary", "--data", "/no/such/dir", "-o", str(target))
+    assert code == 1
+    assert target.read_text(encoding="utf-8") == "precious\n"
+
+
+def test_output_into_a_missing_folder(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "out.csv"
+    code, _, err = run_cli(runner, "summary", "-o", str(target))
+    assert code == 1
+    assert err.startswith(f"Error: {target}: cannot write here")
+
+
+def test_version(runner: CliRunner) -> None:
+    assert run_cli(runner, "--version")[:2] == (0, f"laborstats {__version__}\n")
+
+
+def test_every_command_has_help(runner: CliRunner) -> None:
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    assert group.commands
+    for name, command in group.commands.items():
+        assert command.help, name
+        code, out, _ = run_cli(runner, name, "--help")
+        assert code == 0
+        assert "--format" in out
+        assert "--data" in out
+
+
+def test_every_output_format_is_offered(runner: CliRunner) -> None:
+    _, out, _ = run_cli(runner, "summary", "--help")
+    for member in OutputFormat:
+        assert member.value in out
+
+
+# --- as a separate process, the way a shell runs it --------------------------------------
+
+ENVIRONMENT = {**os.environ, "NO_COLOR": "1", "LABORSTATS_DATA": ""}
+
+
+def test_help_does_not_import_pandas() -> None:
+    code = (
+        "import sys\n"
+        "from laborstats.cli import main\n"
+        "for argv in (['laborstats', '--help'], ['laborstats', 'summary', '--help']):\n"
+        "    sys.argv = argv\n"
+        "    try:\n"
+        "        main()\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('pandas', 'numpy')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=ENVIRONMENT
+    )
+    assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_python_dash_m() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "laborstats", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout == f"laborstats {__version__}\n"
+
+
+def test_a_closed_pipe_ends_quietly(write_file: WriteFile) -> None:
+    rows = "".join(
+        f"{year},region {region},,,disputes_mediated,{region},,{year},,quote {region}\n"
+        for year in (2023, 2024)
+        for region in range(3000)
+    )
+    path = write_file("big.csv", OUTCOMES_HEADER + "\n" + rows)
+    script = (
+        f'"{sys.executable}" -m laborstats summary --data "{path}" --format csv | head -1; '
+        'echo "status=${PIPESTATUS[0]}"'
+    )
+    result = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, check=True, env=ENVIRONMENT
+    )
+    assert result.stdout.splitlines() == [",".join(SUMMARY_COLUMNS), "status=0"]
+    assert result.stderr == ""

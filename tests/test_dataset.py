@@ -1,0 +1,339 @@
+"""Loading datasets: the bundled data, encodings, and every loader error."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from laborstats.dataset import load_dataset
+from laborstats.errors import (
+    DataEncodingError,
+    DataFormatError,
+    DataSourceError,
+    DataValueError,
+    LaborstatsError,
+)
+from laborstats.render import is_missing
+from laborstats.schema import TABLES
+from tests.conftest import OUTCOMES_HEADER, WriteFile
+
+REPORT = Path(__file__).parent / "fixtures" / "qingyang_2024_report.txt"
+SPAM = ("杨方配资", "万隆优配", "配资", "不代表本站观点")
+MakeOutcomes = Callable[[str], Path]
+
+
+# --- the bundled dataset -----------------------------------------------------------------
+
+
+def test_bundled_dataset_loads_every_table(bundled: Path) -> None:
+    dataset = load_dataset()
+    assert dataset.title == "Qingyang trade-union programme outcomes, 2024"
+    assert dataset.location == "bundled dataset"
+    assert dataset.studios is not None
+    assert len(dataset.studios) == 4
+    assert (dataset.outcomes["basis"] == "reported").sum() == 53
+    assert set(dataset.outcomes["metric"]) == set(dataset.metrics["metric"])
+
+
+def test_no_injected_spam_anywhere_in_the_data(bundled: Path) -> None:
+    for path in bundled.iterdir():
+        text = path.read_text(encoding="utf-8")
+        for token in SPAM:
+            assert token not in text, f"{token} in {path.name}"
+
+
+def test_every_reported_figure_quotes_the_report() -> None:
+    report = REPORT.read_text(encoding="utf-8")
+    outcomes = load_dataset().outcomes
+    reported = outcomes[outcomes["basis"] == "reported"]
+    missing = [quote for quote in reported["source"] if quote not in report]
+    assert missing == []
+
+
+def test_values_are_in_base_units() -> None:
+    outcomes = load_dataset().outcomes.set_index("metric")
+    assert outcomes.loc["study_grant_amount", "value"] == 4_545_000
+    assert outcomes.loc["losses_recovered", "value"] == 393_600
+    assert outcomes.loc["economic_benefit", "value"] == 80_000_000
+    assert outcomes.loc["economic_benefit", "qualifier"] == "at_least"
+    assert outcomes.loc["competition_trades", "qualifier"] == "approx"
+    assert outcomes.loc["hazard_report_reward", "qualifier"] == "at_most"
+
+
+def test_the_implied_earlier_skilled_talent_total_is_derived_from_the_report() -> None:
+    outcomes = load_dataset().outcomes
+    talents = outcomes.set_index(["metric", "year"])["value"]
+    derived = outcomes[outcomes["basis"] == "derived"]
+    assert derived[["metric", "year"]].values.tolist() == [["skilled_talents_total", 2023]]
+    assert talents[("skilled_talents_total", 2023)] == (
+        talents[("skilled_talents_total", 2024)] - talents[("skilled_talents_new", 2024)]
+    )
+    assert derived["source"].iloc[0].startswith("derived:")
+
+
+def test_datapackage_describes_the_tables_the_loader_reads(bundled: Path) -> None:
+    package = json.loads((bundled / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {resource["name"]: resource for resource in package["resources"]}
+    for table in TABLES:
+        fields = resources[table.name]["schema"]["fields"]
+        assert resources[table.name]["path"] == table.path
+        assert [field["name"] for field in fields] == [column.name for column in table.columns]
+        for field, column in zip(fields, table.columns, strict=True):
+            assert field["type"] == column.type
+            constraints = field.get("constraints", {})
+            assert constraints.get("required", False) == column.required, column.name
+            assert tuple(constraints.get("enum", ())) == column.enum, column.name
+    assert package["sources"]
+
+
+def test_studio_figures_keep_their_qualifiers() -> None:
+    studios = load_dataset().studios
+    assert studios is not None
+    gong = studios.set_index("studio").loc["巩怀华劳模创新工作室"]
+    assert gong["economic_benefit"] == 80_000_000
+    assert gong["economic_benefit_qualifier"] == "at_least"
+    assert gong["benefit_years"] == 5
+    assert gong["standard_coal_saved"] == 12_000
+    assert is_missing(gong["annual_savings"])
+
+
+# --- where data comes from ---------------------------------------------------------------
+
+
+def test_loads_a_single_outcomes_file_with_the_bundled_dictionary(
+    outcomes_csv: MakeOutcomes,
+) -> None:
+    path = outcomes_csv("2024,庆阳市,,,disputes_mediated,82,,2024,,quote\n")
+    dataset = load_dataset(str(path))
+    row = dataset.outcomes.iloc[0]
+    assert (row["programme"], row["value"], row["qualifier"], row["basis"]) == (
+        "rights",
+        82,
+        "exact",
+        "reported",
+    )
+    assert dataset.title == "outcomes.csv"
+
+
+def test_loads_outcomes_from_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = OUTCOMES_HEADER + "\n2024,庆阳市,,,disputes_mediated,82,,2024,,quote\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode("gb18030"))))
+    dataset = load_dataset("-")
+    assert dataset.outcomes["region"].tolist() == ["庆阳市"]
+    assert dataset.location == "standard input"
+
+
+def test_a_folder_uses_its_own_metric_dictionary(write_file: WriteFile) -> None:
+    write_file(
+        "metrics.csv",
+        "metric,programme,label_en,label_zh,unit,kind,direction\n"
+        "members,unions,Members,会员,person,count,higher\n",
+    )
+    path = write_file("outcomes.csv", "year,region,metric,value\n2024,A,members,12万\n")
+    dataset = load_dataset(str(path.parent))
+    assert dataset.outcomes[["programme", "value"]].values.tolist() == [["unions", 120_000]]
+    assert dataset.title == path.parent.name
+
+
+def test_missing_path_is_a_source_error() -> None:
+    with pytest.raises(DataSourceError) as caught:
+        load_dataset("/no/such/dir")
+    assert str(caught.value) == (
+        "/no/such/dir: no such file or folder; "
+        "expected a dataset folder, an outcomes CSV file, or - for standard input"
+    )
+
+
+def test_folder_without_outcomes(tmp_path: Path) -> None:
+    with pytest.raises(DataSourceError, match="the dataset folder has no outcomes table"):
+        load_dataset(str(tmp_path))
+
+
+def test_broken_datapackage_names_its_line(write_file: WriteFile) -> None:
+    write_file("outcomes.csv", "year,region,metric,value\n")
+    path = write_file("datapackage.json", '{\n  "title": "x",\n  oops\n}')
+    with pytest.raises(DataFormatError) as caught:
+        load_dataset(str(path.parent))
+    assert str(caught.value).startswith(f"{path}:3: invalid JSON")
+
+
+# --- encodings ---------------------------------------------------------------------------
+
+ROWS = "2024,庆阳市,司机之家,,frontline_workers_served,1.4万,,2024,,全年为1.4万名一线职工开展服务\n"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"),
+    [("utf-8", b""), ("utf-8", codecs.BOM_UTF8), ("gb18030", b""), ("utf-16", b"")],
+    ids=["utf-8", "utf-8-bom", "gb18030", "utf-16-bom"],
+)
+def test_reads_each_encoding_alike(write_file: WriteFile, encoding: str, prefix: bytes) -> None:
+    raw = prefix + (OUTCOMES_HEADER + "\n" + ROWS).encode(encoding)
+    dataset = load_dataset(str(write_file("outcomes.csv", raw)))
+    row = dataset.outcomes.iloc[0]
+    assert list(dataset.outcomes.columns[:2]) == ["year", "region"]
+    assert (row["entity"], row["value"], row["source"]) == (
+        "司机之家",
+        14_000,
+        "全年为1.4万名一线职工开展服务",
+    )
+
+
+def test_undecodable_bytes_name_the_line(write_file: WriteFile) -> None:
+    raw = (OUTCOMES_HEADER + "\n" + ROWS).encode() + b"2024,\xff\xfe\xfa,,,x,1,,,,\n"
+    path = write_file("outcomes.csv", raw)
+    with pytest.raises(DataEncodingError) as caught:
+        load_dataset(str(path))
+    assert str(caught.value) == (
+        f"{path}:3: bytes ff fe fa 2c are not valid text; expected UTF-8 or GB18030 text"
+    )
+
+
+# --- every loader error names file, line and column --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            "2024,庆阳市,,,disputes_mediated,82x,,2024,,q\n",
+            ':2: column "value": not a figure; found "82x"; expected a number such as',
+        ),
+        (
+            "2024,庆阳市,,,disputes_mediatd,82,,2024,,q\n",
+            ':2: column "metric": unknown metric; found "disputes_mediatd"; '
+            'expected a metric defined in metrics.csv (did you mean "disputes_mediated"?)',
+        ),
+        (
+            "20x4,庆阳市,,,disputes_mediated,82,,2024,,q\n",
+            ':2: column "year": not a whole number; found "20x4"; expected a year such as 2024',
+        ),
+        (
+            "2024,庆阳市,,,disputes_mediated,近82,exact,2024,,q\n",
+            ':2: column "qualifier": contradicts the value; found "exact"',
+        ),
+        (
+            "2024,庆阳市,,,disputes_mediated,82,maybe,2024,,q\n",
+            ':2: column "qualifier": unknown value; found "maybe"; '
+            "expected one of exact, approx, at_least, at_most",
+        ),
+        (
+            "2024,庆阳市,,,disputes_mediated,82,,2023,,q\n",
+            ':2: column "period": unknown period; found "2023"',
+        ),
+        (
+            "2024,庆阳市,,,disputes_mediated,82,,weekly,,q\n",
+            ':2: column "period": unknown period; found "weekly"',
+        ),
+        (
+            "2024,庆阳市,,safety,disputes_mediated,82,,2024,,q\n",
+            ':2: column "programme": disagrees with metrics.csv; found "safety"',
+        ),
+        (
+            "2024,庆阳市,,,disputes_mediated,82,,2024,,q\n2024,庆阳市,,,disputes_mediated,83,,2024,,q\n",
+            ":3: the same figure twice (first at line 2); found "
+            '"2024 / 庆阳市 / disputes_mediated / 2024"',
+        ),
+        (
+            "2024,庆阳市,,,disputes_mediated,82,,2024,,q\n2024,庆阳市,,,disputes_mediated\n",
+            ":3: 5 fields; expected 10 fields, as in the header",
+        ),
+        (
+            '2024,庆阳市,,,disputes_mediated,82,,2024,,"unclosed\n',
+            ":2: malformed CSV: unexpected end of data",
+        ),
+        (
+            ",庆阳市,,,disputes_mediated,82,,2024,,q\n",
+            ':2: column "year": not a whole number; found ""',
+        ),
+        (
+            "2024,,,,disputes_mediated,82,,2024,,q\n",
+            ':2: column "region": empty cell; found ""; expected a value',
+        ),
+    ],
+    ids=[
+        "bad-value",
+        "unknown-metric",
+        "bad-year",
+        "qualifier-contradiction",
+        "unknown-qualifier",
+        "period-of-another-year",
+        "unknown-period",
+        "programme-disagrees",
+        "duplicate-figure",
+        "short-row",
+        "unclosed-quote",
+        "blank-year",
+        "blank-region",
+    ],
+)
+def test_bad_rows_are_reported_with_file_line_and_column(
+    outcomes_csv: MakeOutcomes, rows: str, message: str
+) -> None:
+    path = outcomes_csv(rows)
+    with pytest.raises(LaborstatsError) as caught:
+        load_dataset(str(path))
+    assert str(caught.value).startswith(str(path) + message)
+    assert "\n" not in str(caught.value)
+
+
+def test_line_numbers_count_as_an_editor_does(outcomes_csv: MakeOutcomes) -> None:
+    rows = (
+        '2024,庆阳市,,,disputes_mediated,82,,2024,,"a quote\nover two lines"\n'
+        "\n"
+        "2024,庆阳市,,,losses_recovered,39.36万,,2024,,q\n"
+        "2024,庆阳市,,,study_grant_amount,lots,,2024,,q\n"
+    )
+    path = outcomes_csv(rows)
+    with pytest.raises(DataValueError) as caught:
+        load_dataset(str(path))
+    assert caught.value.line == 6
+    assert caught.value.column == "value"
+
+
+def test_crlf_files_load(write_file: WriteFile) -> None:
+    text = OUTCOMES_HEADER + "\r\n" + ROWS.replace("\n", "\r\n")
+    dataset = load_dataset(str(write_file("outcomes.csv", text)))
+    assert dataset.outcomes["source"].tolist() == ["全年为1.4万名一线职工开展服务"]
+    assert dataset.outcomes["line"].tolist() == [2]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", ": the file is empty; expected a header row"),
+        ("\n\n", ": the file is empty; expected a header row"),
+        ("year,region,value\n", ":1: the header lacks metric; expected the outcomes columns"),
+        ("year,region,metric,value,year\n", ':1: column "year": duplicate column name'),
+        ("year,region,,metric,value\n", ":1: header field 3 is blank; expected a column name"),
+    ],
+    ids=["empty", "blank-lines-only", "missing-column", "duplicate-header", "blank-header"],
+)
+def test_bad_headers_are_reported(write_file: WriteFile, text: str, message: str) -> None:
+    path = write_file("outcomes.csv", text)
+    with pytest.raises(DataFormatError) as caught:
+        load_dataset(str(path))
+    assert str(caught.value).startswith(str(path) + message)
+
+
+def test_header_only_file_loads_empty(write_file: WriteFile) -> None:
+    dataset = load_dataset(str(write_file("outcomes.csv", OUTCOMES_HEADER + "\n")))
+    assert dataset.outcomes.empty
+
+
+def test_bad_studio_figure_names_its_column(bundled: Path, write_file: WriteFile) -> None:
+    for name in ("outcomes.csv", "metrics.csv"):
+        write_file(f"copy/{name}", (bundled / name).read_bytes())
+    studios = (bundled / "studios.csv").read_text(encoding="utf-8")
+    path = write_file("copy/studios.csv", studios.replace("560万", "560万x"))
+    with pytest.raises(DataValueError) as caught:
+        load_dataset(str(path.parent))
+    assert re.match(
+        rf'{re.escape(str(path))}:2: column "annual_savings": not a figure', str(caught.value)
+    )

@@ -1,0 +1,200 @@
+"""Renderers: exact machine output, and numbers written for people."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from laborstats.render import (
+    Column,
+    Lang,
+    OutputFormat,
+    Style,
+    View,
+    format_change,
+    format_figure,
+    format_number,
+    render,
+    resolve_format,
+)
+
+
+def small_view() -> View:
+    frame = pd.DataFrame(
+        {
+            "year": pd.Series([2024, 2024], dtype="int64"),
+            "metric": ["members", "share"],
+            "label": ["Members, all", "Share | of total"],
+            "value": [152_400.0, 0.1 + 0.2],
+            "unit": ["person", "percent"],
+            "qualifier": pd.Series(["at_least", pd.NA], dtype="str"),
+            "change": [21_000.0, np.nan],
+        }
+    )
+    return View(
+        frame=frame,
+        machine_columns=["year", "metric", "value", "qualifier", "change"],
+        columns=(
+            Column("year", "Year", "年份", Style.KEY),
+            Column("label", "Figure", "指标"),
+            Column("value", "Value", "数值", Style.FIGURE, qualifier="qualifier"),
+            Column("change", "Change", "变化", Style.CHANGE),
+        ),
+        title="Test",
+        caption="Dataset: test",
+    )
+
+
+def test_csv_is_raw_full_precision() -> None:
+    assert render(small_view(), OutputFormat.CSV, Lang.EN) == (
+        "year,metric,value,qualifier,change\n"
+        "2024,members,152400.0,at_least,21000\n"
+        "2024,share,0.30000000000000004,,\n"
+    )
+
+
+def test_tsv() -> None:
+    assert render(small_view(), OutputFormat.TSV, Lang.ZH).splitlines()[1] == (
+        "2024\tmembers\t152400.0\tat_least\t21000"
+    )
+
+
+def test_json_records_with_nulls() -> None:
+    records = json.loads(render(small_view(), OutputFormat.JSON, Lang.EN))
+    assert records == [
+        {
+            "year": 2024,
+            "metric": "members",
+            "value": 152400.0,
+            "qualifier": "at_least",
+            "change": 21000,
+        },
+        {
+            "year": 2024,
+            "metric": "share",
+            "value": 0.30000000000000004,
+            "qualifier": None,
+            "change": None,
+        },
+    ]
+
+
+def test_jsonl_is_one_record_per_line() -> None:
+    lines = render(small_view(), OutputFormat.JSONL, Lang.EN).splitlines()
+    assert [json.loads(line)["metric"] for line in lines] == ["members", "share"]
+
+
+def test_whole_number_columns_are_written_as_integers() -> None:
+    view = small_view()
+    frame = view.frame.assign(value=[152_400.0, 12.0])
+    text = render(
+        View(frame, view.machine_columns, view.columns, "", ""), OutputFormat.CSV, Lang.EN
+    )
+    assert text.splitlines()[1:] == ["2024,members,152400,at_least,21000", "2024,share,12,,"]
+
+
+def test_markdown_is_for_people() -> None:
+    assert render(small_view(), OutputFormat.MARKDOWN, Lang.EN) == (
+        "| Year | Figure | Value | Change |\n"
+        "| ---: | --- | ---: | ---: |\n"
+        "| 2024 | Members, all | ≥ 152,400 | +21,000 |\n"
+        "| 2024 | Share \\| of total | 0.3% | — |\n"
+        "\n"
+        "Dataset: test\n"
+    )
+
+
+def test_table_has_title_rows_and_caption() -> None:
+    text = render(small_view(), OutputFormat.TABLE, Lang.ZH, width=80)
+    assert "Test" in text
+    assert "15.24余万" in text
+    assert "+2.1万" in text
+    assert text.rstrip().endswith("Dataset: test")
+    assert "\x1b[" not in text
+
+
+@pytest.mark.parametrize(
+    "member", [member for member in OutputFormat if member is not OutputFormat.AUTO]
+)
+def test_every_format_renders_text(member: OutputFormat) -> None:
+    text = render(small_view(), member, Lang.EN)
+    assert "members" in text or "Members" in text
+    assert text.endswith("\n")
+
+
+def test_auto_must_be_resolved_first() -> None:
+    with pytest.raises(ValueError, match="settles 'auto'"):
+        render(small_view(), OutputFormat.AUTO, Lang.EN)
+
+
+@pytest.mark.parametrize(
+    ("chosen", "output", "terminal", "expected"),
+    [
+        (OutputFormat.AUTO, None, True, OutputFormat.TABLE),
+        (OutputFormat.AUTO, None, False, OutputFormat.CSV),
+        (OutputFormat.AUTO, Path("out.json"), True, OutputFormat.JSON),
+        (OutputFormat.AUTO, Path("out.JSONL"), True, OutputFormat.JSONL),
+        (OutputFormat.AUTO, Path("out.md"), False, OutputFormat.MARKDOWN),
+        (OutputFormat.AUTO, Path("out.data"), True, OutputFormat.CSV),
+        (OutputFormat.TSV, Path("out.json"), True, OutputFormat.TSV),
+    ],
+)
+def test_resolve_format(
+    chosen: OutputFormat, output: Path | None, terminal: bool, expected: OutputFormat
+) -> None:
+    assert resolve_format(chosen, output, terminal) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        (152_400, Lang.EN, "152,400"),
+        (152_400, Lang.ZH, "15.24万"),
+        (80_000_000, Lang.ZH, "8000万"),
+        (120_000_000, Lang.ZH, "1.2亿"),
+        (1515, Lang.ZH, "1515"),
+        (15.981735, Lang.EN, "15.98"),
+        (0.5, Lang.EN, "0.5"),
+        (-27, Lang.EN, "-27"),
+        (math.nan, Lang.EN, "—"),
+    ],
+)
+def test_format_number(value: float, lang: Lang, expected: str) -> None:
+    assert format_number(value, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "qualifier", "unit", "lang", "expected"),
+    [
+        (80_000_000, "at_least", "yuan", Lang.ZH, "8000余万"),
+        (80_000_000, "at_least", "yuan", Lang.EN, "≥ 80,000,000"),
+        (110, "at_least", "award", Lang.ZH, "110余"),
+        (90, "approx", "trade", Lang.ZH, "约90"),
+        (90, "approx", "trade", Lang.EN, "≈ 90"),
+        (5000, "at_most", "yuan", Lang.EN, "≤ 5,000"),
+        (5000, "at_most", "yuan", Lang.ZH, "不超过5000"),
+        (12, "exact", "percent", Lang.EN, "12%"),
+        (12, "at_least", "percent", Lang.ZH, "12%以上"),
+    ],
+)
+def test_format_figure(value: float, qualifier: str, unit: str, lang: Lang, expected: str) -> None:
+    assert format_figure(value, qualifier, unit, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "qualifier", "unit", "lang", "expected"),
+    [
+        (21_000, "exact", "person", Lang.EN, "+21,000"),
+        (21_000, "exact", "person", Lang.ZH, "+2.1万"),
+        (-3, "exact", "percent", Lang.EN, "-3 pp"),
+        (5, "approx", "percent", Lang.ZH, "约+5个百分点"),
+        (5, "at_least", "person", Lang.EN, "≥ +5"),
+    ],
+)
+def test_format_change(value: float, qualifier: str, unit: str, lang: Lang, expected: str) -> None:
+    assert format_change(value, qualifier, unit, lang) == expected
