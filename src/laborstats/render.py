@@ -55,7 +55,8 @@ class Column:
     """A column of the table people see: which frame column, its headers, its style.
 
     ``qualifier`` names the frame column holding the qualifier of a FIGURE or
-    CHANGE cell; the unit comes from the row's ``unit`` column.
+    CHANGE cell; the unit comes from the row's ``unit`` column. In the Rich
+    table only ``wraps`` columns wrap; the others keep their cells on one line.
     """
 
     key: str
@@ -63,6 +64,7 @@ class Column:
     header_zh: str
     style: Style = Style.TEXT
     qualifier: str | None = None
+    wraps: bool = False
 
     def header(self, lang: Lang) -> str:
         return self.header_zh if lang is Lang.ZH else self.header_en
@@ -238,7 +240,7 @@ def _formatted_rows(view: View, lang: Lang) -> list[list[str]]:
 
 
 def table_renderable(view: View, lang: Lang) -> Table:
-    """The view as a Rich table, grouped by ``view.group_by`` into sections."""
+    """The view as a Rich table; ``view.group_by`` becomes a heading row over each group."""
     table = Table(
         title=view.title,
         caption=view.caption,
@@ -246,27 +248,32 @@ def table_renderable(view: View, lang: Lang) -> Table:
         box=box.SIMPLE_HEAD,
         header_style="bold",
     )
-    for column in view.columns:
-        numeric = column.style is not Style.TEXT
+    shown = [
+        position for position, column in enumerate(view.columns) if column.key != view.group_by
+    ]
+    grouped = len(shown) < len(view.columns)
+    for position in shown:
+        column = view.columns[position]
         table.add_column(
-            column.header(lang), justify="right" if numeric else "left", overflow="fold"
+            column.header(lang),
+            justify="left" if column.style is Style.TEXT else "right",
+            overflow="fold",
+            no_wrap=not column.wraps,
         )
     group_position = next(
-        (i for i, column in enumerate(view.columns) if column.key == view.group_by), None
+        (i for i, column in enumerate(view.columns) if column.key == view.group_by), 0
     )
     previous_group: str | None = None
-    for record, cells in zip(
-        view.frame.to_dict(orient="records"), _formatted_rows(view, lang), strict=True
-    ):
-        if group_position is not None:
-            group = cells[group_position]
-            if previous_group is not None and group != previous_group:
+    records = view.frame.to_dict(orient="records")
+    for record, cells in zip(records, _formatted_rows(view, lang), strict=True):
+        group = cells[group_position]
+        if grouped and group != previous_group:
+            if previous_group is not None:
                 table.add_section()
-            if group == previous_group:
-                cells[group_position] = ""
+            table.add_row(group, *[""] * (len(shown) - 1), style="bold")
             previous_group = group
         style = "italic" if record.get("basis") == DERIVED else None
-        table.add_row(*cells, style=style)
+        table.add_row(*(cells[position] for position in shown), style=style)
     return table
 
 

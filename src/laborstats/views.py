@@ -31,7 +31,7 @@ def summary_view(result: pd.DataFrame, dataset: Dataset, lang: Lang) -> View:
         machine_columns=SUMMARY_COLUMNS,
         columns=(
             Column("programme_name", "Programme", "项目"),
-            Column("figure", "Figure", "指标"),
+            Column("figure", "Figure", "指标", wraps=True),
             Column("value", "Value", "数值", Style.FIGURE, qualifier="qualifier"),
             Column("unit_name", "Unit", "单位"),
             Column("period_name", "Period", "时段"),
