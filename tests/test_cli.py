@@ -20,6 +20,7 @@ from laborstats.cli import app
 from laborstats.dataset import load_dataset
 from laborstats.errors import DataSourceError
 from laborstats.render import Column, OutputFormat, View, machine_records
+from laborstats.stats.derived import with_derived_metrics
 from laborstats.stats.summary import SUMMARY_COLUMNS, summarise
 from tests.conftest import OUTCOMES_HEADER, WriteFile
 
@@ -38,15 +39,23 @@ def test_summary_in_a_pipe_is_csv_with_every_reported_figure(runner: CliRunner) 
     assert list(frame.columns) == SUMMARY_COLUMNS
     outcomes = load_dataset().outcomes
     reported = outcomes[outcomes["basis"] == "reported"]
-    printed = set(zip(frame["metric"], frame["entity"], frame["value"].astype(float), strict=True))
-    expected = set(zip(reported["metric"], reported["entity"], reported["value"], strict=True))
-    assert printed == expected
+    printed = frame[frame["basis"] == "reported"]
+    assert set(zip(printed["metric"], printed["entity"], printed["value"], strict=True)) == set(
+        zip(reported["metric"], reported["entity"], reported["value"], strict=True)
+    )
+    derived = frame[frame["basis"] == "derived"].set_index("metric")["value"].to_dict()
+    assert derived == {
+        "study_grant_per_child": 3000,
+        "recovered_per_dispute": 4800,
+        "standard_coal_baseline": 100_000,
+    }
 
 
 def test_json_output_equals_the_library_result(runner: CliRunner) -> None:
     code, out, _ = run_cli(runner, "summary", "--format", "json", "--programme", "skills,aid")
     dataset = load_dataset()
-    result = summarise(dataset.outcomes, dataset.metrics, programmes=["skills", "aid"])
+    outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
+    result = summarise(outcomes, dataset.metrics, programmes=["skills", "aid"])
     view = View(result, SUMMARY_COLUMNS, (Column("metric", "", ""),), "", "")
     assert code == 0
     assert json.loads(out) == machine_records(view)
@@ -56,7 +65,7 @@ def test_json_output_equals_the_library_result(runner: CliRunner) -> None:
 def test_json_has_one_record_per_csv_row(runner: CliRunner) -> None:
     _, csv_out, _ = run_cli(runner, "summary", "--format", "csv")
     _, jsonl_out, _ = run_cli(runner, "summary", "--format", "jsonl")
-    assert len(csv_out.splitlines()) - 1 == len(jsonl_out.splitlines()) == 53
+    assert len(csv_out.splitlines()) - 1 == len(jsonl_out.splitlines()) == 53 + 3
 
 
 def test_table_for_people(runner: CliRunner) -> None:
@@ -168,7 +177,7 @@ def test_output_file_takes_its_format_from_the_suffix(runner: CliRunner, tmp_pat
     target = tmp_path / "summary.json"
     code, out, _ = run_cli(runner, "summary", "-o", str(target))
     assert (code, out) == (0, "")
-    assert len(json.loads(target.read_text(encoding="utf-8"))) == 53
+    assert len(json.loads(target.read_text(encoding="utf-8"))) == 53 + 3
     assert [path.name for path in tmp_path.iterdir()] == ["summary.json"]
 
 

@@ -38,7 +38,8 @@ def test_bundled_dataset_loads_every_table(bundled: Path) -> None:
     assert dataset.studios is not None
     assert len(dataset.studios) == 4
     assert (dataset.outcomes["basis"] == "reported").sum() == 53
-    assert set(dataset.outcomes["metric"]) == set(dataset.metrics["metric"])
+    defined = dataset.metrics.set_index("metric")["formula"]
+    assert set(dataset.outcomes["metric"]) == set(defined[defined == ""].index)
 
 
 def test_no_injected_spam_anywhere_in_the_data(bundled: Path) -> None:
@@ -337,3 +338,37 @@ def test_bad_studio_figure_names_its_column(bundled: Path, write_file: WriteFile
     assert re.match(
         rf'{re.escape(str(path))}:2: column "annual_savings": not a figure', str(caught.value)
     )
+
+
+# --- formulas in metrics.csv -------------------------------------------------------------
+
+METRICS_HEADER = "metric,programme,label_en,label_zh,unit,kind,direction,formula\n"
+
+
+@pytest.mark.parametrize(
+    ("formula", "message"),
+    [
+        (
+            "\"__import__('os').system('id')\"",
+            ':3: column "formula": a function call is not allowed; found "__import__',
+        ),
+        ("members.__class__", ':3: column "formula": attribute access (.__class__) is not allowed'),
+        ("members ** 99", ':3: column "formula": the operator ** is not allowed'),
+        ("members / staff", ':3: column "formula": unknown metric staff; found "members / staff"'),
+        ("ratio * 2", ':3: column "formula": metrics defined through each other: ratio → ratio'),
+    ],
+    ids=["call", "dunder-attribute", "power", "unknown-metric", "cycle"],
+)
+def test_formulas_are_checked_when_loading(
+    write_file: WriteFile, formula: str, message: str
+) -> None:
+    path = write_file(
+        "metrics.csv",
+        METRICS_HEADER
+        + "members,unions,Members,会员,person,count,higher,\n"
+        + f"ratio,unions,Ratio,比率,percent,ratio,higher,{formula}\n",
+    )
+    write_file("outcomes.csv", "year,region,metric,value\n2024,A,members,12\n")
+    with pytest.raises(DataValueError) as caught:
+        load_dataset(str(path.parent))
+    assert str(caught.value).startswith(str(path) + message)

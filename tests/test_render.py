@@ -53,14 +53,14 @@ def small_view() -> View:
 def test_csv_is_raw_full_precision() -> None:
     assert render(small_view(), OutputFormat.CSV, Lang.EN) == (
         "year,metric,value,qualifier,change\n"
-        "2024,members,152400.0,at_least,21000\n"
+        "2024,members,152400,at_least,21000\n"
         "2024,share,0.30000000000000004,,\n"
     )
 
 
 def test_tsv() -> None:
     assert render(small_view(), OutputFormat.TSV, Lang.ZH).splitlines()[1] == (
-        "2024\tmembers\t152400.0\tat_least\t21000"
+        "2024\tmembers\t152400\tat_least\t21000"
     )
 
 

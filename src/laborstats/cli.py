@@ -139,7 +139,9 @@ def summary(
 
     Each figure keeps its qualifier: ≈ approximate (近, 约), ≥ at least (多, 余),
     ≤ at most (最高). Where the year before is in the data, the change and the
-    % change are shown; percent figures change in percentage points.
+    % change are shown; percent figures change in percentage points. Metrics
+    with a formula in metrics.csv (such as the study grant per child) are
+    computed from their inputs and marked derived (†).
 
     Examples:
 
@@ -150,13 +152,13 @@ def summary(
       laborstats summary --format json -o summary.json
     """
     from laborstats.dataset import load_dataset
+    from laborstats.stats.derived import with_derived_metrics
     from laborstats.stats.summary import summarise
     from laborstats.views import summary_view
 
     dataset = load_dataset(data)
-    result = summarise(
-        dataset.outcomes, dataset.metrics, year=year, programmes=_programmes(programme)
-    )
+    outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
+    result = summarise(outcomes, dataset.metrics, year=year, programmes=_programmes(programme))
     emit(summary_view(result, dataset, lang), output_format, output, lang)
 
 

@@ -10,8 +10,9 @@ import json
 import re
 import sys
 from dataclasses import dataclass
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from laborstats.errors import (
     DataSourceError,
     DataValueError,
 )
+from laborstats.formula import ALLOWED, FormulaError, parse_formula
 from laborstats.quantities import EXAMPLES, parse_quantities
 from laborstats.schema import METRICS, OUTCOMES, STUDIOS, Table
 from laborstats.vocabulary import EXACT, REPORTED
@@ -294,6 +296,7 @@ def _read_table(raw: bytes, where: str, table: Table) -> pd.DataFrame:
         return _typed_outcomes(checked)
     if table is METRICS:
         checked.unique(METRICS.key, "metric defined twice")
+        _check_formulas(checked)
         return checked.frame
     return _typed_studios(checked)
 
@@ -307,15 +310,18 @@ class _Checker:
 
     def fail_first(self, bad: pd.Series, column: str, problem: str, expected: str) -> None:
         if bad.any():
-            row = self.frame.loc[bad[bad].index[0]]
-            raise DataValueError(
-                problem,
-                where=self.where,
-                line=int(row["line"]),
-                column=column,
-                found=str(row[column]),
-                expected=expected,
-            )
+            self.fail_at(bad[bad].index[0], column, problem, expected)
+
+    def fail_at(self, index: Any, column: str, problem: str, expected: str) -> NoReturn:
+        row = self.frame.loc[index]
+        raise DataValueError(
+            problem,
+            where=self.where,
+            line=int(row["line"]),
+            column=column,
+            found=str(row[column]),
+            expected=expected,
+        )
 
     def require(self, column: str) -> None:
         self.fail_first(self.frame[column] == "", column, "empty cell", "a value")
@@ -381,6 +387,36 @@ def _typed_outcomes(checked: _Checker) -> pd.DataFrame:
     )
     checked.unique(OUTCOMES.key, "the same figure twice")
     return frame
+
+
+def _check_formulas(checked: _Checker) -> None:
+    """Formulas are arithmetic on defined metrics, with no metric defined through itself."""
+    frame = checked.frame
+    known = set(frame["metric"])
+    graph: dict[str, set[str]] = {}
+    for at, metric, text in zip(frame.index, frame["metric"], frame["formula"], strict=True):
+        if not text:
+            continue
+        try:
+            formula = parse_formula(text)
+        except FormulaError as error:
+            checked.fail_at(at, "formula", str(error), ALLOWED)
+        unknown = sorted(formula.metrics - known)
+        if unknown:
+            checked.fail_at(
+                at, "formula", f"unknown metric {', '.join(unknown)}", "metrics of metrics.csv"
+            )
+        graph[metric] = set(formula.metrics)
+    try:
+        tuple(TopologicalSorter(graph).static_order())
+    except CycleError as error:
+        cycle = list(error.args[1])
+        checked.fail_at(
+            frame.index[frame["metric"] == cycle[0]][0],
+            "formula",
+            "metrics defined through each other: " + " → ".join(cycle),
+            "formulas without a cycle",
+        )
 
 
 def _typed_studios(checked: _Checker) -> pd.DataFrame:

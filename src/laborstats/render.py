@@ -118,14 +118,19 @@ def render(view: View, output_format: OutputFormat, lang: Lang, width: int = 120
 
 
 def machine_frame(view: View) -> pd.DataFrame:
-    """The machine columns, whole-number float columns written as integers."""
+    """The machine columns, whole numbers written as integers (152400, not 152400.0)."""
     frame = view.frame[list(view.machine_columns)]
     for name in frame.columns:
         column = frame[name]
-        if column.dtype.kind == "f":
-            finite = column.dropna()
-            if ((finite % 1 == 0) & (finite.abs() < 2**53)).all():
-                frame = frame.assign(**{name: column.astype("Int64")})
+        if column.dtype.kind != "f":
+            continue
+        whole = (column % 1 == 0) & (column.abs() < 2**53)
+        if whole[column.notna()].all():
+            frame = frame.assign(**{name: column.astype("Int64")})
+        elif whole.any():
+            mixed = column.astype("object")
+            mixed[whole] = [int(value) for value in column[whole]]
+            frame = frame.assign(**{name: mixed})
     return frame
 
 

@@ -26,16 +26,62 @@ _DIRECTION = {EXACT: 0.0, AT_LEAST: 1.0, AT_MOST: -1.0}
 
 def difference_qualifier(minuend: pd.Series, subtrahend: pd.Series) -> pd.Series:
     """The qualifier of ``minuend − subtrahend`` (and of its percent change), row by row."""
-    first = minuend.map(_DIRECTION).astype("float64")
-    second = -subtrahend.map(_DIRECTION).astype("float64")
-    known = first.notna() & second.notna()
-    opposed = (first * second) < 0
-    total = np.sign(first + second)
-    result = np.select(
-        [~known, opposed, total > 0, total < 0],
-        [APPROX, APPROX, AT_LEAST, AT_MOST],
-        default=EXACT,
-    )
-    return pd.Series(result, index=minuend.index, dtype="str").where(
-        minuend.notna() & subtrahend.notna()
-    )
+    result = (Bound.of(minuend) - Bound.of(subtrahend)).qualifiers()
+    return result.where(minuend.notna() & subtrahend.notna())
+
+
+class Bound:
+    """Qualifiers as directions (exact 0, at_least +1, at_most -1, approx NaN) under arithmetic.
+
+    Evaluating a formula over Bounds instead of values gives the qualifier of
+    its result by the rules above; × and ÷ assume positive values, as counts
+    and amounts are.
+    """
+
+    def __init__(self, directions: pd.Series) -> None:
+        self.directions = directions
+
+    @classmethod
+    def of(cls, qualifiers: pd.Series) -> Bound:
+        return cls(qualifiers.map(_DIRECTION).astype("float64"))
+
+    def qualifiers(self) -> pd.Series:
+        return pd.Series(
+            np.select(
+                [self.directions.isna(), self.directions > 0, self.directions < 0],
+                [APPROX, AT_LEAST, AT_MOST],
+                default=EXACT,
+            ),
+            index=self.directions.index,
+            dtype="str",
+        )
+
+    def _combine(self, other: Bound | float, sign: float) -> Bound:
+        theirs = other.directions * sign if isinstance(other, Bound) else 0.0
+        opposed = (self.directions * theirs) < 0
+        return Bound(np.sign(self.directions + theirs).where(~opposed))
+
+    def __add__(self, other: Bound | float) -> Bound:
+        return self._combine(other, 1.0)
+
+    def __sub__(self, other: Bound | float) -> Bound:
+        return self._combine(other, -1.0)
+
+    __mul__ = __add__
+    __truediv__ = __sub__
+
+    def __radd__(self, other: float) -> Bound:
+        return self
+
+    __rmul__ = __radd__
+
+    def __rsub__(self, other: float) -> Bound:
+        return -self
+
+    __rtruediv__ = __rsub__
+
+    def __neg__(self) -> Bound:
+        return Bound(-self.directions)
+
+    def __pos__(self) -> Bound:
+        return self

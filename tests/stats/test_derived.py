@@ -1,0 +1,87 @@
+"""Derived metrics computed from the formulas of the metric dictionary."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from laborstats.dataset import load_dataset
+from laborstats.stats.derived import with_derived_metrics
+
+
+def metrics(*rows: tuple[str, str]) -> pd.DataFrame:
+    """A dictionary of (metric, formula) rows in one programme."""
+    frame = pd.DataFrame(rows, columns=["metric", "formula"])
+    return frame.assign(programme="aid").astype("str")
+
+
+def outcomes(*rows: tuple[int, str, str, float, str, str]) -> pd.DataFrame:
+    """Outcome rows of (year, region, metric, value, qualifier, period)."""
+    frame = pd.DataFrame(rows, columns=["year", "region", "metric", "value", "qualifier", "period"])
+    return frame.assign(
+        entity="", programme="aid", basis="reported", source="q", line=np.arange(len(frame)) + 2
+    ).astype({"value": "float64", "region": "str", "metric": "str", "qualifier": "str"})
+
+
+DICTIONARY = metrics(("amount", ""), ("children", ""), ("per_child", "amount / children"))
+
+
+def derived_rows(frame: pd.DataFrame) -> list[list[object]]:
+    rows = frame[frame["basis"] == "derived"].sort_values(["year", "region"], kind="stable")
+    return rows[["year", "region", "value", "qualifier", "period"]].values.tolist()
+
+
+def test_bundled_per_child_and_per_case_figures() -> None:
+    dataset = load_dataset()
+    result = with_derived_metrics(dataset.outcomes, dataset.metrics)
+    values = result[result["basis"] == "derived"].set_index("metric")["value"]
+    assert values["study_grant_per_child"] == 4_545_000 / 1515 == 3000
+    assert values["recovered_per_dispute"] == 393_600 / 82 == 4800
+    assert values["standard_coal_baseline"] == 100_000
+
+
+def test_each_year_and_region_with_every_input() -> None:
+    data = outcomes(
+        (2024, "A", "amount", 3000, "exact", "2024"),
+        (2024, "A", "children", 2, "exact", "2024"),
+        (2024, "B", "amount", 900, "exact", "2024"),
+        (2023, "A", "amount", 100, "at_least", "2023"),
+        (2023, "A", "children", 4, "exact", "2023"),
+    )
+    result = with_derived_metrics(data, DICTIONARY)
+    assert derived_rows(result) == [
+        [2023, "A", 25.0, "at_least", "2023"],
+        [2024, "A", 1500.0, "exact", "2024"],
+    ]
+    derived = result[result["basis"] == "derived"]
+    assert set(derived["source"]) == {"derived: amount / children"}
+    assert set(derived["programme"]) == {"aid"}
+
+
+def test_division_by_zero_gives_no_value() -> None:
+    data = outcomes(
+        (2024, "A", "amount", 3000, "exact", "2024"), (2024, "A", "children", 0, "exact", "2024")
+    )
+    assert derived_rows(with_derived_metrics(data, DICTIONARY)) == []
+
+
+def test_a_reported_value_is_not_overwritten() -> None:
+    data = outcomes(
+        (2024, "A", "amount", 3000, "exact", "2024"),
+        (2024, "A", "children", 2, "exact", "2024"),
+        (2024, "A", "per_child", 1499, "exact", "2024"),
+    )
+    result = with_derived_metrics(data, DICTIONARY)
+    assert result["value"].tolist() == [3000, 2, 1499]
+
+
+def test_formulas_over_derived_metrics_and_mixed_periods() -> None:
+    dictionary = pd.concat([DICTIONARY, metrics(("per_child_k", "per_child / 1000"))])
+    data = outcomes(
+        (2024, "A", "amount", 3000, "approx", "annual"), (2024, "A", "children", 2, "exact", "")
+    )
+    result = with_derived_metrics(data, dictionary)
+    assert derived_rows(result) == [
+        [2024, "A", 1500.0, "approx", "annual"],
+        [2024, "A", 1.5, "approx", "annual"],
+    ]
