@@ -269,3 +269,23 @@ def test_a_closed_pipe_ends_quietly(write_file: WriteFile) -> None:
     )
     assert result.stdout.splitlines() == [",".join(SUMMARY_COLUMNS), "status=0"]
     assert result.stderr == ""
+
+
+def test_metrics_lists_the_dictionary_with_coverage(runner: CliRunner) -> None:
+    code, out, err = run_cli(runner, "metrics", "--format", "csv")
+    assert (code, err) == (0, "")
+    frame = pd.read_csv(io.StringIO(out), keep_default_na=False).set_index("metric")
+    assert len(frame) == len(load_dataset().metrics)
+    talents = frame.loc["skilled_talents_total"]
+    assert (talents["first_year"], talents["last_year"], talents["figures"]) == (2023, 2024, 2)
+    per_child = frame.loc["study_grant_per_child"]
+    assert per_child["formula"] == "study_grant_amount / study_grant_children"
+    assert per_child["figures"] == 1
+
+
+def test_metrics_table(runner: CliRunner) -> None:
+    code, out, _ = run_cli(runner, "metrics", "-f", "table")
+    assert code == 0
+    assert "Skilled talents (total)" in out
+    assert "skilled_talents_total" in out
+    assert "2023–2024" in out

@@ -162,6 +162,41 @@ def summary(
     emit(summary_view(result, dataset, lang), output_format, output, lang)
 
 
+@app.command()
+@reports_errors
+def metrics(
+    data: DataOption = None,
+    output_format: FormatOption = OutputFormat.AUTO,
+    output: OutputOption = None,
+    lang: LangOption = Lang.EN,
+    debug: DebugOption = False,
+) -> None:
+    """The metric dictionary: key, labels, unit, kind, programme, which way is better,
+    formula, and the years and number of figures each metric has in the data.
+
+    Derived metrics (those with a formula) count the figures their formula yields.
+
+    Examples:
+
+      laborstats metrics
+
+      laborstats metrics --format csv -o metrics.csv
+    """
+    from laborstats.dataset import load_dataset
+    from laborstats.stats.derived import with_derived_metrics
+    from laborstats.stats.metrics import metric_coverage
+    from laborstats.views import metrics_view
+
+    dataset = load_dataset(data)
+    outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
+    emit(
+        metrics_view(metric_coverage(outcomes, dataset.metrics), dataset, lang),
+        output_format,
+        output,
+        lang,
+    )
+
+
 def main() -> None:
     """Entry point of the ``laborstats`` script."""
     app(prog_name="laborstats")

@@ -244,6 +244,9 @@ def _formatted_rows(view: View, lang: Lang) -> list[list[str]]:
     return [[_cell(column, record, lang) for column in view.columns] for record in records]
 
 
+_MIN_WRAPPING_WIDTH = 16
+
+
 def table_renderable(view: View, lang: Lang) -> Table:
     """The view as a Rich table; ``view.group_by`` becomes a heading row over each group."""
     table = Table(
@@ -264,6 +267,7 @@ def table_renderable(view: View, lang: Lang) -> Table:
             justify="left" if column.style is Style.TEXT else "right",
             overflow="fold",
             no_wrap=not column.wraps,
+            min_width=_MIN_WRAPPING_WIDTH if column.wraps else None,
         )
     group_position = next(
         (i for i, column in enumerate(view.columns) if column.key == view.group_by), 0

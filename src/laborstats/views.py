@@ -6,6 +6,7 @@ import pandas as pd
 
 from laborstats.dataset import Dataset
 from laborstats.render import Column, Lang, Style, View
+from laborstats.stats.metrics import METRICS_COLUMNS
 from laborstats.stats.summary import SUMMARY_COLUMNS
 from laborstats.vocabulary import DERIVED, PROGRAMMES, UNITS
 
@@ -39,6 +40,37 @@ def summary_view(result: pd.DataFrame, dataset: Dataset, lang: Lang) -> View:
             Column("pct_change", "% change", "变化率", Style.PERCENT_CHANGE),
         ),
         title=(f"{year}年主要数据" if zh else f"Headline figures, {year}") if year else "",
+        caption=caption(dataset, lang),
+        group_by="programme_name",
+    )
+
+
+def metrics_view(result: pd.DataFrame, dataset: Dataset, lang: Lang) -> View:
+    """The metric dictionary with the years each metric covers."""
+    zh = lang is Lang.ZH
+    first = result["first_year"].astype("str")
+    last = result["last_year"].astype("str")
+    span = (first + "–" + last).where(first != last, first).where(result["figures"] > 0, "")
+    display = result.assign(
+        label=(result["label_zh"] if zh else result["label_en"]) + "\n" + result["metric"],
+        programme_name=result["programme"].map(lambda key: _programme_name(key, lang)),
+        unit_name=result["unit"].map(lambda unit: UNITS[unit].zh if zh else unit),
+        span=span,
+    )
+    return View(
+        frame=display,
+        machine_columns=METRICS_COLUMNS,
+        columns=(
+            Column("programme_name", "Programme", "项目"),
+            Column("label", "Metric", "指标", wraps=True),
+            Column("unit_name", "Unit", "单位"),
+            Column("kind", "Kind", "类型"),
+            Column("direction", "Better", "方向"),
+            Column("formula", "Formula", "公式", wraps=True),
+            Column("span", "Years", "年份"),
+            Column("figures", "Figures", "数据条数", Style.KEY),
+        ),
+        title="指标目录" if zh else "Metrics",
         caption=caption(dataset, lang),
         group_by="programme_name",
     )
