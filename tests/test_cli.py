@@ -97,7 +97,8 @@ def test_markdown(runner: CliRunner) -> None:
     assert (
         out.splitlines()[0] == "| Programme | Figure | Value | Unit | Period | Change | % change |"
     )
-    assert "| Aid | Study grants paid | 4,545,000 | yuan | 2024 | — | — |" in out
+    assert "| Aid | Study grants paid | 4,545,000 | yuan |  | — | — |" in out
+    assert "| Aid | Study grant per child † | 3,000 | yuan |  | — | — |" in out
 
 
 def test_missing_data_is_one_line_and_exit_1(runner: CliRunner) -> None:
@@ -289,3 +290,70 @@ def test_metrics_table(runner: CliRunner) -> None:
     assert "Skilled talents (total)" in out
     assert "skilled_talents_total" in out
     assert "2023–2024" in out
+
+
+def test_output_dash_is_standard_output(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(runner, "summary", "-p", "aid", "-o", "-")
+    assert code == 0
+    assert out.startswith("year,programme,")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_suffix_without_a_format_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    code, _, err = run_cli(runner, "summary", "-o", str(tmp_path / "out.xlsx"))
+    assert code == 2
+    assert "cannot tell a format from" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_keeps_a_link_and_the_file_mode(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "real.csv"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o600)
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    code, _, _ = run_cli(runner, "summary", "-p", "aid", "-o", str(link))
+    assert code == 0
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8").startswith("year,programme,")
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_programme_option_naming_nothing(runner: CliRunner) -> None:
+    code, _, err = run_cli(runner, "summary", "-p", ",")
+    assert code == 2
+    assert "names no programme" in err
+
+
+def test_programme_without_figures_that_year(runner: CliRunner) -> None:
+    code, _, err = run_cli(runner, "summary", "-y", "2023", "-p", "aid")
+    assert code == 1
+    assert err == "Error: no figures for aid in 2023; expected a programme with figures that year\n"
+
+
+def test_unexpected_failures_are_one_line_without_debug(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("laborstats.stats.summary.summarise", broken)
+    code, _, err = run_cli(runner, "summary")
+    assert code == 1
+    assert err == (
+        "Error: internal error (RuntimeError: boom); please report it with the output of --debug\n"
+    )
+
+
+def test_a_narrow_terminal_never_cuts_a_number(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    code, out, _ = run_cli(runner, "summary", "-f", "table", "-p", "innovation,skills")
+    assert code == 0
+    assert "≥ 80,000,000" in out
+    assert "≤ +15.98%" in out
+    assert "Economic benefit created" in out

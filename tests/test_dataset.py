@@ -213,7 +213,7 @@ def test_undecodable_bytes_name_the_line(write_file: WriteFile) -> None:
         ),
         (
             "20x4,庆阳市,,,disputes_mediated,82,,2024,,q\n",
-            ':2: column "year": not a whole number; found "20x4"; expected a year such as 2024',
+            ':2: column "year": not a year; found "20x4"; expected a year such as 2024',
         ),
         (
             "2024,庆阳市,,,disputes_mediated,近82,exact,2024,,q\n",
@@ -251,7 +251,7 @@ def test_undecodable_bytes_name_the_line(write_file: WriteFile) -> None:
         ),
         (
             ",庆阳市,,,disputes_mediated,82,,2024,,q\n",
-            ':2: column "year": not a whole number; found ""',
+            ':2: column "year": not a year; found ""',
         ),
         (
             "2024,,,,disputes_mediated,82,,2024,,q\n",
@@ -372,3 +372,70 @@ def test_formulas_are_checked_when_loading(
     with pytest.raises(DataValueError) as caught:
         load_dataset(str(path.parent))
     assert str(caught.value).startswith(str(path) + message)
+
+
+def test_utf32_with_bom(write_file: WriteFile) -> None:
+    raw = (OUTCOMES_HEADER + "\n" + ROWS).encode("utf-32")
+    dataset = load_dataset(str(write_file("outcomes.csv", raw)))
+    assert dataset.outcomes["entity"].tolist() == ["司机之家"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "year,region,metric,value,qualifer\n2024,A,disputes_mediated,82,at_least\n",
+            ':1: column "qualifer": unknown column; expected "qualifier"',
+        ),
+        (
+            "year,region,metric,value\n2024,A,disputes_mediated,\n",
+            ':2: column "value": no figure; found ""; expected a figure for every row',
+        ),
+        (
+            "year,region,metric,value\n2024,A,disputes_mediated,12%\n",
+            ':2: column "value": a percentage for a metric that is not counted in percent',
+        ),
+        (
+            "year,region,metric,value\n1e20,A,disputes_mediated,12\n",
+            ':2: column "year": not a year; found "1e20"',
+        ),
+        (
+            "\n\nyear,region,metric\n",
+            ":3: the header lacks value",
+        ),
+    ],
+    ids=["misspelt-column", "blank-value", "percent-for-a-count", "huge-year", "header-line"],
+)
+def test_silent_misreadings_are_refused(write_file: WriteFile, text: str, message: str) -> None:
+    path = write_file("outcomes.csv", text)
+    with pytest.raises(LaborstatsError) as caught:
+        load_dataset(str(path))
+    assert str(caught.value).startswith(str(path) + message)
+
+
+@pytest.mark.parametrize(
+    ("package", "message"),
+    [
+        ('{"sources": 5}', '"sources" is not a list of objects'),
+        ('{"resources": null}', '"resources" is not a list; expected a list'),
+        (
+            '{"resources": [{"name": "outcomes", "path": ["a.csv", "b.csv"]}]}',
+            'the outcomes resource has no single path; expected "path": "file.csv"',
+        ),
+        (
+            '{"resources": [{"name": "metrics", "path": "gone.csv"}]}',
+            'the metrics resource names a file that does not exist: "gone.csv"',
+        ),
+    ],
+    ids=["sources", "resources", "path-list", "missing-file"],
+)
+def test_malformed_datapackage(write_file: WriteFile, package: str, message: str) -> None:
+    write_file("outcomes.csv", "year,region,metric,value\n2024,A,disputes_mediated,1\n")
+    path = write_file("datapackage.json", package)
+    with pytest.raises(LaborstatsError) as caught:
+        load_dataset(str(path.parent))
+    assert str(caught.value).startswith(f"{path}: {message}")
+
+
+def test_empty_data_option_means_the_bundled_dataset() -> None:
+    assert load_dataset("").location == "bundled dataset"

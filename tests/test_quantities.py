@@ -107,3 +107,13 @@ def test_formatting_for_people_then_parsing_gives_the_value_back(
     assert valid, written
     assert value == float(number), written
     assert parsed_qualifier == qualifier, written
+
+
+@pytest.mark.parametrize("cell", ["10²", "1e20", "-1e16", "12345678901234567"])
+def test_rejects_superscripts_and_numbers_beyond_exact_floats(cell: str) -> None:
+    assert not parse_one(cell)[2]
+
+
+def test_says_where_a_percent_sign_was_written() -> None:
+    parsed = parse_quantities(pd.Series(["12%", "12", "约12%", "1.2万"], dtype="str"))
+    assert parsed["percent"].tolist() == [True, False, True, False]

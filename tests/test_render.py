@@ -16,6 +16,7 @@ from laborstats.render import (
     OutputFormat,
     Style,
     View,
+    bar,
     format_change,
     format_figure,
     format_number,
@@ -112,7 +113,7 @@ def test_markdown_is_for_people() -> None:
 def test_table_has_title_rows_and_caption() -> None:
     text = render(small_view(), OutputFormat.TABLE, Lang.ZH, width=80)
     assert "Test" in text
-    assert "15.24余万" in text
+    assert "15.24万余" in text
     assert "+2.1万" in text
     assert text.rstrip().endswith("Dataset: test")
     assert "\x1b[" not in text
@@ -140,7 +141,7 @@ def test_auto_must_be_resolved_first() -> None:
         (OutputFormat.AUTO, Path("out.json"), True, OutputFormat.JSON),
         (OutputFormat.AUTO, Path("out.JSONL"), True, OutputFormat.JSONL),
         (OutputFormat.AUTO, Path("out.md"), False, OutputFormat.MARKDOWN),
-        (OutputFormat.AUTO, Path("out.data"), True, OutputFormat.CSV),
+        (OutputFormat.AUTO, Path("out.xlsx"), True, OutputFormat.AUTO),
         (OutputFormat.TSV, Path("out.json"), True, OutputFormat.TSV),
     ],
 )
@@ -198,3 +199,19 @@ def test_format_figure(value: float, qualifier: str, unit: str, lang: Lang, expe
 )
 def test_format_change(value: float, qualifier: str, unit: str, lang: Lang, expected: str) -> None:
     assert format_change(value, qualifier, unit, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "largest", "expected"),
+    [
+        (10, 10, "█" * 12),
+        (5, 10, "█" * 6),
+        (1, 10, "█▎"),  # 1.2 cells: one full block and two eighths
+        (0, 10, ""),
+        (-3, 10, ""),
+        (math.nan, 10, ""),
+        (3, 0, ""),
+    ],
+)
+def test_bar_is_scaled_to_the_largest_value(value: float, largest: float, expected: str) -> None:
+    assert bar(value, largest) == expected

@@ -27,9 +27,6 @@ EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
     name="laborstats",
-    help="Statistics for the results of trade-union programmes: skills, innovation, "
-    "rights and welfare. Reads CSV tables of programme outcomes and prints tables "
-    "for people or CSV/JSON for other tools.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -49,10 +46,13 @@ def main_options(
         typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
-    """Statistics for the results of trade-union programmes.
+    """Statistics for the results of trade-union programmes: skills, innovation,
+    rights and welfare.
 
     Every command reads the bundled Qingyang 2024 dataset unless given --data
-    (or LABORSTATS_DATA), and writes a table on a terminal or CSV into a pipe.
+    (or LABORSTATS_DATA), and writes a table on a terminal, CSV into a pipe,
+    or any other --format. Exit codes: 0 done, 1 a problem with the data,
+    2 a mistake in the command line.
     """
 
 
@@ -80,6 +80,17 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             typer.echo("Interrupted.", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except (typer.Exit, typer.BadParameter):
+            raise
+        except Exception as error:
+            if kwargs.get("debug"):
+                raise
+            typer.echo(
+                f"Error: internal error ({type(error).__name__}: {error}); "
+                "please report it with the output of --debug",
+                err=True,
+            )
+            raise typer.Exit(EXIT_DATA_PROBLEM) from None
 
     return run
 
@@ -87,16 +98,24 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
 def emit(view: View, output_format: OutputFormat, output: Path | None, lang: Lang) -> None:
     """Render ``view`` and write it to standard output or, atomically, to ``output``."""
     from laborstats.output import write_atomically, write_stdout
-    from laborstats.render import render, resolve_format, table_renderable
+    from laborstats.render import print_table, render, resolve_format
 
+    if output is not None and str(output) == "-":
+        output = None
     chosen = resolve_format(output_format, output, sys.stdout.isatty())
+    if chosen is OutputFormat.AUTO:
+        raise typer.BadParameter(
+            f'cannot tell a format from "{output}": name it .csv, .tsv, .json, .jsonl, .md or '
+            ".txt, or give --format",
+            param_hint="'--output'",
+        )
     if output is not None:
         write_atomically(output, render(view, chosen, lang))
     elif chosen is OutputFormat.TABLE:
         from laborstats.console import stdout_console
 
         console = stdout_console()
-        console.print(table_renderable(view, lang))
+        print_table(view, lang, console)
         console.file.flush()
     else:
         write_stdout(render(view, chosen, lang))
@@ -106,7 +125,10 @@ def _programmes(values: list[str] | None) -> list[str] | None:
     """Accept both ``-p skills -p aid`` and ``-p skills,aid``."""
     if not values:
         return None
-    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    if not names:
+        raise typer.BadParameter("names no programme", param_hint="'--programme'")
+    return names
 
 
 @app.command()

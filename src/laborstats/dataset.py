@@ -62,7 +62,7 @@ def bundled_data_path() -> Path:
 
 def load_dataset(data: str | None = None) -> Dataset:
     """Load a dataset folder, an outcomes CSV, ``-`` (stdin) or, by default, the bundled data."""
-    if data is None:
+    if not data:  # unset, or LABORSTATS_DATA set to nothing
         return _load_folder(bundled_data_path(), location="bundled dataset")
     if data == STDIN:
         outcomes = _read_table(sys.stdin.buffer.read(), "<stdin>", OUTCOMES)
@@ -85,12 +85,16 @@ def load_dataset(data: str | None = None) -> Dataset:
 
 
 def _load_folder(folder: Path, *, location: str) -> Dataset:
-    package = _read_datapackage(folder / DATAPACKAGE)
-    paths = {
-        resource["name"]: folder / resource["path"]
-        for resource in package.get("resources", [])
-        if isinstance(resource, dict) and {"name", "path"} <= resource.keys()
-    }
+    package_path = folder / DATAPACKAGE
+    package = _read_datapackage(package_path)
+    paths = {name: folder / path for name, path in _resource_paths(package, package_path).items()}
+    for name, path in paths.items():
+        if not path.is_file():
+            raise DataSourceError(
+                f'the {name} resource names a file that does not exist: "{path.name}"',
+                where=str(package_path),
+                expected="a path relative to the dataset folder",
+            )
     outcomes_path = paths.get(OUTCOMES.name, folder / OUTCOMES.path)
     if not outcomes_path.is_file():
         raise DataSourceError(
@@ -103,11 +107,7 @@ def _load_folder(folder: Path, *, location: str) -> Dataset:
         for table in (OUTCOMES, METRICS, STUDIOS)
         if (path := paths.get(table.name, folder / table.path)).is_file()
     }
-    sources = tuple(
-        str(source.get("title") or source.get("path"))
-        for source in package.get("sources", [])
-        if isinstance(source, dict) and (source.get("title") or source.get("path"))
-    )
+    sources = _source_titles(package, package_path)
     return _assemble(
         str(package.get("title") or folder.name),
         location,
@@ -115,6 +115,38 @@ def _load_folder(folder: Path, *, location: str) -> Dataset:
         tables[OUTCOMES.name],
         tables.get(METRICS.name),
         tables.get(STUDIOS.name),
+    )
+
+
+def _resource_paths(package: dict[str, Any], where: Path) -> dict[str, str]:
+    """The files a data package names for the tables laborstats reads."""
+    resources = package.get("resources", [])
+    if not isinstance(resources, list):
+        raise DataFormatError('"resources" is not a list', where=str(where), expected="a list")
+    paths = {}
+    for resource in resources:
+        if not isinstance(resource, dict):
+            raise DataFormatError("a resource is not an object", where=str(where))
+        name, path = resource.get("name"), resource.get("path")
+        if name in {table.name for table in (OUTCOMES, METRICS, STUDIOS)}:
+            if not isinstance(path, str):
+                raise DataFormatError(
+                    f"the {name} resource has no single path",
+                    where=str(where),
+                    expected='"path": "file.csv"',
+                )
+            paths[str(name)] = path
+    return paths
+
+
+def _source_titles(package: dict[str, Any], where: Path) -> tuple[str, ...]:
+    sources = package.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(source, dict) for source in sources):
+        raise DataFormatError('"sources" is not a list of objects', where=str(where))
+    return tuple(
+        str(source.get("title") or source.get("path"))
+        for source in sources
+        if source.get("title") or source.get("path")
     )
 
 
@@ -157,6 +189,8 @@ def decode(raw: bytes, where: str) -> str:
     """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 text."""
     if raw.startswith(codecs.BOM_UTF8):
         return _decode_as(raw[len(codecs.BOM_UTF8) :], "utf-8", where)
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return _decode_as(raw, "utf-32", where)
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _decode_as(raw, "utf-16", where)
     try:
@@ -217,6 +251,7 @@ def read_csv_text(text: str, where: str) -> pd.DataFrame:
     """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
+    header_line = 1
     records: list[list[str]] = []
     lines: list[int] = []
     start = 1
@@ -225,6 +260,7 @@ def read_csv_text(text: str, where: str) -> pd.DataFrame:
             if any(cell.strip() for cell in record):
                 if header is None:
                     header = _check_header(record, where, start)
+                    header_line = start
                 elif len(record) != len(header):
                     raise DataFormatError(
                         f"{len(record)} fields",
@@ -248,6 +284,7 @@ def read_csv_text(text: str, where: str) -> pd.DataFrame:
         }
     )
     frame["line"] = pd.Series(lines, dtype="int64")
+    frame.attrs.update(header=header, header_line=header_line)
     return frame
 
 
@@ -274,14 +311,26 @@ def _check_header(record: list[str], where: str, line: int) -> list[str]:
 
 def _read_table(raw: bytes, where: str, table: Table) -> pd.DataFrame:
     frame = read_csv_text(decode(raw, where), where)
-    missing = [name for name in table.required if name not in frame.columns]
+    header, header_line = frame.attrs["header"], frame.attrs["header_line"]
+    missing = [name for name in table.required if name not in header]
     if missing:
         raise DataFormatError(
             f"the header lacks {', '.join(missing)}",
             where=where,
-            line=1,
+            line=header_line,
             expected=f"the {table.name} columns {', '.join(table.required)}",
         )
+    known = [column.name for column in table.columns]
+    for name in header:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            raise DataFormatError(
+                "unknown column",
+                where=where,
+                line=header_line,
+                column=name,
+                expected=f'"{close[0]}"' if close else f"the {table.name} columns of the schema",
+            )
     for column in table.columns:
         if column.name not in frame.columns:
             frame[column.name] = pd.Series("", index=frame.index, dtype="str")
@@ -334,11 +383,12 @@ class _Checker:
     def integers(self, column: str, *, required: bool) -> pd.Series:
         cells = self.frame[column]
         numbers = pd.to_numeric(cells.where(cells != ""), errors="coerce")
-        bad = (cells != "") & (numbers.isna() | (numbers != np.floor(numbers)))
+        year = (numbers == np.floor(numbers)) & numbers.between(1000, 9999)
+        bad = (cells != "") & ~year
         if required:
             bad |= cells == ""
-        self.fail_first(bad, column, "not a whole number", "a year such as 2024")
-        return numbers.astype("Int64")
+        self.fail_first(bad, column, "not a year", "a year such as 2024")
+        return numbers.where(year).astype("Int64")
 
     def figures(self, column: str) -> pd.DataFrame:
         parsed = parse_quantities(self.frame[column])
@@ -366,6 +416,8 @@ def _typed_outcomes(checked: _Checker) -> pd.DataFrame:
     frame = checked.frame
     frame["year"] = checked.integers("year", required=True).astype("int64")
     figures = checked.figures("value")
+    checked.fail_first(figures["value"].isna(), "value", "no figure", "a figure for every row")
+    frame["percent_written"] = figures["percent"]
     written = figures["qualifier"]
     stated = frame["qualifier"]
     contradicts = (stated != "") & written.notna() & (written != EXACT) & (written != stated)
@@ -456,4 +508,11 @@ def _check_against_metrics(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.
         "the metric's programme in metrics.csv, or a blank cell",
     )
     outcomes["programme"] = defined
+    units = outcomes["metric"].map(metrics.set_index("metric")["unit"])
+    checked.fail_first(
+        outcomes.pop("percent_written") & (units != "percent"),
+        "value",
+        "a percentage for a metric that is not counted in percent",
+        "a figure in the metric's unit, as metrics.csv defines it",
+    )
     return outcomes

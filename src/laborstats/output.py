@@ -17,12 +17,23 @@ def write_stdout(text: str) -> None:
     sys.stdout.buffer.flush()
 
 
+def _mode_for(path: Path) -> int:
+    """An existing file's permissions, or those a new file gets under the umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
 
     Readers see the old file or the whole new one, never a part; an existing
     file survives any failure before the rename.
     """
+    path = path.resolve() if path.is_symlink() else path  # replace the file, keep the link
     folder = path.parent if str(path.parent) else Path()
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
@@ -33,9 +44,7 @@ def write_atomically(path: Path, text: str) -> None:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(temporary).chmod(0o666 & ~umask)
+        Path(temporary).chmod(_mode_for(path))
         Path(temporary).replace(path)
     except BaseException as error:
         with contextlib.suppress(OSError):

@@ -13,6 +13,11 @@ MISSING_TOKENS = frozenset(
 )
 
 EXAMPLES = "a number such as 1234, 1,234, 12%, 15.24万, 8000余万元 or 近90"
+# Beyond this, whole numbers are no longer exact in a float: no programme counts that high.
+LARGEST = 2.0**53
+
+# Full-width digits and signs, as Chinese input methods type them.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％－＋　", "0123456789.,%-+ ")
 
 _PREFIXES = {
     "≈": APPROX,
@@ -58,14 +63,15 @@ def parse_quantities(cells: pd.Series) -> pd.DataFrame:
 
     Returns a frame on the same index with ``value`` (float, base units,
     percent as percent points), ``qualifier`` (exact, approx, at_least,
-    at_most; missing where the cell is empty) and ``valid`` (False where the
-    cell is not a figure). Missing cells (blank, —, N/A, 不详…) are valid
-    with a missing value, never zero.
+    at_most; missing where the cell is empty), ``valid`` (False where the
+    cell is not a figure or beyond ±2**53) and ``percent`` (written with %).
+    Missing cells (blank, —, N/A, 不详…) are valid with a missing value, never
+    zero.
     """
     text = cells.astype("str").str.strip()
     missing = cells.isna() | text.isin(MISSING_TOKENS)
     plain = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
-    plain_ok = plain.notna() & np.isfinite(plain)
+    plain_ok = plain.notna() & (plain.abs() <= LARGEST)
 
     value = plain.where(plain_ok)
     qualifier = pd.Series(pd.NA, index=cells.index, dtype="str")
@@ -74,11 +80,16 @@ def parse_quantities(cells: pd.Series) -> pd.DataFrame:
 
     rest = text[~valid]
     if not rest.empty:
-        parsed = _parse_written_figures(rest.str.normalize("NFKC"))
+        parsed = _parse_written_figures(rest.str.translate(_FULL_WIDTH))
         value.loc[rest.index] = parsed["value"]
         qualifier.loc[rest.index] = parsed["qualifier"]
         valid.loc[rest.index] = parsed["valid"]
-    return pd.DataFrame({"value": value, "qualifier": qualifier, "valid": valid})
+    percent = pd.Series(False, index=cells.index)
+    if not rest.empty:
+        percent.loc[rest.index] = parsed["percent"]
+    return pd.DataFrame(
+        {"value": value, "qualifier": qualifier, "valid": valid, "percent": percent}
+    )
 
 
 def _parse_written_figures(text: pd.Series) -> pd.DataFrame:
@@ -123,11 +134,12 @@ def _parse_written_figures(text: pd.Series) -> pd.DataFrame:
         )
         | (more.notna() & stated["suffix"].notna() & (more != stated["suffix"]))
     )
-    valid = has_digits & value.notna() & np.isfinite(value) & ~conflicting
+    valid = has_digits & value.notna() & (value.abs() <= LARGEST) & ~conflicting
     return pd.DataFrame(
         {
             "value": value.where(valid),
             "qualifier": qualifier.where(valid).astype("str"),
+            "percent": parts["percent"].notna() & valid,
             "valid": valid,
         }
     )

@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from laborstats.vocabulary import APPROX, AT_LEAST, AT_MOST, DERIVED
@@ -48,6 +50,7 @@ class Style(StrEnum):
     FIGURE = "figure"  # a value with its row's unit and qualifier
     CHANGE = "change"  # a signed difference in the row's unit
     PERCENT_CHANGE = "percent_change"
+    BAR = "bar"  # a bar as long as the value against the column's largest
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,8 @@ class Column:
     """A column of the table people see: which frame column, its headers, its style.
 
     ``qualifier`` names the frame column holding the qualifier of a FIGURE or
-    CHANGE cell; the unit comes from the row's ``unit`` column. In the Rich
-    table only ``wraps`` columns wrap; the others keep their cells on one line.
+    CHANGE cell; the unit is ``unit``, or else the row's ``unit`` column. In
+    the Rich table only ``wraps`` columns wrap; the others stay on one line.
     """
 
     key: str
@@ -65,6 +68,7 @@ class Column:
     style: Style = Style.TEXT
     qualifier: str | None = None
     wraps: bool = False
+    unit: str | None = None
 
     def header(self, lang: Lang) -> str:
         return self.header_zh if lang is Lang.ZH else self.header_en
@@ -99,11 +103,14 @@ _SUFFIXES = {
 def resolve_format(
     chosen: OutputFormat, output: Path | None, stdout_is_terminal: bool
 ) -> OutputFormat:
-    """Settle ``auto``: by the output file's suffix, else a table on a terminal, else CSV."""
+    """Settle ``auto``: by the output file's suffix, else a table on a terminal, else CSV.
+
+    An output file whose suffix names no format leaves ``auto`` unsettled.
+    """
     if chosen is not OutputFormat.AUTO:
         return chosen
     if output is not None:
-        return _SUFFIXES.get(output.suffix.lower(), OutputFormat.CSV)
+        return _SUFFIXES.get(output.suffix.lower(), OutputFormat.AUTO)
     return OutputFormat.TABLE if stdout_is_terminal else OutputFormat.CSV
 
 
@@ -206,7 +213,9 @@ def format_figure(value: float, qualifier: str | None, unit: str, lang: Lang) ->
     if unit == "percent":
         return number + "以上"
     scale = number[-1] if number[-1] in "万亿" else ""
-    return number.removesuffix(scale) + "余" + scale
+    if scale and "." not in number:
+        return number.removesuffix(scale) + "余" + scale  # 8000余万
+    return number + "余"  # 110余, 1.2万余
 
 
 def format_change(value: float, qualifier: str | None, unit: str, lang: Lang) -> str:
@@ -216,32 +225,70 @@ def format_change(value: float, qualifier: str | None, unit: str, lang: Lang) ->
     number = format_number(value, lang, signed=True)
     if unit == "percent":
         number += "个百分点" if lang is Lang.ZH else " pp"
-    if qualifier == APPROX:
-        return ("约" if lang is Lang.ZH else "≈ ") + number
-    if qualifier in (AT_LEAST, AT_MOST):
-        return _SYMBOLS_EN[qualifier] + number
-    return number
+    return _qualified_change(number, qualifier, lang)
 
 
-def _cell(column: Column, row: Mapping[Hashable, Any], lang: Lang) -> str:
+def _qualified_change(text: str, qualifier: str | None, lang: Lang) -> str:
+    """Changes take ≈ ≥ ≤ in both languages (约 for approximate in Chinese)."""
+    if qualifier == APPROX and lang is Lang.ZH:
+        return "约" + text
+    return _SYMBOLS_EN.get(qualifier or "", "") + text
+
+
+_BAR_WIDTH = 12
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(value: float, largest: float, width: int = _BAR_WIDTH) -> str:
+    """A bar of block characters, ``width`` long for the largest value, in eighths."""
+    if math.isnan(value) or not largest > 0 or value <= 0:
+        return ""
+    eighths = round(min(value / largest, 1.0) * width * 8)
+    return ("█" * (eighths // 8) + _EIGHTHS[eighths % 8]).rstrip()
+
+
+def format_percent_change(value: float, qualifier: str | None, unit: str, lang: Lang) -> str:
+    """A signed percent change, with the qualifier of the change it comes from."""
+    if math.isnan(value):
+        return MISSING
+    return _qualified_change(format_number(value, lang, signed=True) + "%", qualifier, lang)
+
+
+_NUMBER_STYLES: dict[Style, Callable[[float, str | None, str, Lang], str]] = {
+    Style.FIGURE: format_figure,
+    Style.CHANGE: format_change,
+    Style.PERCENT_CHANGE: format_percent_change,
+}
+
+
+def _cell(column: Column, row: Mapping[Hashable, Any], lang: Lang, largest: float) -> str:
     value = row[column.key]
+    if column.style in (Style.TEXT, Style.KEY, Style.BAR) and is_missing(value):
+        return ""
     if column.style is Style.TEXT:
-        return "" if is_missing(value) else str(value)
+        return str(value)
     if column.style is Style.KEY:
-        return "" if is_missing(value) else str(int(value))
+        return str(int(value))
     number = math.nan if is_missing(value) else float(value)
+    if column.style is Style.BAR:
+        return bar(number, largest)
     qualifier = row.get(column.qualifier) if column.qualifier else None
     qualifier = None if is_missing(qualifier) else qualifier
-    if column.style is Style.FIGURE:
-        return format_figure(number, qualifier, str(row.get("unit", "")), lang)
-    if column.style is Style.CHANGE:
-        return format_change(number, qualifier, str(row.get("unit", "")), lang)
-    return MISSING if math.isnan(number) else format_number(number, lang, signed=True) + "%"
+    unit = column.unit or str(row.get("unit", ""))
+    return _NUMBER_STYLES[column.style](number, qualifier, unit, lang)
 
 
 def _formatted_rows(view: View, lang: Lang) -> list[list[str]]:
+    largest = {
+        column.key: float(view.frame[column.key].max(skipna=True) or math.nan)
+        for column in view.columns
+        if column.style is Style.BAR
+    }
     records = view.frame.to_dict(orient="records")
-    return [[_cell(column, record, lang) for column in view.columns] for record in records]
+    return [
+        [_cell(column, record, lang, largest.get(column.key, math.nan)) for column in view.columns]
+        for record in records
+    ]
 
 
 _MIN_WRAPPING_WIDTH = 16
@@ -260,21 +307,24 @@ def table_renderable(view: View, lang: Lang) -> Table:
         position for position, column in enumerate(view.columns) if column.key != view.group_by
     ]
     grouped = len(shown) < len(view.columns)
+    rows = _formatted_rows(view, lang)
     for position in shown:
         column = view.columns[position]
+        widest = max((cell_len(row[position]) for row in rows), default=0)
         table.add_column(
             column.header(lang),
-            justify="left" if column.style is Style.TEXT else "right",
+            justify="left" if column.style in (Style.TEXT, Style.BAR) else "right",
             overflow="fold",
             no_wrap=not column.wraps,
-            min_width=_MIN_WRAPPING_WIDTH if column.wraps else None,
+            # numbers are never cut: a cropped 80,000,00 would read as another figure
+            min_width=_MIN_WRAPPING_WIDTH if column.wraps else widest,
         )
     group_position = next(
         (i for i, column in enumerate(view.columns) if column.key == view.group_by), 0
     )
     previous_group: str | None = None
     records = view.frame.to_dict(orient="records")
-    for record, cells in zip(records, _formatted_rows(view, lang), strict=True):
+    for record, cells in zip(records, rows, strict=True):
         group = cells[group_position]
         if grouped and group != previous_group:
             if previous_group is not None:
@@ -286,9 +336,22 @@ def table_renderable(view: View, lang: Lang) -> Table:
     return table
 
 
+def print_table(view: View, lang: Lang, console: Console) -> None:
+    """Print the view as a Rich table on ``console``.
+
+    A table that cannot fit the width without cutting numbers is printed
+    wider than the console (the terminal wraps it) rather than cropped.
+    """
+    table = table_renderable(view, lang)
+    unbounded = console.options.update(max_width=10_000)
+    needed = Measurement.get(console, unbounded, table).minimum
+    console.width = max(console.width, needed)
+    console.print(table, crop=False)
+
+
 def _table(view: View, lang: Lang, width: int) -> str:
     console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False)
-    console.print(table_renderable(view, lang))
+    print_table(view, lang, console)
     return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
 
 
@@ -296,7 +359,7 @@ def _markdown(view: View, lang: Lang, width: int) -> str:
     def escape(text: str) -> str:
         return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
-    numeric = [column.style is not Style.TEXT for column in view.columns]
+    numeric = [column.style not in (Style.TEXT, Style.BAR) for column in view.columns]
     lines = [
         "| " + " | ".join(escape(column.header(lang)) for column in view.columns) + " |",
         "| " + " | ".join("---:" if right else "---" for right in numeric) + " |",

@@ -37,7 +37,13 @@ def summary_view(result: pd.DataFrame, dataset: Dataset, lang: Lang) -> View:
             Column("unit_name", "Unit", "单位"),
             Column("period_name", "Period", "时段"),
             Column("change", "Change", "变化", Style.CHANGE, qualifier="change_qualifier"),
-            Column("pct_change", "% change", "变化率", Style.PERCENT_CHANGE),
+            Column(
+                "pct_change",
+                "% change",
+                "变化率",
+                Style.PERCENT_CHANGE,
+                qualifier="change_qualifier",
+            ),
         ),
         title=(f"{year}年主要数据" if zh else f"Headline figures, {year}") if year else "",
         caption=caption(dataset, lang),
@@ -82,7 +88,7 @@ def caption(dataset: Dataset, lang: Lang) -> str:
     if lang is Lang.ZH:
         text = f"数据集：{dataset.title}（{dataset.location}）"
         text += f"。来源：{sources}" if sources else ""
-        return text + "。约 = 近似；余 = 至少；不超过 = 至多；† = 推算"
+        return text + "。约 = 近似；余、≥ = 至少；不超过、≤ = 至多；† = 推算"
     text = f"Dataset: {dataset.title} ({dataset.location})"
     text += f". Source: {sources}" if sources else ""
     return text + ". ≈ approximate · ≥ at least · ≤ at most · † derived"

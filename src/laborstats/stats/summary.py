@@ -56,6 +56,11 @@ def summarise(
                 f"unknown programme {', '.join(unknown)}", expected="one of " + ", ".join(known)
             )
         current = current[current["programme"].isin(programmes)]
+        if current.empty:
+            raise SelectionError(
+                f"no figures for {', '.join(programmes)} in {year}",
+                expected="a programme with figures that year",
+            )
 
     previous = _with_span(outcomes[outcomes["year"] == year - 1])[[*_SERIES, "value", "qualifier"]]
     merged = current.merge(
