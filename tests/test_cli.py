@@ -325,7 +325,7 @@ def test_output_keeps_a_link_and_the_file_mode(runner: CliRunner, tmp_path: Path
 def test_programme_option_naming_nothing(runner: CliRunner) -> None:
     code, _, err = run_cli(runner, "summary", "-p", ",")
     assert code == 2
-    assert "names no programme" in err
+    assert "names nothing" in err
 
 
 def test_programme_without_figures_that_year(runner: CliRunner) -> None:
@@ -356,4 +356,39 @@ def test_a_narrow_terminal_never_cuts_a_number(
     assert code == 0
     assert "≥ 80,000,000" in out
     assert "≤ +15.98%" in out
-    assert "Economic benefit created" in out
+    assert "Economic benefit" in out
+
+
+def test_studios_csv_is_sorted_and_raw(runner: CliRunner) -> None:
+    code, out, err = run_cli(runner, "studios", "--sort", "savings", "--format", "csv")
+    assert (code, err) == (0, "")
+    frame = pd.read_csv(io.StringIO(out))
+    assert frame["studio"].iloc[0] == "华能庆阳煤电科技创新工作室"
+    assert frame["annual_savings"].iloc[0] == 5_600_000
+    assert frame["rank"].iloc[0] == 1
+    assert frame["rank"].iloc[1:].isna().all()
+    assert frame["annual_savings"].iloc[1:].isna().all()
+
+
+def test_studios_table_has_a_bar_and_the_definition(runner: CliRunner) -> None:
+    code, out, _ = run_cli(runner, "studios", "-f", "table", "--sort", "benefit")
+    assert code == 0
+    assert "≥ 16,000,000" in out
+    assert "██████████" in out
+    assert "Savings: cost savings a year as reported" in out
+
+
+def test_studios_unknown_sort_column(runner: CliRunner) -> None:
+    code, _, err = run_cli(runner, "studios", "--sort", "wealth")
+    assert code == 1
+    assert err.startswith("Error: unknown studio column wealth; expected one of savings, benefit")
+
+
+def test_studios_without_a_studios_table(runner: CliRunner, outcomes_csv: MakeOutcomes) -> None:
+    path = outcomes_csv("2024,庆阳市,,,disputes_mediated,82,,2024,,q\n")
+    code, _, err = run_cli(runner, "studios", "--data", str(path))
+    assert code == 1
+    assert err == (
+        f"Error: the dataset at {path} has no studios table; "
+        "expected a studios.csv in the dataset folder\n"
+    )

@@ -204,9 +204,10 @@ def test_format_change(value: float, qualifier: str, unit: str, lang: Lang, expe
 @pytest.mark.parametrize(
     ("value", "largest", "expected"),
     [
-        (10, 10, "█" * 12),
-        (5, 10, "█" * 6),
-        (1, 10, "█▎"),  # 1.2 cells: one full block and two eighths
+        (10, 10, "█" * 10),
+        (5, 10, "█" * 5),
+        (1, 10, "█"),
+        (1, 12, "▉"),  # 10/12 of a cell: seven eighths, rounded
         (0, 10, ""),
         (-3, 10, ""),
         (math.nan, 10, ""),

@@ -59,7 +59,7 @@ class Column:
 
     ``qualifier`` names the frame column holding the qualifier of a FIGURE or
     CHANGE cell; the unit is ``unit``, or else the row's ``unit`` column. In
-    the Rich table only ``wraps`` columns wrap; the others stay on one line.
+    the Rich table only ``wraps`` columns wrap their cells; headers may wrap.
     """
 
     key: str
@@ -235,7 +235,7 @@ def _qualified_change(text: str, qualifier: str | None, lang: Lang) -> str:
     return _SYMBOLS_EN.get(qualifier or "", "") + text
 
 
-_BAR_WIDTH = 12
+_BAR_WIDTH = 10
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
@@ -315,8 +315,8 @@ def table_renderable(view: View, lang: Lang) -> Table:
             column.header(lang),
             justify="left" if column.style in (Style.TEXT, Style.BAR) else "right",
             overflow="fold",
-            no_wrap=not column.wraps,
-            # numbers are never cut: a cropped 80,000,00 would read as another figure
+            # Cells never break below these widths (a cut 80,000,00 reads as another
+            # figure); headers may wrap to make room.
             min_width=_MIN_WRAPPING_WIDTH if column.wraps else widest,
         )
     group_position = next(
@@ -343,8 +343,16 @@ def print_table(view: View, lang: Lang, console: Console) -> None:
     wider than the console (the terminal wraps it) rather than cropped.
     """
     table = table_renderable(view, lang)
+    # Wrapping columns fold even words without spaces (Chinese names), so they
+    # share what the other columns leave, never less than their minimum.
+    wrapping = [column for column in table.columns if column.min_width == _MIN_WRAPPING_WIDTH]
+    for column in wrapping:
+        column.max_width = _MIN_WRAPPING_WIDTH
     unbounded = console.options.update(max_width=10_000)
     needed = Measurement.get(console, unbounded, table).minimum
+    spare = max(0, console.width - needed)
+    for column in wrapping:
+        column.max_width = _MIN_WRAPPING_WIDTH + spare // len(wrapping)
     console.width = max(console.width, needed)
     console.print(table, crop=False)
 

@@ -7,6 +7,8 @@ import pandas as pd
 from laborstats.dataset import Dataset
 from laborstats.render import Column, Lang, Style, View
 from laborstats.stats.metrics import METRICS_COLUMNS
+from laborstats.stats.studios import ANNUAL_BENEFIT
+from laborstats.stats.studios import UNITS as STUDIO_UNITS
 from laborstats.stats.summary import SUMMARY_COLUMNS
 from laborstats.vocabulary import DERIVED, PROGRAMMES, UNITS
 
@@ -79,6 +81,71 @@ def metrics_view(result: pd.DataFrame, dataset: Dataset, lang: Lang) -> View:
         title="指标目录" if zh else "Metrics",
         caption=caption(dataset, lang),
         group_by="programme_name",
+    )
+
+
+STUDIO_HEADERS = {
+    "national_projects": ("National projects", "国家级项目"),
+    "national_benchmark_cases": ("Benchmark cases", "国家级标杆案例"),
+    "provincial_achievements": ("Provincial achievements", "省部级成果"),
+    "invention_patents": ("Invention patents", "发明专利"),
+    "utility_model_patents": ("Utility patents", "实用新型专利"),
+    "papers_published": ("Papers", "论文"),
+    "software_copyrights": ("Software copyrights", "软著"),
+    "research_funding": ("Research funding", "科研经费"),
+    "mentoring_agreements": ("Mentoring agreements", "导师带徒协议"),
+    "annual_savings": ("Savings a year", "年节约成本"),
+    "economic_benefit": ("Benefit, total", "经济效益"),
+    "benefit_years": ("Benefit years", "效益年数"),
+    "standard_coal_saved": ("Coal saved a year", "年节约标煤"),
+    "energy_consumption_reduction": ("Energy use cut", "能耗降低"),
+    "innovation_projects_completed": ("Innovation projects", "技术革新项目"),
+    "people_trained": ("Trained", "培养骨干"),
+    "senior_title_promotions": ("Promoted", "晋升高级职称"),
+    "may_day_medals": ("May Day medals", "五一劳动奖章"),
+    "pilot_enterprises": ("Pilot enterprises", "试点企业"),
+    "labour_cost_saving": ("Labour cost cut", "节约人工成本"),
+    "work_efficiency_gain": ("Efficiency gain", "提升工作效率"),
+    ANNUAL_BENEFIT: ("Benefit a year †", "年均经济效益 †"),
+}
+STUDIO_DEFAULT_COLUMNS = (
+    "annual_savings",
+    ANNUAL_BENEFIT,
+    "invention_patents",
+    "innovation_projects_completed",
+)
+
+
+def studios_view(
+    result: pd.DataFrame, dataset: Dataset, lang: Lang, sort: str, chosen: list[str] | None
+) -> View:
+    """The league table: rank, studio, the sort column with a bar, then the chosen columns."""
+    shown = [sort, *(name for name in (chosen or STUDIO_DEFAULT_COLUMNS) if name != sort)]
+
+    def figure(name: str) -> Column:
+        en, zh = STUDIO_HEADERS.get(name, (name, name))
+        unit = STUDIO_UNITS.get(name, "count")
+        return Column(name, en, zh, Style.FIGURE, qualifier=f"{name}_qualifier", unit=unit)
+
+    zh = lang is Lang.ZH
+    note = (
+        "。年节约成本：报告所列每年节约的成本；年均经济效益 = 经济效益 ÷ 所涵盖年数（推算）"
+        if zh
+        else ". Savings: cost savings a year as reported; benefit a year: the economic "
+        "benefit divided by the years it covers (derived)"
+    )
+    return View(
+        frame=result,
+        machine_columns=list(result.columns),
+        columns=(
+            Column("rank", "Rank", "排名", Style.KEY),
+            Column("studio", "Studio", "工作室", wraps=True),
+            figure(sort),
+            Column(sort, "", "", Style.BAR),
+            *(figure(name) for name in shown[1:]),
+        ),
+        title="创新工作室排行" if zh else "Innovation studios",
+        caption=caption(dataset, lang) + note,
     )
 
 
