@@ -43,7 +43,7 @@ def test_bundled_dataset_loads_every_table(bundled: Path) -> None:
 
 
 def test_no_injected_spam_anywhere_in_the_data(bundled: Path) -> None:
-    for path in bundled.iterdir():
+    for path in (path for path in bundled.rglob("*") if path.is_file()):
         text = path.read_text(encoding="utf-8")
         for token in SPAM:
             assert token not in text, f"{token} in {path.name}"

@@ -27,9 +27,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
 
 def test_wheel_ships_the_bundled_dataset(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
-    for path in (ROOT / "data").iterdir():
-        assert f"laborstats/data/{path.name}" in names
-        assert wheel.read(f"laborstats/data/{path.name}") == path.read_bytes()
+    for path in (path for path in (ROOT / "data").rglob("*") if path.is_file()):
+        name = "laborstats/data/" + path.relative_to(ROOT / "data").as_posix()
+        assert name in names
+        assert wheel.read(name) == path.read_bytes()
 
 
 def test_wheel_installs_the_console_script(wheel: zipfile.ZipFile) -> None:

@@ -29,11 +29,13 @@ def summary_view(result: pd.DataFrame, dataset: Dataset, lang: Lang) -> View:
         period_name=[_period_name(period, lang) for period in result["period"]],
     )
     year = int(result["year"].iloc[0]) if len(result) else None
+    regions = (Column("region", "Region", "地区"),) if result["region"].nunique() > 1 else ()
     return View(
         frame=display,
         machine_columns=SUMMARY_COLUMNS,
         columns=(
             Column("programme_name", "Programme", "项目"),
+            *regions,
             Column("figure", "Figure", "指标", wraps=True),
             Column("value", "Value", "数值", Style.FIGURE, qualifier="qualifier"),
             Column("unit_name", "Unit", "单位"),
