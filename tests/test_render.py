@@ -216,3 +216,26 @@ def test_format_change(value: float, qualifier: str, unit: str, lang: Lang, expe
 )
 def test_bar_is_scaled_to_the_largest_value(value: float, largest: float, expected: str) -> None:
     assert bar(value, largest) == expected
+
+
+def test_a_number_exactly_as_wide_as_a_wrapping_column_is_not_folded() -> None:
+    frame = pd.DataFrame(
+        {
+            "label": ["A rather long label that has to wrap somewhere"],
+            "value": [16_000_000_000.0],
+            "qualifier": ["at_least"],
+            "unit": ["yuan"],
+        }
+    )
+    view = View(
+        frame=frame,
+        machine_columns=["value"],
+        columns=(
+            Column("label", "Figure", "指标", wraps=True),
+            Column("value", "Value", "数值", Style.FIGURE, qualifier="qualifier"),
+        ),
+        title="",
+        caption="",
+    )
+    assert len("≥ 16,000,000,000") == 16
+    assert "≥ 16,000,000,000" in render(view, OutputFormat.TABLE, Lang.EN, width=30)

@@ -345,7 +345,12 @@ def print_table(view: View, lang: Lang, console: Console) -> None:
     table = table_renderable(view, lang)
     # Wrapping columns fold even words without spaces (Chinese names), so they
     # share what the other columns leave, never less than their minimum.
-    wrapping = [column for column in table.columns if column.min_width == _MIN_WRAPPING_WIDTH]
+    shown = [column for column in view.columns if column.key != view.group_by]
+    wrapping = [
+        rich_column
+        for column, rich_column in zip(shown, table.columns, strict=True)
+        if column.wraps
+    ]
     for column in wrapping:
         column.max_width = _MIN_WRAPPING_WIDTH
     unbounded = console.options.update(max_width=10_000)

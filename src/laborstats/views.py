@@ -23,7 +23,7 @@ def summary_view(result: pd.DataFrame, dataset: Dataset, lang: Lang) -> View:
     entity = result["entity"].where(result["entity"] == "", " · " + result["entity"])
     derived = (result["basis"] == DERIVED).map({True: " †", False: ""})
     display = result.assign(
-        programme_name=result["programme"].map(lambda key: _programme_name(key, lang)),
+        programme_name=_programme_names(result["programme"], lang),
         figure=label + entity + derived,
         unit_name=result["unit"].map(lambda unit: _unit_name(unit, lang)),
         period_name=[_period_name(period, lang) for period in result["period"]],
@@ -63,7 +63,7 @@ def metrics_view(result: pd.DataFrame, dataset: Dataset, lang: Lang) -> View:
     span = (first + "–" + last).where(first != last, first).where(result["figures"] > 0, "")
     display = result.assign(
         label=(result["label_zh"] if zh else result["label_en"]) + "\n" + result["metric"],
-        programme_name=result["programme"].map(lambda key: _programme_name(key, lang)),
+        programme_name=_programme_names(result["programme"], lang),
         unit_name=result["unit"].map(lambda unit: UNITS[unit].zh if zh else unit),
         span=span,
     )
@@ -163,9 +163,10 @@ def caption(dataset: Dataset, lang: Lang) -> str:
     return text + ". ≈ approximate · ≥ at least · ≤ at most · † derived"
 
 
-def _programme_name(key: str, lang: Lang) -> str:
-    names = PROGRAMMES.get(key)
-    return key if names is None else names[1] if lang is Lang.ZH else names[0]
+def _programme_names(keys: pd.Series, lang: Lang) -> pd.Series:
+    """Programme keys as people read them; programmes laborstats does not know keep their key."""
+    names = {key: names[1] if lang is Lang.ZH else names[0] for key, names in PROGRAMMES.items()}
+    return keys.map(names).fillna(keys)
 
 
 def _unit_name(unit: str, lang: Lang) -> str:
