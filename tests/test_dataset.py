@@ -67,15 +67,11 @@ def test_values_are_in_base_units() -> None:
     assert outcomes.loc["hazard_report_reward", "qualifier"] == "at_most"
 
 
-def test_the_implied_earlier_skilled_talent_total_is_derived_from_the_report() -> None:
-    outcomes = load_dataset().outcomes
-    talents = outcomes.set_index(["metric", "year"])["value"]
-    derived = outcomes[outcomes["basis"] == "derived"]
-    assert derived[["metric", "year"]].values.tolist() == [["skilled_talents_total", 2023]]
-    assert talents[("skilled_talents_total", 2023)] == (
-        talents[("skilled_talents_total", 2024)] - talents[("skilled_talents_new", 2024)]
-    )
-    assert derived["source"].iloc[0].startswith("derived:")
+def test_the_report_figures_are_all_reported_and_the_flow_is_declared() -> None:
+    dataset = load_dataset()
+    assert set(dataset.outcomes["basis"]) == {"reported"}
+    flows = dataset.metrics.set_index("metric")["flow_of"]
+    assert flows[flows != ""].to_dict() == {"skilled_talents_new": "skilled_talents_total"}
 
 
 def test_datapackage_describes_the_tables_the_loader_reads(bundled: Path) -> None:
@@ -367,6 +363,29 @@ def test_formulas_are_checked_when_loading(
         METRICS_HEADER
         + "members,unions,Members,会员,person,count,higher,\n"
         + f"ratio,unions,Ratio,比率,percent,ratio,higher,{formula}\n",
+    )
+    write_file("outcomes.csv", "year,region,metric,value\n2024,A,members,12\n")
+    with pytest.raises(DataValueError) as caught:
+        load_dataset(str(path.parent))
+    assert str(caught.value).startswith(str(path) + message)
+
+
+@pytest.mark.parametrize(
+    ("flow_of", "message"),
+    [
+        ("staff", ':3: column "flow_of": unknown metric; found "staff"; expected a metric'),
+        ("joined", ':3: column "flow_of": a flow of itself; found "joined"; expected another'),
+        ("rate", ':3: column "flow_of": a stock in another unit; found "rate"; expected a stock'),
+    ],
+    ids=["unknown", "itself", "unit"],
+)
+def test_flows_are_checked_when_loading(write_file: WriteFile, flow_of: str, message: str) -> None:
+    path = write_file(
+        "metrics.csv",
+        METRICS_HEADER.replace("\n", ",flow_of\n")
+        + "members,unions,Members,会员,person,count,higher,,\n"
+        + f"joined,unions,Joined,新会员,person,count,higher,,{flow_of}\n"
+        + "rate,unions,Rate,比率,percent,rate,higher,,\n",
     )
     write_file("outcomes.csv", "year,region,metric,value\n2024,A,members,12\n")
     with pytest.raises(DataValueError) as caught:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 from laborstats.dataset import bundled_data_path, load_dataset
+from laborstats.errors import DataSourceError
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = bundled_data_path() / "examples" / "qingyang-counties"
@@ -37,3 +40,17 @@ def test_stocks_grow_by_at_most_their_new_additions() -> None:
     wide = outcomes.pivot_table(index=["region", "year"], columns="metric", values="value")
     change = wide["skilled_talents_total"].groupby(level="region").diff()
     assert (change.dropna() <= wide["skilled_talents_new"][change.notna()]).all()
+
+
+def test_installed_examples_load_by_name() -> None:
+    dataset = load_dataset("example:qingyang-counties")
+    assert dataset.location == "example:qingyang-counties"
+    assert dataset.title == load_dataset(str(EXAMPLE)).title
+
+
+def test_an_unknown_example_names_the_ones_there_are() -> None:
+    with pytest.raises(DataSourceError) as caught:
+        load_dataset("example:qingyang")
+    assert str(caught.value) == (
+        "example:qingyang: no such example dataset; expected one of example:qingyang-counties"
+    )

@@ -30,6 +30,7 @@ from laborstats.vocabulary import EXACT, REPORTED
 
 STDIN = "-"
 DATAPACKAGE = "datapackage.json"
+EXAMPLE_PREFIX = "example:"
 _PERIOD = re.compile(r"^(?:|\d{4}|annual|cumulative|[1-9]\d* (?:years?|months?))$")
 
 
@@ -61,9 +62,12 @@ def bundled_data_path() -> Path:
 
 
 def load_dataset(data: str | None = None) -> Dataset:
-    """Load a dataset folder, an outcomes CSV, ``-`` (stdin) or, by default, the bundled data."""
+    """Load a dataset folder, an outcomes CSV, ``-`` (stdin), ``example:NAME`` (an example
+    installed with laborstats) or, by default, the bundled data."""
     if not data:  # unset, or LABORSTATS_DATA set to nothing
         return _load_folder(bundled_data_path(), location="bundled dataset")
+    if data.startswith(EXAMPLE_PREFIX):
+        return _load_example(data.removeprefix(EXAMPLE_PREFIX))
     if data == STDIN:
         outcomes = _read_table(sys.stdin.buffer.read(), "<stdin>", OUTCOMES)
         return _assemble("<stdin>", "standard input", (), outcomes, None, None)
@@ -82,6 +86,24 @@ def load_dataset(data: str | None = None) -> Dataset:
         where=str(path),
         expected="a dataset folder, an outcomes CSV file, or - for standard input",
     )
+
+
+def example_names() -> list[str]:
+    """The example datasets installed with laborstats (``--data example:NAME``)."""
+    examples = bundled_data_path() / "examples"
+    return sorted(package.parent.name for package in examples.glob(f"*/{DATAPACKAGE}"))
+
+
+def _load_example(name: str) -> Dataset:
+    names = example_names()
+    if name not in names:
+        raise DataSourceError(
+            "no such example dataset",
+            where=EXAMPLE_PREFIX + name,
+            expected="one of " + ", ".join(EXAMPLE_PREFIX + known for known in names),
+        )
+    folder = bundled_data_path() / "examples" / name
+    return _load_folder(folder, location=EXAMPLE_PREFIX + name)
 
 
 def _load_folder(folder: Path, *, location: str) -> Dataset:
@@ -346,6 +368,7 @@ def _read_table(raw: bytes, where: str, table: Table) -> pd.DataFrame:
     if table is METRICS:
         checked.unique(METRICS.key, "metric defined twice")
         _check_formulas(checked)
+        _check_flows(checked)
         return checked.frame
     return _typed_studios(checked)
 
@@ -469,6 +492,25 @@ def _check_formulas(checked: _Checker) -> None:
             "metrics defined through each other: " + " → ".join(cycle),
             "formulas without a cycle",
         )
+
+
+def _check_flows(checked: _Checker) -> None:
+    """A flow adds to another metric of the dictionary, counted in the same unit."""
+    frame = checked.frame
+    units = frame.set_index("metric")["unit"]
+    flows = frame[frame["flow_of"] != ""]
+    checked.fail_first(
+        ~flows["flow_of"].isin(units.index), "flow_of", "unknown metric", "a metric of metrics.csv"
+    )
+    checked.fail_first(
+        flows["flow_of"] == flows["metric"], "flow_of", "a flow of itself", "another metric"
+    )
+    checked.fail_first(
+        flows["flow_of"].map(units) != flows["unit"],
+        "flow_of",
+        "a stock in another unit",
+        "a stock counted in the flow's unit",
+    )
 
 
 def _typed_studios(checked: _Checker) -> pd.DataFrame:

@@ -17,8 +17,9 @@ DataOption = Annotated[
         envvar="LABORSTATS_DATA",
         metavar="PATH",
         show_default="the bundled Qingyang 2024 dataset",
-        help="A dataset folder (with datapackage.json or outcomes.csv), "
-        "one outcomes CSV file, or - to read CSV from standard input.",
+        help="A dataset folder (with datapackage.json or outcomes.csv), one outcomes CSV "
+        "file, - to read CSV from standard input, or example:qingyang-counties for the "
+        "synthetic multi-year example.",
     ),
 ]
 FormatOption = Annotated[

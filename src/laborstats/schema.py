@@ -102,6 +102,11 @@ METRICS = Table(
         Column("kind", "string", "What sort of figure it is.", required=True, enum=KINDS),
         Column("direction", "string", "Which direction is better.", required=True, enum=DIRECTIONS),
         Column("formula", "string", "For a derived metric, its formula over other metrics."),
+        Column(
+            "flow_of",
+            "string",
+            "For a metric counting a year's additions, the stock metric they add to.",
+        ),
     ),
 )
 

@@ -9,10 +9,11 @@ from laborstats.dataset import load_dataset
 from laborstats.stats.derived import with_derived_metrics
 
 
-def metrics(*rows: tuple[str, str]) -> pd.DataFrame:
-    """A dictionary of (metric, formula) rows in one programme."""
+def metrics(*rows: tuple[str, str], flows: dict[str, str] | None = None) -> pd.DataFrame:
+    """A dictionary of (metric, formula) rows in one programme; ``flows`` maps flow → stock."""
     frame = pd.DataFrame(rows, columns=["metric", "formula"])
-    return frame.assign(programme="aid").astype("str")
+    flow_of = [(flows or {}).get(metric, "") for metric in frame["metric"]]
+    return frame.assign(programme="aid", flow_of=flow_of).astype("str")
 
 
 def outcomes(*rows: tuple[int, str, str, float, str, str]) -> pd.DataFrame:
@@ -38,6 +39,39 @@ def test_bundled_per_child_and_per_case_figures() -> None:
     assert values["study_grant_per_child"] == 4_545_000 / 1515 == 3000
     assert values["recovered_per_dispute"] == 393_600 / 82 == 4800
     assert values["standard_coal_baseline"] == 100_000
+    assert values["skilled_talents_total"] == 152_400 - 21_000
+
+
+STOCKS = metrics(("talents", ""), ("new", ""), flows={"new": "talents"})
+
+
+def test_a_flow_gives_the_stock_of_the_year_before_as_a_lower_bound() -> None:
+    data = outcomes(
+        (2024, "A", "talents", 152_400, "exact", "2024"),
+        (2024, "A", "new", 21_000, "exact", "2024"),
+        (2024, "B", "talents", 900, "approx", "2024"),
+        (2024, "B", "new", 100, "exact", "2024"),
+    )
+    result = with_derived_metrics(data, STOCKS)
+    assert derived_rows(result) == [
+        [2023, "A", 131_400.0, "at_least", "2023"],
+        [2023, "B", 800.0, "approx", "2023"],
+    ]
+    derived = result[result["basis"] == "derived"]
+    assert set(derived["metric"]) == {"talents"}
+    assert derived["source"].iloc[0] == "derived: talents of 2024 − new of 2024"
+
+
+def test_a_reported_stock_wins_and_other_periods_give_nothing() -> None:
+    data = outcomes(
+        (2024, "A", "talents", 152_400, "exact", "2024"),
+        (2024, "A", "new", 21_000, "exact", "2024"),
+        (2023, "A", "talents", 140_000, "exact", "2023"),
+        (2024, "B", "talents", 900, "exact", "2024"),
+        (2024, "B", "new", 100, "exact", "cumulative"),
+    )
+    result = with_derived_metrics(data, STOCKS)
+    assert derived_rows(result) == []
 
 
 def test_each_year_and_region_with_every_input() -> None:

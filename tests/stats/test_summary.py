@@ -9,6 +9,7 @@ from pandas.testing import assert_frame_equal
 
 from laborstats.dataset import load_dataset
 from laborstats.errors import SelectionError
+from laborstats.stats.derived import with_derived_metrics
 from laborstats.stats.summary import SUMMARY_COLUMNS, summarise
 
 METRICS = pd.DataFrame(
@@ -111,10 +112,12 @@ def test_empty_dataset() -> None:
 
 def test_bundled_skilled_talent_growth_comes_from_the_data() -> None:
     dataset = load_dataset()
-    result = summarise(dataset.outcomes, dataset.metrics).set_index("metric")
+    outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
+    result = summarise(outcomes, dataset.metrics).set_index("metric")
     total = result.loc["skilled_talents_total"]
     new = result.loc["skilled_talents_new", "value"]
     assert total["change"] == new == 21_000
+    assert (total["previous_qualifier"], total["change_qualifier"]) == ("at_least", "at_most")
     assert total["pct_change"] == pytest.approx(21_000 / 131_400 * 100)
     assert round(total["pct_change"], 2) == 15.98
-    assert len(result) == 53
+    assert len(result) == 56  # 53 reported, 3 derived by formulas

@@ -9,7 +9,7 @@ import pandas as pd
 
 from laborstats.formula import Formula, parse_formula
 from laborstats.stats.qualifiers import Bound
-from laborstats.vocabulary import DERIVED
+from laborstats.vocabulary import AT_LEAST, DERIVED
 
 _PLACE = ["year", "region", "entity"]
 
@@ -26,7 +26,11 @@ def formulas_of(metrics: pd.DataFrame) -> dict[str, Formula]:
 
 
 def with_derived_metrics(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
-    """``outcomes`` plus a row for every derived metric its inputs allow.
+    """``outcomes`` plus a row for every derived figure its inputs allow.
+
+    A flow (``flow_of`` in metrics.csv: a year's additions to a stock) gives
+    the stock at the end of the year before: at least stock − flow, since
+    what left the stock during the year is not known.
 
     A derived value is computed for each year, region and entity that has a
     figure for every input (inputs with two figures there, for different
@@ -36,17 +40,55 @@ def with_derived_metrics(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.Da
     period is the inputs' common period, blank where they differ.
     """
     programmes = metrics.set_index("metric")["programme"]
-    frame = outcomes
-    for metric, formula in formulas_of(metrics).items():
-        derived = _derive(frame, metric, formula)
+
+    def added(frame: pd.DataFrame, metric: str, derived: pd.DataFrame) -> pd.DataFrame:
         reported = frame.loc[frame["metric"] == metric, _PLACE]
         derived = derived.merge(reported, on=_PLACE, how="left", indicator=True)
         derived = derived[derived.pop("_merge") == "left_only"]
-        if not derived.empty:
-            frame = pd.concat(
-                [frame, derived.assign(programme=programmes[metric])], ignore_index=True
-            )
+        if derived.empty:
+            return frame
+        return pd.concat([frame, derived.assign(programme=programmes[metric])], ignore_index=True)
+
+    frame = outcomes
+    flows = metrics[metrics["flow_of"] != ""]
+    for flow, stock in zip(flows["metric"], flows["flow_of"], strict=True):
+        frame = added(frame, stock, _opening_stock(frame, stock, flow))
+    for metric, formula in formulas_of(metrics).items():
+        frame = added(frame, metric, _derive(frame, metric, formula))
     return frame
+
+
+def _opening_stock(outcomes: pd.DataFrame, stock: str, flow: str) -> pd.DataFrame:
+    """The stock at the end of the year before a year's additions: at least stock − flow.
+
+    Only the additions are known, not what left the stock during the year,
+    so the stock before them was at least the difference. Both figures must
+    be for the year itself (their period is the year).
+    """
+    yearly = outcomes[outcomes["period"] == outcomes["year"].astype("str")]
+    ends = yearly.loc[yearly["metric"] == stock, [*_PLACE, "value", "qualifier"]]
+    additions = yearly.loc[yearly["metric"] == flow, [*_PLACE, "value", "qualifier"]]
+    both = ends.merge(additions, on=_PLACE, suffixes=("", "_flow"), validate="one_to_one")
+    bound = (
+        Bound.of(both["qualifier"])
+        - Bound.of(both["qualifier_flow"])
+        + Bound.of(pd.Series(AT_LEAST, index=both.index, dtype="str"))
+    )
+    year = both["year"].astype("str")
+    return pd.DataFrame(
+        {
+            "year": both["year"] - 1,
+            "region": both["region"],
+            "entity": both["entity"],
+            "metric": stock,
+            "value": both["value"] - both["value_flow"],
+            "qualifier": bound.qualifiers(),
+            "period": (both["year"] - 1).astype("str"),
+            "basis": DERIVED,
+            "source": f"derived: {stock} of " + year + f" − {flow} of " + year,
+            "line": 0,
+        }
+    )
 
 
 def _derive(outcomes: pd.DataFrame, metric: str, formula: Formula) -> pd.DataFrame:
