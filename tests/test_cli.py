@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import subprocess
 import sys
@@ -392,3 +393,84 @@ def test_studios_without_a_studios_table(runner: CliRunner, outcomes_csv: MakeOu
         f"Error: the dataset at {path} has no studios table; "
         "expected a studios.csv in the dataset folder\n"
     )
+
+
+# --- growth ------------------------------------------------------------------------------
+
+EXAMPLE = "example:qingyang-counties"
+
+
+def test_growth_of_the_bundled_data_is_the_skilled_talent_growth(runner: CliRunner) -> None:
+    code, out, err = run_cli(runner, "growth", "-f", "json")
+    assert code == 0
+    (record,) = json.loads(out)
+    assert record["metric"] == "skilled_talents_total"
+    assert (record["first_year"], record["first_value"], record["last_value"]) == (
+        2023,
+        131400,
+        152400,
+    )
+    assert round(record["pct_change"], 2) == 15.98
+    assert record["change_qualifier"] == "at_most"
+    assert record["derivation"].startswith("2023: derived: skilled_talents_total of 2024")
+    assert err == (
+        "Note: 55 more series have a single year and no growth; name a metric to see it "
+        "(laborstats growth METRIC)\n"
+    )
+
+
+def test_growth_table_shows_the_derivation_and_a_sparkline(runner: CliRunner) -> None:
+    code, out, err = run_cli(runner, "growth", "-f", "table")
+    assert (code, err) == (0, "")
+    assert "≤ +15.98%" in out
+    assert "▁█" in out
+    assert "Derived from" in out
+    assert "55 more series have a single year" in out
+
+
+def test_growth_by_county_has_cagr_and_a_null_first_year(runner: CliRunner) -> None:
+    code, out, _ = run_cli(
+        runner, "growth", "disputes_mediated", "--by", "region", "--yearly", "-d", EXAMPLE
+    )
+    assert code == 0
+    frame = pd.read_csv(io.StringIO(out), keep_default_na=False, na_values=[""])
+    assert sorted(frame["region"].unique()) == sorted(
+        load_dataset(EXAMPLE).outcomes["region"].unique()
+    )
+    first = frame[frame["year"] == 2019]
+    assert first["change"].isna().all()
+    assert (first["index"] == 100).all()
+    huan = frame[frame["region"] == "环县"].set_index("year").to_dict(orient="index")
+    assert 2021 not in huan  # the gap year
+    assert math.isnan(huan[2022]["change"])  # and no change across it
+
+    code, out, _ = run_cli(runner, "growth", "disputes_mediated", "--by", "region", "-d", EXAMPLE)
+    summary = pd.read_csv(io.StringIO(out)).set_index("region")
+    assert len(summary) == 8
+    huan_cagr = (huan[2024]["value"] / huan[2019]["value"]) ** (1 / 5) * 100 - 100
+    assert summary.to_dict(orient="index")["环县"]["cagr"] == pytest.approx(huan_cagr)
+
+
+def test_growth_totals_the_regions_where_figures_add_up(runner: CliRunner) -> None:
+    code, out, _ = run_cli(runner, "growth", "study_grant_amount", "--wide", "-d", EXAMPLE)
+    assert code == 0
+    (record,) = pd.read_csv(io.StringIO(out)).to_dict(orient="records")
+    outcomes = load_dataset(EXAMPLE).outcomes
+    grants = outcomes[outcomes["metric"] == "study_grant_amount"]
+    assert record["region"] == "all"
+    assert record["2024"] == grants.loc[grants["year"] == 2024, "value"].sum()
+    assert record["2019_qualifier"] == "exact"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["skiled_talents_total"], 1, 'unknown metric skiled_talents_total; expected "skilled'),
+        (["--wide", "--yearly"], 2, "choose one of --wide and --yearly"),
+        (["--by", "county"], 2, "Invalid value for '--by'"),
+    ],
+)
+def test_growth_mistakes(runner: CliRunner, args: list[str], code: int, message: str) -> None:
+    result = run_cli(runner, "growth", *args)
+    assert result[0] == code
+    assert message in result[2]

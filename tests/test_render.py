@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -22,6 +23,7 @@ from laborstats.render import (
     format_number,
     render,
     resolve_format,
+    sparkline,
 )
 
 
@@ -108,6 +110,15 @@ def test_markdown_is_for_people() -> None:
         "\n"
         "Dataset: test\n"
     )
+
+
+def test_a_note_ends_the_caption_of_formats_for_people_only() -> None:
+    view = dataclasses.replace(small_view(), note="3 rows left out")
+    assert render(view, OutputFormat.MARKDOWN, Lang.EN).endswith(
+        "\n\nDataset: test\n\n3 rows left out\n"
+    )
+    assert render(view, OutputFormat.TABLE, Lang.EN).rstrip().endswith("3 rows left out")
+    assert "left out" not in render(view, OutputFormat.CSV, Lang.EN)
 
 
 def test_table_has_title_rows_and_caption() -> None:
@@ -239,3 +250,33 @@ def test_a_number_exactly_as_wide_as_a_wrapping_column_is_not_folded() -> None:
     )
     assert len("≥ 16,000,000,000") == 16
     assert "≥ 16,000,000,000" in render(view, OutputFormat.TABLE, Lang.EN, width=30)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([1, 2, 3, 4, 5, 6, 7, 8], "▁▂▃▄▅▆▇█"),
+        ([10, math.nan, 30], "▁ █"),  # a missing year is a gap, not a fall
+        ([math.nan, 5, 10], " ▁█"),  # a later start keeps years aligned across rows
+        ([-5, 0, 5], "▁▅█"),  # negative values scale like any other
+        ([3, 3, 3], "▄▄▄"),  # flat: the middle, neither top nor bottom
+        ([7], "▄"),  # one point
+        ([], ""),
+        ([math.nan, math.nan], ""),
+    ],
+)
+def test_sparkline(values: list[float], expected: str) -> None:
+    assert sparkline(values) == expected
+
+
+def test_sparkline_column_in_a_table() -> None:
+    frame = pd.DataFrame({"name": ["a"], "trend": [(1.0, 2.0, 3.0)]})
+    view = View(
+        frame=frame,
+        machine_columns=["name"],
+        columns=(Column("name", "Name", "名称"), Column("trend", "Trend", "走势", Style.SPARKLINE)),
+        title="",
+        caption="",
+    )
+    assert "▁▅█" in render(view, OutputFormat.TABLE, Lang.EN)
+    assert "| a | ▁▅█ |" in render(view, OutputFormat.MARKDOWN, Lang.EN)

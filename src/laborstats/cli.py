@@ -6,6 +6,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
@@ -109,6 +110,8 @@ def emit(view: View, output_format: OutputFormat, output: Path | None, lang: Lan
             ".txt, or give --format",
             param_hint="'--output'",
         )
+    if view.note and chosen not in (OutputFormat.TABLE, OutputFormat.MARKDOWN):
+        typer.echo(f"Note: {view.note}", err=True)
     if output is not None:
         write_atomically(output, render(view, chosen, lang))
     elif chosen is OutputFormat.TABLE:
@@ -209,6 +212,108 @@ def metrics(
         output,
         lang,
     )
+
+
+class GrowthBy(StrEnum):
+    """What a growth series covers."""
+
+    TOTAL = "total"
+    REGION = "region"
+
+
+@app.command()
+@reports_errors
+def growth(
+    metric: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="METRIC",
+            help="Metric keys (laborstats metrics lists them).",
+            show_default="every metric with figures for two years or more",
+        ),
+    ] = None,
+    by: Annotated[
+        GrowthBy,
+        typer.Option(
+            "--by",
+            case_sensitive=False,
+            help="total: one series for the whole area, summing the regions where figures "
+            "add up; region: a series for each region.",
+        ),
+    ] = GrowthBy.TOTAL,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="Add a column for each year's value.")
+    ] = False,
+    yearly: Annotated[
+        bool,
+        typer.Option(
+            "--yearly",
+            help="One row per series and year: the value, its change on the year before, "
+            "and its index (first year = 100).",
+        ),
+    ] = False,
+    data: DataOption = None,
+    output_format: FormatOption = OutputFormat.AUTO,
+    output: OutputOption = None,
+    lang: LangOption = Lang.EN,
+    debug: DebugOption = False,
+) -> None:
+    """Growth of each metric over the years: first and last year, change, % change,
+    CAGR, and the yearly series (a sparkline in tables).
+
+    CAGR is over the actual span between the first and last year, so a
+    missing year in between does not shift it. A year after a gap has no
+    year-on-year change; nor has the first year (empty, never 0). Percent
+    figures change in percentage points, with no % change or CAGR; a base of
+    zero or below gives none either. A change from an approximate or bounded
+    figure keeps a qualifier (≈ ≥ ≤). Where metrics.csv declares a flow into
+    a stock (new skilled talents into the total), the stock of the year
+    before is derived, so growth shows even with one year of data.
+
+    With several regions, counts and amounts are summed into one series for
+    the whole area, for the years every region reports; rates and ratios keep
+    a series per region.
+
+    Examples:
+
+      laborstats growth
+
+      laborstats growth skilled_talents_total --yearly
+
+      laborstats growth --data example:qingyang-counties --by region --wide
+    """
+    from laborstats.dataset import load_dataset
+    from laborstats.stats.derived import with_derived_metrics
+    from laborstats.stats.growth import (
+        growth_summary,
+        growth_wide,
+        series_with_change,
+        yearly_growth,
+    )
+    from laborstats.stats.series import check_metrics
+    from laborstats.stats.totals import across_regions
+    from laborstats.views import growth_view, yearly_view
+
+    if wide and yearly:
+        raise typer.BadParameter("choose one of --wide and --yearly", param_hint="'--wide'")
+    dataset = load_dataset(data)
+    names = _names(metric, "METRIC")
+    check_metrics(names, dataset.metrics)
+    outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
+    if by is GrowthBy.TOTAL:
+        outcomes = across_regions(outcomes, dataset.metrics)
+    every_year = yearly_growth(outcomes, dataset.metrics, names)
+    summary = growth_summary(every_year)
+    shown = summary if names else series_with_change(summary)
+    left_out = len(summary) - len(shown)
+    if yearly:
+        kept = every_year.merge(shown[["metric", "region", "entity"]].drop_duplicates())
+        view = yearly_view(kept, dataset, lang, left_out=left_out)
+    else:
+        view = growth_view(
+            growth_wide(every_year, shown), dataset, lang, wide=wide, left_out=left_out
+        )
+    emit(view, output_format, output, lang)
 
 
 def _names(values: list[str] | None, option: str) -> list[str] | None:

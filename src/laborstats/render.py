@@ -51,6 +51,7 @@ class Style(StrEnum):
     CHANGE = "change"  # a signed difference in the row's unit
     PERCENT_CHANGE = "percent_change"
     BAR = "bar"  # a bar as long as the value against the column's largest
+    SPARKLINE = "sparkline"  # a sequence of values, one block character each
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,9 @@ class View:
     """A command's result ready to render.
 
     Machine formats write ``machine_columns`` of ``frame`` as they are; the
-    table and Markdown show ``columns`` formatted for people.
+    table and Markdown show ``columns`` formatted for people. ``note`` says
+    what the reader should know beyond the data (rows left out, say): it ends
+    the caption, and goes to standard error beside machine formats.
     """
 
     frame: pd.DataFrame
@@ -88,6 +91,11 @@ class View:
     title: str
     caption: str
     group_by: str | None = None
+    note: str = ""
+
+    @property
+    def full_caption(self) -> str:
+        return f"{self.caption}\n{self.note}" if self.note else self.caption
 
 
 _SUFFIXES = {
@@ -247,6 +255,27 @@ def bar(value: float, largest: float, width: int = _BAR_WIDTH) -> str:
     return ("█" * (eighths // 8) + _EIGHTHS[eighths % 8]).rstrip()
 
 
+_LEVELS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[float]) -> str:
+    """One block per value, from the lowest (▁) to the highest (█); a gap is a space."""
+    present = [value for value in values if not math.isnan(value)]
+    if not present:
+        return ""
+    low, high = min(present), max(present)
+    top = len(_LEVELS) - 1
+
+    def level(value: float) -> str:
+        if math.isnan(value):
+            return " "
+        if high == low:
+            return _LEVELS[top // 2]
+        return _LEVELS[round((value - low) / (high - low) * top)]
+
+    return "".join(map(level, values))
+
+
 def format_percent_change(value: float, qualifier: str | None, unit: str, lang: Lang) -> str:
     """A signed percent change, with the qualifier of the change it comes from."""
     if math.isnan(value):
@@ -263,6 +292,8 @@ _NUMBER_STYLES: dict[Style, Callable[[float, str | None, str, Lang], str]] = {
 
 def _cell(column: Column, row: Mapping[Hashable, Any], lang: Lang, largest: float) -> str:
     value = row[column.key]
+    if column.style is Style.SPARKLINE:
+        return sparkline(value)
     if column.style in (Style.TEXT, Style.KEY, Style.BAR) and is_missing(value):
         return ""
     if column.style is Style.TEXT:
@@ -292,13 +323,14 @@ def _formatted_rows(view: View, lang: Lang) -> list[list[str]]:
 
 
 _MIN_WRAPPING_WIDTH = 16
+_LEFT_ALIGNED = (Style.TEXT, Style.BAR, Style.SPARKLINE)
 
 
 def table_renderable(view: View, lang: Lang) -> Table:
     """The view as a Rich table; ``view.group_by`` becomes a heading row over each group."""
     table = Table(
         title=view.title,
-        caption=view.caption,
+        caption=view.full_caption,
         caption_justify="left",
         box=box.SIMPLE_HEAD,
         header_style="bold",
@@ -313,7 +345,7 @@ def table_renderable(view: View, lang: Lang) -> Table:
         widest = max((cell_len(row[position]) for row in rows), default=0)
         table.add_column(
             column.header(lang),
-            justify="left" if column.style in (Style.TEXT, Style.BAR) else "right",
+            justify="left" if column.style in _LEFT_ALIGNED else "right",
             overflow="fold",
             # Cells never break below these widths (a cut 80,000,00 reads as another
             # figure); headers may wrap to make room.
@@ -372,13 +404,14 @@ def _markdown(view: View, lang: Lang, width: int) -> str:
     def escape(text: str) -> str:
         return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
-    numeric = [column.style not in (Style.TEXT, Style.BAR) for column in view.columns]
+    numeric = [column.style not in _LEFT_ALIGNED for column in view.columns]
     lines = [
         "| " + " | ".join(escape(column.header(lang)) for column in view.columns) + " |",
         "| " + " | ".join("---:" if right else "---" for right in numeric) + " |",
         *("| " + " | ".join(map(escape, row)) + " |" for row in _formatted_rows(view, lang)),
     ]
-    return "\n".join(lines) + f"\n\n{escape(view.caption)}\n"
+    captions = "".join(f"\n{escape(text)}\n" for text in view.full_caption.split("\n"))
+    return "\n".join(lines) + "\n" + captions
 
 
 _RENDERERS: dict[OutputFormat, Callable[[View, Lang, int], str]] = {

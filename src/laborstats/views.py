@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from laborstats.dataset import Dataset
 from laborstats.render import Column, Lang, Style, View
+from laborstats.stats.growth import GROWTH_COLUMNS, YEARLY_COLUMNS
 from laborstats.stats.metrics import METRICS_COLUMNS
 from laborstats.stats.studios import ANNUAL_BENEFIT
 from laborstats.stats.studios import UNITS as STUDIO_UNITS
 from laborstats.stats.summary import SUMMARY_COLUMNS
+from laborstats.stats.totals import ALL_REGIONS
 from laborstats.vocabulary import DERIVED, PROGRAMMES, UNITS
 
 _PERIOD_ZH = {"annual": "每年", "cumulative": "累计"}
@@ -19,12 +22,9 @@ _PERIOD_EN = {"annual": "per year"}
 def summary_view(result: pd.DataFrame, dataset: Dataset, lang: Lang) -> View:
     """The headline table: one section per programme, changes where a year before exists."""
     zh = lang is Lang.ZH
-    label = result["label_zh"] if zh else result["label_en"]
-    entity = result["entity"].where(result["entity"] == "", " · " + result["entity"])
-    derived = (result["basis"] == DERIVED).map({True: " †", False: ""})
     display = result.assign(
         programme_name=_programme_names(result["programme"], lang),
-        figure=label + entity + derived,
+        figure=_figure_names(result, result["basis"] == DERIVED, lang),
         unit_name=result["unit"].map(lambda unit: _unit_name(unit, lang)),
         period_name=[_period_name(period, lang) for period in result["period"]],
     )
@@ -163,6 +163,18 @@ def caption(dataset: Dataset, lang: Lang) -> str:
     return text + ". ≈ approximate · ≥ at least · ≤ at most · † derived"
 
 
+def _figure_names(result: pd.DataFrame, derived: pd.Series, lang: Lang) -> pd.Series:
+    """The metric's label, the entity it is about, and † when derived."""
+    label = result["label_zh"] if lang is Lang.ZH else result["label_en"]
+    entity = result["entity"].where(result["entity"] == "", " · " + result["entity"])
+    return label + entity + derived.map({True: " †", False: ""})
+
+
+def _region_names(regions: pd.Series, lang: Lang) -> pd.Series:
+    """Region names, with the total over regions named for people."""
+    return regions.replace(ALL_REGIONS, "全部地区" if lang is Lang.ZH else "All regions")
+
+
 def _programme_names(keys: pd.Series, lang: Lang) -> pd.Series:
     """Programme keys as people read them; programmes laborstats does not know keep their key."""
     names = {key: names[1] if lang is Lang.ZH else names[0] for key, names in PROGRAMMES.items()}
@@ -187,3 +199,137 @@ def _period_name(period: str, lang: Lang) -> str:
     if span.startswith("month"):
         return f"{number}个月"
     return period
+
+
+def _growth_columns() -> tuple[Column, ...]:
+    return (
+        Column("change", "Change", "变化", Style.CHANGE, qualifier="change_qualifier"),
+        Column(
+            "pct_change", "% change", "变化率", Style.PERCENT_CHANGE, qualifier="change_qualifier"
+        ),
+        Column("cagr", "CAGR", "年均增长率", Style.PERCENT_CHANGE, qualifier="change_qualifier"),
+    )
+
+
+def growth_view(
+    result: pd.DataFrame, dataset: Dataset, lang: Lang, *, wide: bool, left_out: int
+) -> View:
+    """Growth of each series: its ends, change, % change, CAGR, and a sparkline or the years.
+
+    ``result`` is the wide growth frame (a column per year); ``wide`` shows
+    the years as columns, otherwise a sparkline stands for them.
+    """
+    zh = lang is Lang.ZH
+    years = [name for name in result.columns if name.isdigit()]
+    derivation = result["derivation"] != ""
+    display = result.assign(
+        programme_name=_programme_names(result["programme"], lang),
+        figure=_figure_names(result, derivation, lang),
+        region_name=_region_names(result["region"], lang),
+        # One character a year, so that the trends of all rows line up.
+        trend=pd.Series(
+            [tuple(row) for row in result[years].to_numpy(dtype="float64", na_value=np.nan)],
+            index=result.index,
+            dtype="object",
+        ),
+    )
+    regions = (Column("region_name", "Region", "地区"),) if result["region"].nunique() > 1 else ()
+    if wide:
+        middle: tuple[Column, ...] = tuple(
+            Column(year, year, year, Style.FIGURE, qualifier=f"{year}_qualifier") for year in years
+        )
+    else:
+        middle = (
+            Column("first_year", "From", "起", Style.KEY),
+            Column("first_value", "", "", Style.FIGURE, qualifier="first_qualifier"),
+            Column("last_year", "To", "止", Style.KEY),
+            Column("last_value", "", "", Style.FIGURE, qualifier="last_qualifier"),
+        )
+    trend = () if wide else (Column("trend", "Trend", "走势", Style.SPARKLINE),)
+    how = (
+        (Column("derivation", "Derived from", "推算依据", wraps=True),) if derivation.any() else ()
+    )
+    span = f"{years[0]}–{years[-1]}" if years else ""
+    return View(
+        frame=display,
+        machine_columns=[
+            *GROWTH_COLUMNS,
+            *(name for year in years for name in (year, f"{year}_qualifier") if wide),
+        ],
+        columns=(
+            Column("programme_name", "Programme", "项目"),
+            Column("figure", "Figure", "指标", wraps=True),
+            *regions,
+            *middle,
+            *_growth_columns(),
+            *trend,
+            *how,
+        ),
+        title=f"增长，{span}" if zh else f"Growth, {span}",
+        caption=_growth_caption(result, dataset, lang),
+        group_by="programme_name",
+        note=_left_out_note(left_out, lang),
+    )
+
+
+def yearly_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, *, left_out: int) -> View:
+    """Every year of every series, with its change on the year before and its index."""
+    zh = lang is Lang.ZH
+    figure = _figure_names(result, pd.Series(False, index=result.index), lang)
+    region = _region_names(result["region"], lang)
+    several = result["region"].nunique() > 1
+    series = figure + (" · " + region if several else "")
+    # The series is named on its first row only, so that its years read as a block.
+    display = result.assign(
+        series=series.where(series != series.shift(), ""),
+        mark=(result["basis"] == DERIVED).map({True: "†", False: ""}),
+    )
+    return View(
+        frame=display,
+        machine_columns=YEARLY_COLUMNS,
+        columns=(
+            Column("series", "Series", "序列", wraps=True),
+            Column("year", "Year", "年份", Style.KEY),
+            Column("value", "Value", "数值", Style.FIGURE, qualifier="qualifier"),
+            Column("mark", "", ""),
+            Column("change", "Change", "变化", Style.CHANGE, qualifier="change_qualifier"),
+            Column(
+                "pct_change",
+                "% change",
+                "变化率",
+                Style.PERCENT_CHANGE,
+                qualifier="change_qualifier",
+            ),
+            Column("index", "Index", "指数", Style.FIGURE, qualifier="index_qualifier", unit=""),
+        ),
+        title="逐年变化" if zh else "Year on year",
+        caption=_growth_caption(result, dataset, lang),
+        note=_left_out_note(left_out, lang),
+    )
+
+
+def _growth_caption(result: pd.DataFrame, dataset: Dataset, lang: Lang) -> str:
+    """The dataset caption, and what "all regions" means where it appears."""
+    if not (result["region"] == ALL_REGIONS).any():
+        return caption(dataset, lang)
+    if lang is Lang.ZH:
+        return caption(dataset, lang) + "。全部地区 = 各地区之和，仅计各地区均有数据的年份"
+    return caption(dataset, lang) + (
+        ". All regions: the sum of the regions, for the years every region reports"
+    )
+
+
+def _left_out_note(left_out: int, lang: Lang) -> str:
+    """How many series with a single year are not shown."""
+    if not left_out:
+        return ""
+    if lang is Lang.ZH:
+        return (
+            f"另有 {left_out} 个序列只有一年数据，未列出；"
+            "指明指标即可查看（laborstats growth 指标名）"
+        )
+    series = "series has" if left_out == 1 else "series have"
+    return (
+        f"{left_out} more {series} a single year and no growth; name a metric to see it "
+        "(laborstats growth METRIC)"
+    )

@@ -13,6 +13,8 @@ QUALIFIERS = (EXACT, APPROX, AT_LEAST, AT_MOST)
 REPORTED = "reported"
 DERIVED = "derived"
 BASES = (REPORTED, DERIVED)
+# The basis of a total over regions of reported figures: laborstats writes it, never reads it.
+TOTAL = "total"
 
 KINDS = ("count", "amount", "rate", "ratio", "share", "rank", "duration")
 DIRECTIONS = ("higher", "lower", "neutral")

@@ -12,6 +12,12 @@ positive values:
 - bounds that push opposite ways (at_least − at_least) → approx, since
   nothing firmer can be said;
 - a missing side → missing.
+
+A sum of many figures (a total over regions) follows the same rules term by
+term: exact only if all are exact, at_least if the bounds all push up, and
+approx once any is approximate or bounds push both ways. A share of a total
+(a / total) is exact only when every figure in the total is exact, otherwise
+approx.
 """
 
 from __future__ import annotations
@@ -28,6 +34,20 @@ def difference_qualifier(minuend: pd.Series, subtrahend: pd.Series) -> pd.Series
     """The qualifier of ``minuend − subtrahend`` (and of its percent change), row by row."""
     result = (Bound.of(minuend) - Bound.of(subtrahend)).qualifiers()
     return result.where(minuend.notna() & subtrahend.notna())
+
+
+def total_qualifier(qualifiers: pd.Series, by: list[pd.Series]) -> pd.Series:
+    """The qualifier of the sum of each group's figures, grouped by ``by``."""
+    directions = Bound.of(qualifiers).directions
+    flags = (
+        pd.DataFrame({"approx": directions.isna(), "up": directions > 0, "down": directions < 0})
+        .groupby(by, sort=False)
+        .any()
+    )
+    summed = pd.Series(0.0, index=flags.index)
+    summed = summed.mask(flags["up"], 1.0).mask(flags["down"], -1.0)
+    summed = summed.mask(flags["approx"] | (flags["up"] & flags["down"]))
+    return Bound(summed).qualifiers()
 
 
 class Bound:

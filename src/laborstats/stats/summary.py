@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from laborstats.errors import SelectionError
 from laborstats.stats.qualifiers import difference_qualifier
+from laborstats.stats.series import (
+    SERIES,
+    in_dictionary_order,
+    relative_change_defined,
+    with_span,
+)
 
 SUMMARY_COLUMNS = [
     "year",
@@ -28,7 +33,6 @@ SUMMARY_COLUMNS = [
     "pct_change",
     "source",
 ]
-_SERIES = ["region", "entity", "metric", "span"]
 
 
 def summarise(
@@ -42,12 +46,12 @@ def summarise(
 
     Where the same series (region, entity, metric, period) has a figure for
     the year before, adds ``previous_value``, ``change`` and ``pct_change``.
-    Percent metrics change in percentage points and get no percent change;
-    a base of zero or below gives no percent change. Qualifiers of changes
+    Percent metrics change in percentage points and get no percent change,
+    nor do ranks; a base of zero or below gives no percent change. Qualifiers of changes
     follow :mod:`laborstats.stats.qualifiers`.
     """
     year = select_year(outcomes, year)
-    current = _with_span(outcomes[outcomes["year"] == year])
+    current = with_span(outcomes[outcomes["year"] == year])
     if programmes:
         known = metrics["programme"].unique().tolist()
         unknown = [name for name in programmes if name not in known]
@@ -62,32 +66,24 @@ def summarise(
                 expected="a programme with figures that year",
             )
 
-    previous = _with_span(outcomes[outcomes["year"] == year - 1])[[*_SERIES, "value", "qualifier"]]
+    previous = with_span(outcomes[outcomes["year"] == year - 1])[[*SERIES, "value", "qualifier"]]
     merged = current.merge(
         previous.rename(columns={"value": "previous_value", "qualifier": "previous_qualifier"}),
-        on=_SERIES,
+        on=SERIES,
         how="left",
         validate="one_to_one",
     )
-    definitions = metrics[["metric", "label_en", "label_zh", "unit"]]
+    definitions = metrics[["metric", "label_en", "label_zh", "unit", "kind"]]
     merged = merged.merge(definitions, on="metric", how="left", validate="many_to_one")
 
     merged["change"] = merged["value"] - merged["previous_value"]
-    relative = (merged["unit"] != "percent") & (merged["previous_value"] > 0)
+    relative = relative_change_defined(merged, merged["previous_value"])
     merged["pct_change"] = (merged["change"] / merged["previous_value"] * 100).where(relative)
     merged["change_qualifier"] = difference_qualifier(
         merged["qualifier"], merged["previous_qualifier"]
     )
-
-    order = {name: position for position, name in enumerate(metrics["metric"])}
-    programme_order = {
-        name: position for position, name in enumerate(metrics["programme"].unique())
-    }
-    merged = merged.assign(
-        _programme=merged["programme"].map(programme_order),
-        _metric=merged["metric"].map(order),
-    ).sort_values(["_programme", "_metric", "entity", "line"], kind="stable")
-    return merged[SUMMARY_COLUMNS].reset_index(drop=True)
+    merged = in_dictionary_order(merged, metrics, then=["entity", "line"])
+    return merged[SUMMARY_COLUMNS]
 
 
 def select_year(outcomes: pd.DataFrame, year: int | None) -> int:
@@ -103,9 +99,3 @@ def select_year(outcomes: pd.DataFrame, year: int | None) -> int:
             expected="one of the years in the data: " + ", ".join(map(str, years)),
         )
     return year
-
-
-def _with_span(outcomes: pd.DataFrame) -> pd.DataFrame:
-    """Add ``span``: the period with the row's own year read as "that year"."""
-    own_year = outcomes["period"] == outcomes["year"].astype("str")
-    return outcomes.assign(span=np.where(own_year, "<year>", outcomes["period"]))

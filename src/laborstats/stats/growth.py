@@ -1,0 +1,182 @@
+"""Growth of each series over the years: change, % change, CAGR, index, year on year."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from laborstats.stats.qualifiers import difference_qualifier
+from laborstats.stats.series import (
+    OWN_YEAR,
+    SERIES,
+    in_dictionary_order,
+    relative_change_defined,
+    with_span,
+)
+from laborstats.vocabulary import DERIVED, EXACT
+
+_LABELS = ["programme", "metric", "label_en", "label_zh", "unit", "kind"]
+YEARLY_COLUMNS = [
+    "programme",
+    "metric",
+    "label_en",
+    "label_zh",
+    "region",
+    "entity",
+    "period",
+    "unit",
+    "year",
+    "value",
+    "qualifier",
+    "basis",
+    "change",
+    "pct_change",
+    "change_qualifier",
+    "index",
+    "index_qualifier",
+    "source",
+]
+GROWTH_COLUMNS = [
+    "programme",
+    "metric",
+    "label_en",
+    "label_zh",
+    "region",
+    "entity",
+    "period",
+    "unit",
+    "first_year",
+    "last_year",
+    "years",
+    "first_value",
+    "first_qualifier",
+    "last_value",
+    "last_qualifier",
+    "change",
+    "pct_change",
+    "cagr",
+    "change_qualifier",
+    "derivation",
+]
+
+
+def yearly_growth(
+    outcomes: pd.DataFrame, metrics: pd.DataFrame, names: list[str] | None = None
+) -> pd.DataFrame:
+    """One row per series and year, with the change on the year before and an index.
+
+    A series is one metric for one region, entity and kind of period. The
+    change compares a year with the calendar year before, so the first year,
+    and a year after a gap, have none (null, never 0). ``index`` is the value
+    against the series' first year (= 100). Percent figures change in
+    percentage points and have no % change or index; nor do ranks, nor
+    figures against a base of zero or below. Qualifiers of changes follow
+    :mod:`laborstats.stats.qualifiers`. ``names`` picks metrics (default: all).
+    """
+    frame = with_span(outcomes if names is None else outcomes[outcomes["metric"].isin(names)])
+    frame = frame.merge(metrics[_LABELS[1:]], on="metric", how="left", validate="many_to_one")
+    frame = frame.sort_values([*SERIES, "year"], kind="stable")
+
+    before = frame[[*SERIES, "year", "value", "qualifier"]].assign(year=frame["year"] + 1)
+    frame = frame.merge(
+        before, on=[*SERIES, "year"], how="left", suffixes=("", "_before"), validate="one_to_one"
+    )
+    frame["change"] = frame["value"] - frame["value_before"]
+    relative = relative_change_defined(frame, frame["value_before"])
+    frame["pct_change"] = (frame["change"] / frame["value_before"] * 100).where(relative)
+    frame["change_qualifier"] = difference_qualifier(frame["qualifier"], frame["qualifier_before"])
+
+    first = frame.groupby(SERIES, sort=False)[["year", "value", "qualifier"]].transform("first")
+    frame["index"] = (frame["value"] / first["value"] * 100).where(
+        relative_change_defined(frame, first["value"])
+    )
+    base_year = frame["year"] == first["year"]  # 100 by definition, whatever its figure
+    qualifier = difference_qualifier(frame["qualifier"], first["qualifier"])
+    frame["index_qualifier"] = qualifier.mask(base_year, EXACT).where(frame["index"].notna())
+    return in_dictionary_order(frame, metrics, then=["region", "entity", "span", "year"])[
+        YEARLY_COLUMNS
+    ]
+
+
+def growth_summary(yearly: pd.DataFrame) -> pd.DataFrame:
+    """One row per series: first and last year, change, % change and CAGR between them.
+
+    CAGR is over the actual span, last year − first year, so a missing year
+    in between changes nothing: (last / first) ** (1 / span) − 1, in percent.
+    A series with one year has no change. ``period`` is blank for a series of
+    figures for each year itself. ``derivation`` tells how a derived first or
+    last figure was computed.
+    """
+    keys = ["programme", "metric", "region", "entity", "span"]
+    grouped = with_span(yearly).groupby(keys, sort=False)
+    ends = grouped.agg(
+        label_en=("label_en", "first"),
+        label_zh=("label_zh", "first"),
+        unit=("unit", "first"),
+        first_year=("year", "first"),
+        last_year=("year", "last"),
+        years=("year", "size"),
+        first_value=("value", "first"),
+        first_qualifier=("qualifier", "first"),
+        first_basis=("basis", "first"),
+        first_source=("source", "first"),
+        last_value=("value", "last"),
+        last_qualifier=("qualifier", "last"),
+        last_basis=("basis", "last"),
+        last_source=("source", "last"),
+        index=("index", "last"),
+    ).reset_index()
+    several = ends["years"] > 1
+    ends["change"] = (ends["last_value"] - ends["first_value"]).where(several)
+    relative = ends.pop("index").notna() & several  # the last year has an index
+    ends["pct_change"] = (ends["change"] / ends["first_value"] * 100).where(relative)
+    span = (ends["last_year"] - ends["first_year"]).astype("float64")
+    ratio = (ends["last_value"] / ends["first_value"]).where(ends["pct_change"].notna())
+    ends["cagr"] = ((ratio ** (1 / span.where(span > 0)) - 1) * 100).where(ratio >= 0)
+    ends["change_qualifier"] = difference_qualifier(
+        ends["last_qualifier"], ends["first_qualifier"]
+    ).where(several)
+    ends["derivation"] = _derivations(ends)
+    ends["period"] = ends.pop("span").replace(OWN_YEAR, "")
+    return ends[GROWTH_COLUMNS]
+
+
+def _derivations(ends: pd.DataFrame) -> pd.Series:
+    """How derived end figures were computed: "2023: derived: a of 2024 − b of 2024",
+    or the derivation alone when both ends share it."""
+
+    def note(end: str, shown: pd.Series) -> pd.Series:
+        text = ends[f"{end}_year"].astype("str") + ": " + ends[f"{end}_source"]
+        return text.where(shown & (ends[f"{end}_basis"] == DERIVED), "")
+
+    first = note("first", ends["years"] > 0)
+    last = note("last", ends["years"] > 1)
+    same = (first != "") & (last != "") & (ends["first_source"] == ends["last_source"])
+    joined = first.where(last == "", first + "; " + last).where(first != "", last)
+    return joined.mask(same, ends["first_source"])
+
+
+def growth_wide(yearly: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """The growth summary with a column per year holding its value, and its qualifier.
+
+    Year columns are named by the year ("2019", with "2019_qualifier"), every
+    year from the first to the last in ``yearly``; a year a series lacks is
+    empty.
+    """
+    keyed = with_span(yearly).assign(
+        period=lambda frame: frame["span"].replace(OWN_YEAR, ""),
+        year=yearly["year"].astype("str"),
+    )
+    keys = ["metric", "region", "entity", "period"]
+    wide = keyed.pivot(index=keys, columns="year", values=["value", "qualifier"])
+    first, last = int(yearly["year"].min()), int(yearly["year"].max())
+    by_year = pd.DataFrame(index=wide.index)
+    for year in map(str, range(first, last + 1)):
+        present = year in wide["value"].columns
+        by_year[year] = wide["value"][year].astype("float64") if present else float("nan")
+        by_year[f"{year}_qualifier"] = wide["qualifier"][year] if present else pd.NA
+    return summary.merge(by_year.reset_index(), on=keys, how="left", validate="one_to_one")
+
+
+def series_with_change(summary: pd.DataFrame) -> pd.DataFrame:
+    """The series with figures for at least two years."""
+    return summary[summary["years"] > 1].reset_index(drop=True)

@@ -1,0 +1,219 @@
+"""Growth: year on year, first to last, CAGR over the actual span, and every edge case."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from laborstats.dataset import load_dataset
+from laborstats.stats.derived import with_derived_metrics
+from laborstats.stats.growth import (
+    GROWTH_COLUMNS,
+    YEARLY_COLUMNS,
+    growth_summary,
+    growth_wide,
+    series_with_change,
+    yearly_growth,
+)
+from laborstats.stats.totals import across_regions
+from tests.stats.frames import Row, metrics_frame, outcomes_frame
+
+METRICS = metrics_frame()
+
+
+def yearly(rows: Sequence[Row]) -> pd.DataFrame:
+    return yearly_growth(with_derived_metrics(outcomes_frame(rows), METRICS), METRICS)
+
+
+def summary_of(rows: Sequence[Row]) -> dict[str, dict[str, Any]]:
+    """The growth summary of each metric, as a dict by metric."""
+    summary = growth_summary(yearly(rows)).set_index("metric")
+    return {
+        str(metric): {str(name): value for name, value in record.items()}
+        for metric, record in summary.to_dict(orient="index").items()
+    }
+
+
+def test_year_on_year_change_and_index() -> None:
+    result = yearly(
+        [
+            (2020, "A", "members", 1000, "exact"),
+            (2021, "A", "members", 1100, "exact"),
+            (2022, "A", "members", 1210, "exact"),
+        ]
+    )
+    assert list(result.columns) == YEARLY_COLUMNS
+    assert result["change"].tolist()[1:] == [100, 110]
+    assert result["pct_change"].tolist()[1:] == pytest.approx([10, 10])
+    assert result["index"].tolist() == pytest.approx([100, 110, 121])
+
+
+def test_the_first_year_has_no_change_never_zero() -> None:
+    result = yearly([(2020, "A", "members", 5, "exact"), (2021, "A", "members", 5, "exact")])
+    first, second = result.to_dict(orient="records")
+    assert math.isnan(float(first["change"]))
+    assert math.isnan(float(first["pct_change"]))
+    assert pd.isna(first["change_qualifier"])
+    assert (second["change"], second["pct_change"]) == (0, 0)
+
+
+def test_a_missing_year_does_not_shift_the_span() -> None:
+    rows = [
+        (2019, "A", "members", 1000, "exact"),
+        (2020, "A", "members", 1100, "exact"),
+        (2022, "A", "members", 1331, "exact"),
+    ]
+    result = yearly(rows)
+    # 2022 has no year-on-year change: 2021 is missing, and 2020 is not "the year before".
+    assert result.set_index("year")["change"].isna().tolist() == [True, False, True]
+    ends = summary_of(rows)["members"]
+    assert (ends["first_year"], ends["last_year"], ends["years"]) == (2019, 2022, 3)
+    assert ends["pct_change"] == pytest.approx(33.1)
+    # Three years of growth (2019 → 2022), not two observations apart.
+    assert ends["cagr"] == pytest.approx((1331 / 1000) ** (1 / 3) * 100 - 100)
+    assert ends["cagr"] == pytest.approx(10)
+
+
+@pytest.mark.parametrize("base", [0.0, -50.0])
+def test_a_zero_or_negative_base_has_no_percent_change(base: float) -> None:
+    rows = [(2023, "A", "grants", base, "exact"), (2024, "A", "grants", 500, "exact")]
+    growth = yearly(rows).iloc[1]
+    assert growth["change"] == 500 - base
+    assert math.isnan(float(growth["pct_change"]))
+    assert math.isnan(float(growth["index"]))
+    ends = summary_of(rows)["grants"]
+    assert math.isnan(float(ends["pct_change"]))
+    assert math.isnan(float(ends["cagr"]))
+    assert not (yearly(rows).isin([math.inf, -math.inf])).any().any()
+
+
+def test_a_fall_to_zero_is_minus_100_percent() -> None:
+    rows = [(2022, "A", "grants", 400, "exact"), (2024, "A", "grants", 0, "exact")]
+    ends = summary_of(rows)["grants"]
+    assert (ends["pct_change"], ends["cagr"]) == (-100, -100)
+
+
+def test_percent_figures_change_in_points_not_percent_of_percent() -> None:
+    rows = [(2023, "A", "coverage", 40, "exact"), (2024, "A", "coverage", 45, "exact")]
+    growth = yearly(rows).iloc[1]
+    assert growth["change"] == 5
+    assert math.isnan(float(growth["pct_change"]))
+    assert math.isnan(float(growth["index"]))
+    ends = summary_of(rows)["coverage"]
+    assert ends["change"] == 5
+    assert math.isnan(float(ends["pct_change"]))
+    assert math.isnan(float(ends["cagr"]))
+
+
+def test_ranks_change_in_places_only() -> None:
+    rows = [(2023, "A", "place", 5, "exact"), (2024, "A", "place", 3, "exact")]
+    ends = summary_of(rows)["place"]
+    assert ends["change"] == -2
+    assert math.isnan(float(ends["pct_change"]))
+    assert math.isnan(float(ends["cagr"]))
+
+
+def test_one_year_has_no_growth_and_is_left_out_unless_asked_for() -> None:
+    summary = growth_summary(
+        yearly([(2024, "A", "members", 7, "exact"), (2024, "A", "grants", 9, "exact")])
+    )
+    assert list(summary.columns) == GROWTH_COLUMNS
+    assert summary[["change", "pct_change", "cagr"]].isna().all().all()
+    assert summary["change_qualifier"].isna().all()
+    assert series_with_change(summary).empty
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        ("exact", "exact", "exact"),
+        ("approx", "exact", "approx"),
+        ("at_least", "exact", "at_most"),
+        ("exact", "at_least", "at_least"),
+        ("at_least", "at_least", "approx"),
+    ],
+)
+def test_qualifiers_propagate_to_changes(first: str, last: str, expected: str) -> None:
+    rows = [(2023, "A", "members", 100, first), (2024, "A", "members", 120, last)]
+    assert yearly(rows)["change_qualifier"].iloc[1] == expected
+    assert summary_of(rows)["members"]["change_qualifier"] == expected
+
+
+def test_the_base_year_index_is_exactly_100_whatever_its_qualifier() -> None:
+    rows = [(2023, "A", "members", 100, "approx"), (2024, "A", "members", 120, "exact")]
+    assert yearly(rows)["index_qualifier"].tolist() == ["exact", "approx"]
+
+
+def test_stock_and_flow_give_growth_from_a_single_year() -> None:
+    rows = [(2024, "A", "members", 152_400, "exact"), (2024, "A", "joined", 21_000, "exact")]
+    ends = summary_of(rows)["members"]
+    assert (ends["first_year"], ends["first_value"], ends["first_qualifier"]) == (
+        2023,
+        131_400,
+        "at_least",
+    )
+    assert ends["pct_change"] == pytest.approx(21_000 / 131_400 * 100)
+    assert ends["change_qualifier"] == "at_most"
+    assert ends["derivation"] == "2023: derived: members of 2024 − joined of 2024"
+
+
+def test_bundled_skilled_talent_growth_is_15_98_percent_with_its_derivation() -> None:
+    dataset = load_dataset()
+    outcomes = across_regions(
+        with_derived_metrics(dataset.outcomes, dataset.metrics), dataset.metrics
+    )
+    summary = series_with_change(growth_summary(yearly_growth(outcomes, dataset.metrics)))
+    assert summary["metric"].tolist() == ["skilled_talents_total"]
+    talents = summary.iloc[0]
+    assert round(talents["pct_change"], 2) == round(talents["cagr"], 2) == 15.98
+    assert talents["change"] == 21_000
+    assert "skilled_talents_new of 2024" in talents["derivation"]
+
+
+def test_series_are_per_region_entity_and_period() -> None:
+    rows = [
+        (2023, "A", "members", 10, "exact"),
+        (2024, "A", "members", 20, "exact"),
+        (2023, "B", "members", 100, "exact"),
+        (2024, "B", "members", 50, "exact"),
+    ]
+    summary = growth_summary(yearly(rows)).set_index("region")
+    assert summary["pct_change"].to_dict() == {"A": 100, "B": -50}
+
+
+def test_wide_has_a_column_per_year_and_empty_gaps() -> None:
+    every_year = yearly(
+        [
+            (2019, "A", "members", 1, "exact"),
+            (2021, "A", "members", 3, "approx"),
+            (2021, "A", "grants", 5, "exact"),
+        ]
+    )
+    frame = growth_wide(every_year, growth_summary(every_year))
+    wide = frame.set_index("metric").to_dict(orient="index")
+    assert list(frame.columns[-6:]) == [
+        "2019",
+        "2019_qualifier",
+        "2020",
+        "2020_qualifier",
+        "2021",
+        "2021_qualifier",
+    ]
+    assert wide["members"]["2019"] == 1
+    assert math.isnan(wide["members"]["2020"])
+    assert wide["members"]["2021_qualifier"] == "approx"
+    assert math.isnan(wide["grants"]["2019"])
+    assert frame["2021"].dtype == "float64"
+
+
+def test_only_the_metrics_asked_for() -> None:
+    every_year = yearly_growth(
+        outcomes_frame([(2024, "A", "members", 7, "exact"), (2024, "A", "grants", 9, "exact")]),
+        METRICS,
+        ["grants"],
+    )
+    assert every_year["metric"].tolist() == ["grants"]

@@ -1,0 +1,94 @@
+"""Totals over regions: only figures that add up, only complete years."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from laborstats.stats.derived import with_derived_metrics
+from laborstats.stats.totals import ALL_REGIONS, across_regions, regional_totals
+from tests.stats.frames import Row, metrics_frame, outcomes_frame
+
+METRICS = metrics_frame()
+
+
+def totals(rows: Sequence[Row]) -> pd.DataFrame:
+    outcomes = with_derived_metrics(outcomes_frame(rows), METRICS)
+    return regional_totals(outcomes, METRICS).sort_values(["metric", "year"])
+
+
+def test_counts_and_amounts_add_up_with_their_qualifiers() -> None:
+    result = totals(
+        [
+            (2024, "A", "members", 10, "exact"),
+            (2024, "B", "members", 5, "at_least"),
+            (2024, "A", "grants", 100, "at_least"),
+            (2024, "B", "grants", 50, "at_most"),
+        ]
+    )
+    assert result[["metric", "region", "value", "qualifier", "basis"]].values.tolist() == [
+        ["grants", ALL_REGIONS, 150, "approx", "total"],
+        ["members", ALL_REGIONS, 15, "at_least", "total"],
+    ]
+    assert set(result["source"]) == {"sum of 2 regions"}
+
+
+def test_a_year_a_region_misses_has_no_total_rather_than_a_short_one() -> None:
+    result = totals(
+        [
+            (2023, "A", "members", 10, "exact"),
+            (2023, "B", "members", 5, "exact"),
+            (2024, "A", "members", 12, "exact"),
+        ]
+    )
+    assert result[["year", "value"]].values.tolist() == [[2023, 15]]
+
+
+def test_rates_ranks_and_ratios_are_never_summed() -> None:
+    rows = [
+        (2024, region, metric, value, "exact")
+        for region in ("A", "B")
+        for metric, value in (("coverage", 40), ("place", 2), ("salary", 4000))
+    ]
+    assert totals(rows).empty
+    kept = across_regions(outcomes_frame(rows), METRICS)
+    assert sorted(kept["region"].unique()) == ["A", "B"]  # nothing lost
+    assert len(kept) == len(rows)
+
+
+def test_a_ratio_with_a_formula_is_computed_again_from_the_totals() -> None:
+    result = totals(
+        [
+            (2024, "A", "grants", 3000, "exact"),
+            (2024, "A", "children", 1, "exact"),
+            (2024, "B", "grants", 1000, "exact"),
+            (2024, "B", "children", 3, "exact"),
+        ]
+    ).set_index("metric")
+    per_child = result.to_dict(orient="index")["per_child"]
+    # (3000 + 1000) / (1 + 3), not 3000 + 333.33.
+    assert (per_child["value"], per_child["basis"]) == (1000, "derived")
+
+
+def test_a_total_of_derived_figures_says_how_they_were_derived() -> None:
+    result = totals(
+        [
+            (2024, "A", "members", 100, "exact"),
+            (2024, "A", "joined", 10, "exact"),
+            (2024, "B", "members", 50, "exact"),
+            (2024, "B", "joined", 5, "exact"),
+        ]
+    ).set_index(["metric", "year"])
+    opening = result.to_dict(orient="index")[("members", 2023)]
+    assert (opening["value"], opening["qualifier"], opening["basis"]) == (
+        135,
+        "at_least",
+        "derived",
+    )
+    assert opening["source"] == ("sum of 2 regions, each derived: members of 2024 − joined of 2024")
+
+
+def test_one_region_is_left_as_it_is() -> None:
+    outcomes = outcomes_frame([(2024, "A", "members", 10, "exact")])
+    assert across_regions(outcomes, METRICS) is outcomes
