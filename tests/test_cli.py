@@ -474,3 +474,52 @@ def test_growth_mistakes(runner: CliRunner, args: list[str], code: int, message:
     result = run_cli(runner, "growth", *args)
     assert result[0] == code
     assert message in result[2]
+
+
+# --- compare -----------------------------------------------------------------------------
+
+
+def test_compare_two_years_of_the_example(runner: CliRunner) -> None:
+    code, out, err = run_cli(runner, "compare", "2023", "2024", "-d", EXAMPLE, "-f", "json")
+    assert (code, err) == (0, "")
+    records = json.loads(out)
+    talents = [record for record in records if record["metric"] == "skilled_talents_total"]
+    assert talents[0]["region"] == "all"
+    xifeng = next(record for record in talents if record["region"] == "西峰区")
+    assert xifeng["change"] == xifeng["value_b"] - xifeng["value_a"]
+    assert xifeng["share_b"] == pytest.approx(xifeng["value_b"] / talents[0]["value_b"] * 100)
+    assert xifeng["rank_b"] == 1
+    assert sum(record["share_b"] for record in talents[1:]) == pytest.approx(100)
+
+
+def test_compare_two_regions_table(runner: CliRunner) -> None:
+    code, out, _ = run_cli(
+        runner, "compare", "--by", "region", "西峰区", "环县", "-d", EXAMPLE, "-f", "table"
+    )
+    assert code == 0
+    for header in ("西峰区", "环县", "Change", "% change", "Share", "Rank"):
+        assert header in out
+    assert "Share: of the total of all regions" in " ".join(out.split())
+
+
+def test_compare_studios_csv(runner: CliRunner) -> None:
+    code, out, _ = run_cli(runner, "compare", "--by", "studio", "华能", "巩怀华", "-m", "savings")
+    assert code == 0
+    (record,) = pd.read_csv(io.StringIO(out)).to_dict(orient="records")
+    assert (record["metric"], record["value_a"]) == ("annual_savings", 5_600_000)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["2023", "2031"], 1, "no figures for 2031"),
+        (["2023", "西峰区"], 2, '"西峰区" is not a year; give --by region'),
+        (["2023", "2024", "--year", "2024"], 2, "applies to --by region only"),
+        (["--by", "region", "西峰区", "东峰区", "-d", EXAMPLE], 1, "unknown region 东峰区"),
+        (["2023", "2024", "-m", "members"], 1, "unknown metric members"),
+    ],
+)
+def test_compare_mistakes(runner: CliRunner, args: list[str], code: int, message: str) -> None:
+    result = run_cli(runner, "compare", *args)
+    assert result[0] == code
+    assert message in result[2]

@@ -316,6 +316,117 @@ def growth(
     emit(view, output_format, output, lang)
 
 
+class CompareBy(StrEnum):
+    """What the two sides of a comparison are."""
+
+    YEAR = "year"
+    REGION = "region"
+    STUDIO = "studio"
+
+
+@app.command()
+@reports_errors
+def compare(
+    a: Annotated[str, typer.Argument(metavar="A", help="The first year, region or studio.")],
+    b: Annotated[str, typer.Argument(metavar="B", help="The second year, region or studio.")],
+    by: Annotated[
+        CompareBy,
+        typer.Option(
+            "--by",
+            case_sensitive=False,
+            help="What A and B are: years, regions, or studios (part of a name will do "
+            "when it matches one studio only).",
+        ),
+    ] = CompareBy.YEAR,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            "-y",
+            metavar="YEAR",
+            help="With --by region: the year to compare in.",
+            show_default="the latest year",
+        ),
+    ] = None,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metric",
+            "-m",
+            metavar="METRIC",
+            help="Only these metrics (repeat, or separate with commas); with --by studio, "
+            "studio columns or their aliases.",
+            show_default="all",
+        ),
+    ] = None,
+    data: DataOption = None,
+    output_format: FormatOption = OutputFormat.AUTO,
+    output: OutputOption = None,
+    lang: LangOption = Lang.EN,
+    debug: DebugOption = False,
+) -> None:
+    """Two years, two regions or two studios side by side: each value, the change
+    and % change from A to B, the share of the total and the rank in each, and
+    how share and rank moved.
+
+    Shares are of the total of all regions (or of the studios reporting the
+    figure), only for counts and amounts, and only where every region that
+    reports the figure does so that year. Ranks follow each metric's better
+    direction (1 = best); a rank change counts the places gained. A figure on
+    one side only keeps its row, with the other side empty.
+
+    Examples:
+
+      laborstats compare 2023 2024
+
+      laborstats compare --data example:qingyang-counties --by region 西峰区 环县
+
+      laborstats compare --by studio 华能 巩怀华
+    """
+    from laborstats.dataset import load_dataset
+    from laborstats.errors import SelectionError
+    from laborstats.stats.compare import compare_regions, compare_studios, compare_years
+    from laborstats.stats.derived import with_derived_metrics
+    from laborstats.stats.series import check_metrics
+    from laborstats.stats.studios import resolve_column
+    from laborstats.stats.summary import select_year
+    from laborstats.views import compare_view
+
+    if year is not None and by is not CompareBy.REGION:
+        raise typer.BadParameter("applies to --by region only", param_hint="'--year'")
+    names = _names(metric, "--metric")
+    dataset = load_dataset(data)
+    if by is CompareBy.STUDIO:
+        if dataset.studios is None:
+            raise SelectionError(
+                f"the dataset at {dataset.location} has no studios table",
+                expected="a studios.csv in the dataset folder",
+            )
+        result = compare_studios(dataset.studios, a, b)
+        columns = [resolve_column(name) for name in names] if names else None
+    else:
+        check_metrics(names, dataset.metrics)
+        outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
+        if by is CompareBy.YEAR:
+            result = compare_years(outcomes, dataset.metrics, _year(a, "A"), _year(b, "B"))
+        else:
+            chosen = select_year(outcomes, year)
+            result = compare_regions(outcomes, dataset.metrics, a, b, chosen)
+        columns = names
+    if columns:
+        result = result[result["metric"].isin(columns)].reset_index(drop=True)
+    emit(compare_view(result, dataset, lang, by.value), output_format, output, lang)
+
+
+def _year(text: str, argument: str) -> int:
+    if not (text.isdigit() and len(text) == 4):
+        raise typer.BadParameter(
+            f'"{text}" is not a year; give --by region or --by studio to compare those',
+            param_hint=f"'{argument}'",
+        )
+    return int(text)
+
+
 def _names(values: list[str] | None, option: str) -> list[str] | None:
     """Accept both ``-x a -x b`` and ``-x a,b``; None when the option is not given."""
     if not values:

@@ -333,3 +333,91 @@ def _left_out_note(left_out: int, lang: Lang) -> str:
         f"{left_out} more {series} a single year and no growth; name a metric to see it "
         "(laborstats growth METRIC)"
     )
+
+
+def compare_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, by: str) -> View:
+    """Two sides of a comparison: values, change, shares and ranks.
+
+    ``by`` is ``year``, ``region`` or ``studio``. Shares and ranks are shown
+    where there is more than one region or studio to share and rank among.
+    """
+    zh = lang is Lang.ZH
+    a, b = (str(result[side].iloc[0]) if len(result) else "" for side in ("a", "b"))
+    derived = (result["basis_a"] == DERIVED) | (result["basis_b"] == DERIVED)
+    if by == "studio":
+        headers = {name: STUDIO_HEADERS.get(name, (name, name)) for name in result["metric"]}
+        label = result["metric"].map(lambda name: headers[name][1 if zh else 0])
+        display = result.assign(figure=label)
+        side_a, side_b = "A", "B"
+    else:
+        display = result.assign(
+            figure=_figure_names(result, derived, lang),
+            programme_name=_programme_names(result["programme"], lang),
+        )
+        side_a, side_b = a, b
+    several = by != "year" or result["region"].nunique() > 1
+    if by == "year" and several:
+        display = display.assign(region_name=_region_names(result["region"], lang))
+    regions = (Column("region_name", "Region", "地区"),) if by == "year" and several else ()
+    shares = (
+        (
+            Column(
+                "share_a",
+                f"Share {side_a}",
+                f"{side_a}占比",
+                Style.FIGURE,
+                qualifier="share_qualifier",
+                unit="percent",
+            ),
+            Column(
+                "share_b",
+                f"Share {side_b}",
+                f"{side_b}占比",
+                Style.FIGURE,
+                qualifier="share_qualifier",
+                unit="percent",
+            ),
+            Column(
+                "share_change",
+                "Share Δ",
+                "占比变化",
+                Style.CHANGE,
+                qualifier="share_qualifier",
+                unit="percent",
+            ),
+            Column("rank_a", f"Rank {side_a}", f"{side_a}排名", Style.KEY),
+            Column("rank_b", f"Rank {side_b}", f"{side_b}排名", Style.KEY),
+            Column("rank_change", "Rank Δ", "名次变化", Style.CHANGE, unit="place"),
+        )
+        if several
+        else ()
+    )
+    programme = () if by == "studio" else (Column("programme_name", "Programme", "项目"),)
+    columns = (
+        *programme,
+        Column("figure", "Figure", "指标", wraps=True),
+        *regions,
+        Column("value_a", side_a, side_a, Style.FIGURE, qualifier="qualifier_a"),
+        Column("value_b", side_b, side_b, Style.FIGURE, qualifier="qualifier_b"),
+        Column("change", "Change", "变化", Style.CHANGE, qualifier="change_qualifier"),
+        Column(
+            "pct_change", "% change", "变化率", Style.PERCENT_CHANGE, qualifier="change_qualifier"
+        ),
+        *shares,
+    )
+    pool = "the studios reporting the figure" if by == "studio" else "all regions"
+    pool_zh = "报告该项的各工作室" if by == "studio" else "各地区"
+    note = (
+        f"。占比：占{pool_zh}合计的比例；排名：在{pool_zh}中的名次（1 = 最好）；名次变化：上升为正"
+        if zh
+        else f". Share: of the total of {pool}; rank: among {pool}, 1 = best; rank Δ: places gained"
+    )
+    names = f"A = {a}; B = {b}. " if by == "studio" else ""
+    return View(
+        frame=display,
+        machine_columns=list(result.columns),
+        columns=columns,
+        title=f"{a} 与 {b} 对比" if zh else f"{a} compared with {b}",
+        caption=names + caption(dataset, lang) + (note if several else ""),
+        group_by=None if by == "studio" else "programme_name",
+    )

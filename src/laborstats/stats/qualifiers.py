@@ -16,8 +16,8 @@ positive values:
 A sum of many figures (a total over regions) follows the same rules term by
 term: exact only if all are exact, at_least if the bounds all push up, and
 approx once any is approximate or bounds push both ways. A share of a total
-(a / total) is exact only when every figure in the total is exact, otherwise
-approx.
+(a / total) is exact only when every figure in the total is exact, or when
+it is the only one (100 % of itself), and approx otherwise.
 """
 
 from __future__ import annotations

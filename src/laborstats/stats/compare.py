@@ -1,0 +1,228 @@
+"""Two periods, two regions or two studios side by side: change, share of the total, rank."""
+
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+import pandas as pd
+
+from laborstats.errors import SelectionError
+from laborstats.stats.qualifiers import difference_qualifier
+from laborstats.stats.series import (
+    ADDITIVE_KINDS,
+    OWN_YEAR,
+    in_dictionary_order,
+    relative_change_defined,
+    with_span,
+)
+from laborstats.stats.studios import ANNUAL_BENEFIT, FIGURES, UNITS, with_annual_benefit
+from laborstats.stats.totals import ALL_REGIONS, regional_totals
+from laborstats.vocabulary import EXACT, REPORTED
+
+# What every comparison has, after the columns that say what a row is.
+SIDES = [
+    "value_a",
+    "qualifier_a",
+    "basis_a",
+    "value_b",
+    "qualifier_b",
+    "basis_b",
+    "change",
+    "pct_change",
+    "change_qualifier",
+    "share_a",
+    "share_b",
+    "share_change",
+    "share_qualifier",
+    "rank_a",
+    "rank_b",
+    "rank_change",
+]
+_LABELS = ["programme", "metric", "label_en", "label_zh"]
+YEARS_COLUMNS = ["a", "b", *_LABELS, "region", "entity", "period", "unit", *SIDES]
+REGIONS_COLUMNS = ["a", "b", "year", *_LABELS, "entity", "period", "unit", *SIDES]
+STUDIOS_COLUMNS = ["a", "b", "metric", "unit", *SIDES]
+
+_SERIES = ["entity", "metric", "span"]
+
+
+def compare_years(outcomes: pd.DataFrame, metrics: pd.DataFrame, a: int, b: int) -> pd.DataFrame:
+    """Every series in year ``a`` beside the same series in year ``b``.
+
+    With several regions, a total over the regions leads each metric where
+    its figures add up (see :mod:`laborstats.stats.totals`); each region has
+    its share of that total and its rank among the regions, in each year.
+    A series in one year only keeps its row, with the other side empty.
+    """
+    _check_years(outcomes, [a, b])
+    frame = _standing(_with_totals(outcomes, metrics), metrics, within=["year", *_SERIES])
+    merged = _side_by_side(
+        frame[frame["year"] == a], frame[frame["year"] == b], on=["region", *_SERIES]
+    )
+    merged = merged.assign(period=merged["span"].replace(OWN_YEAR, ""))
+    merged = _with_labels(merged, metrics).assign(a=a, b=b)
+    lead = merged["region"].ne(ALL_REGIONS).astype("int64")
+    merged = in_dictionary_order(merged.assign(_lead=lead), metrics, then=["_lead", "entity"])
+    return merged[YEARS_COLUMNS]
+
+
+def compare_regions(
+    outcomes: pd.DataFrame, metrics: pd.DataFrame, a: str, b: str, year: int
+) -> pd.DataFrame:
+    """Region ``a`` beside region ``b`` in ``year``: shares of the total and ranks among all."""
+    _check_years(outcomes, [year])
+    known = sorted(outcomes.loc[outcomes["region"] != ALL_REGIONS, "region"].unique())
+    for name in (a, b):
+        if name not in known:
+            raise SelectionError(f"unknown region {name}", expected=_one_of(name, known))
+    # Every year, not just ``year``: a share needs to know which regions ever report a series.
+    frame = _standing(_with_totals(outcomes, metrics), metrics, within=["year", *_SERIES])
+    frame = frame[frame["year"] == year]
+    merged = _side_by_side(
+        frame[frame["region"] == a], frame[frame["region"] == b], on=["year", *_SERIES]
+    )
+    merged = merged.assign(period=merged["span"].replace(OWN_YEAR, str(year)))
+    merged = _with_labels(merged, metrics).assign(a=a, b=b)
+    return in_dictionary_order(merged, metrics, then=["entity"])[REGIONS_COLUMNS]
+
+
+def compare_studios(studios: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
+    """Studio ``a`` beside studio ``b``, figure by figure, with shares and ranks among all.
+
+    A name may be given in part, as long as it matches one studio only.
+    Shares are of the total of the studios reporting that figure.
+    """
+    names = studios["studio"].tolist()
+    a, b = _one_studio(a, names), _one_studio(b, names)
+    wide = with_annual_benefit(studios)
+    long = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "region": wide["studio"],
+                    "metric": column,
+                    "value": wide[column],
+                    "qualifier": wide[f"{column}_qualifier"],
+                    "basis": wide.get(f"{column}_basis", REPORTED),
+                }
+            )
+            for column in [*FIGURES, ANNUAL_BENEFIT]
+        ],
+        ignore_index=True,
+    )
+    long = long[long["value"].notna()].assign(year=0, entity="", span="")
+    kinds = pd.DataFrame({"metric": long["metric"].unique()})
+    kinds["unit"] = kinds["metric"].map(UNITS).fillna("count")
+    additive = ~kinds["unit"].isin(["percent", "year"])
+    kinds = kinds.assign(kind=np.where(additive, "count", "rate"), direction="higher")
+    frame = _standing(long, kinds, within=_SERIES)
+    merged = _side_by_side(frame[frame["region"] == a], frame[frame["region"] == b], on=_SERIES)
+    merged = _with_pct_change(merged.merge(kinds[["metric", "unit", "kind"]], on="metric"))
+    order = {name: position for position, name in enumerate([*FIGURES, ANNUAL_BENEFIT])}
+    merged = merged.assign(a=a, b=b).sort_values("metric", key=lambda names: names.map(order))
+    return merged.reset_index(drop=True)[STUDIOS_COLUMNS]
+
+
+def _with_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
+    if outcomes["region"].nunique() <= 1:
+        return outcomes
+    return pd.concat([outcomes, regional_totals(outcomes, metrics)], ignore_index=True)
+
+
+def _standing(frame: pd.DataFrame, metrics: pd.DataFrame, within: list[str]) -> pd.DataFrame:
+    """Add each member's share of the total and its rank, within groups ``within``.
+
+    Members are the rows whose region is not the total. Ranks go by the
+    metric's direction (1 = best; the largest first where neither is
+    better); ties share the better rank. A share needs a metric that adds
+    up and a total over every member that ever reports the series, so a
+    member missing a period leaves the shares of that period empty. A share
+    is exact only when every figure in its total is exact (or it is the only
+    one), otherwise approx.
+    """
+    if "span" not in frame.columns:
+        frame = with_span(frame)
+    definitions = metrics.set_index("metric")
+    members = frame[frame["region"] != ALL_REGIONS]
+    lower_better = members["metric"].map(definitions["direction"]) == "lower"
+    key = members["value"].where(lower_better, -members["value"])
+    rank = key.groupby([members[name] for name in within]).rank(method="min")
+
+    groups = members.groupby(within)
+    series = members.groupby(_SERIES)["region"].transform("nunique")
+    complete = groups["region"].transform("nunique") == series
+    additive = members["metric"].map(definitions["kind"]).isin(ADDITIVE_KINDS)
+    total = groups["value"].transform("sum")
+    keys = [members[name] for name in within]
+    inexact = (members["qualifier"] != EXACT).groupby(keys).transform("any")
+    inexact &= groups["region"].transform("size") > 1  # a sole figure is all of its total
+    shared = complete & additive & (total > 0)
+    members = members.assign(
+        rank=rank.astype("Int64"),
+        share=(members["value"] / total * 100).where(shared),
+        share_qualifier=pd.Series(np.where(inexact, "approx", EXACT), index=members.index).where(
+            shared
+        ),
+    )
+    return pd.concat([members, frame[frame["region"] == ALL_REGIONS]], ignore_index=True)
+
+
+def _side_by_side(side_a: pd.DataFrame, side_b: pd.DataFrame, on: list[str]) -> pd.DataFrame:
+    """Outer-join two sides, so that a row in one only keeps its place, and compare them."""
+    kept = [*on, "value", "qualifier", "basis", "share", "share_qualifier", "rank"]
+    merged = side_a.reindex(columns=kept).merge(
+        side_b.reindex(columns=kept), on=on, how="outer", suffixes=("_a", "_b"), sort=False
+    )
+    merged["change"] = merged["value_b"] - merged["value_a"]
+    merged["change_qualifier"] = difference_qualifier(merged["qualifier_b"], merged["qualifier_a"])
+    merged["share_change"] = merged["share_b"] - merged["share_a"]
+    both_exact = (merged["share_qualifier_a"] == EXACT) & (merged["share_qualifier_b"] == EXACT)
+    share_qualifier = merged.pop("share_qualifier_a").fillna(merged.pop("share_qualifier_b"))
+    merged["share_qualifier"] = share_qualifier.where(
+        both_exact | merged["share_change"].isna(), "approx"
+    )
+    merged["rank_change"] = merged["rank_a"] - merged["rank_b"]  # places gained
+    return merged
+
+
+def _with_labels(merged: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
+    definitions = metrics[[*_LABELS, "unit", "kind"]]
+    return _with_pct_change(
+        merged.merge(definitions, on="metric", how="left", validate="many_to_one")
+    )
+
+
+def _with_pct_change(merged: pd.DataFrame) -> pd.DataFrame:
+    """% change from side a to side b, where it means something (see relative_change_defined)."""
+    relative = relative_change_defined(merged, merged["value_a"])
+    return merged.assign(pct_change=(merged["change"] / merged["value_a"] * 100).where(relative))
+
+
+def _check_years(outcomes: pd.DataFrame, years: list[int]) -> None:
+    known = sorted(outcomes["year"].unique().tolist())
+    for year in years:
+        if year not in known:
+            raise SelectionError(
+                f"no figures for {year}",
+                expected="one of the years in the data: " + ", ".join(map(str, known)),
+            )
+
+
+def _one_studio(name: str, names: list[str]) -> str:
+    if name in names:
+        return name
+    matches = [studio for studio in names if name in studio]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise SelectionError(
+            f'"{name}" matches several studios', expected="one of " + "; ".join(matches)
+        )
+    raise SelectionError(f"unknown studio {name}", expected=_one_of(name, names))
+
+
+def _one_of(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    listed = "one of " + ", ".join(known)
+    return f'"{close[0]}" ({listed})' if close else listed
