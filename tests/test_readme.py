@@ -61,3 +61,35 @@ def test_readme_install_command_runs_summary() -> None:
     (command,) = code_block_after("install, then print the headline figures")
     assert command.endswith("laborstats summary")
     assert "pip install ." in command
+
+
+@pytest.mark.parametrize(
+    ("marker", "args"),
+    [
+        ("<!-- growth-example -->", ["growth"]),
+        (
+            "<!-- growth-regions-example -->",
+            ["growth", "-d", "example:qingyang-counties", "--by", "region", "disputes_mediated"],
+        ),
+        (
+            "<!-- compare-example -->",
+            [
+                "compare",
+                "-d",
+                "example:qingyang-counties",
+                "--by",
+                "region",
+                "西峰区",
+                "环县",
+                "-m",
+                "skilled_talents_total,disputes_mediated,study_grant_per_child",
+            ],
+        ),
+    ],
+)
+def test_growth_and_compare_examples(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, marker: str, args: list[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    actual = invoke(runner, *args, "--format", "table")
+    assert code_block_after(marker) == actual

@@ -246,9 +246,6 @@ def growth_view(
             Column("last_value", "", "", Style.FIGURE, qualifier="last_qualifier"),
         )
     trend = () if wide else (Column("trend", "Trend", "走势", Style.SPARKLINE),)
-    how = (
-        (Column("derivation", "Derived from", "推算依据", wraps=True),) if derivation.any() else ()
-    )
     span = f"{years[0]}–{years[-1]}" if years else ""
     return View(
         frame=display,
@@ -263,7 +260,6 @@ def growth_view(
             *middle,
             *_growth_columns(),
             *trend,
-            *how,
         ),
         title=f"增长，{span}" if zh else f"Growth, {span}",
         caption=_growth_caption(result, dataset, lang),
@@ -309,14 +305,20 @@ def yearly_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, *, left_out:
 
 
 def _growth_caption(result: pd.DataFrame, dataset: Dataset, lang: Lang) -> str:
-    """The dataset caption, and what "all regions" means where it appears."""
-    if not (result["region"] == ALL_REGIONS).any():
-        return caption(dataset, lang)
-    if lang is Lang.ZH:
-        return caption(dataset, lang) + "。全部地区 = 各地区之和，仅计各地区均有数据的年份"
-    return caption(dataset, lang) + (
-        ". All regions: the sum of the regions, for the years every region reports"
-    )
+    """The dataset caption, what "all regions" means, and how derived ends were derived."""
+    zh = lang is Lang.ZH
+    text = caption(dataset, lang)
+    if (result["region"] == ALL_REGIONS).any():
+        text += (
+            "。全部地区 = 各地区之和，仅计各地区均有数据的年份"
+            if zh
+            else ". All regions: the sum of the regions, for the years every region reports"
+        )
+    if "derivation" in result.columns:
+        label = result["label_zh"] if zh else result["label_en"]
+        notes = (label + ("：" if zh else ": ") + result["derivation"])[result["derivation"] != ""]
+        text += "".join(f"\n† {note}" for note in notes.drop_duplicates())
+    return text
 
 
 def _left_out_note(left_out: int, lang: Lang) -> str:
