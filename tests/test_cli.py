@@ -469,6 +469,7 @@ def test_growth_totals_the_regions_where_figures_add_up(runner: CliRunner) -> No
         (["skiled_talents_total"], 1, 'unknown metric skiled_talents_total; expected "skilled'),
         (["--wide", "--yearly"], 2, "choose one of --wide and --yearly"),
         (["--by", "county"], 2, "Invalid value for '--by'"),
+        (["competition_trades", "-d", EXAMPLE], 1, "no figures for competition_trades"),
     ],
 )
 def test_growth_mistakes(runner: CliRunner, args: list[str], code: int, message: str) -> None:
@@ -498,6 +499,7 @@ def test_compare_two_regions_table(runner: CliRunner) -> None:
         runner, "compare", "--by", "region", "西峰区", "环县", "-d", EXAMPLE, "-f", "table"
     )
     assert code == 0
+    assert "西峰区 compared with 环县, 2024" in out
     for header in ("西峰区", "环县", "Change", "% change", "Share", "Rank"):
         assert header in out
     assert "Share: of the total of all regions" in " ".join(out.split())
@@ -517,6 +519,8 @@ def test_compare_studios_csv(runner: CliRunner) -> None:
         (["2023", "西峰区"], 2, '"西峰区" is not a year; give --by region'),
         (["2023", "2024", "--year", "2024"], 2, "applies to --by region only"),
         (["--by", "region", "西峰区", "东峰区", "-d", EXAMPLE], 1, "unknown region 东峰区"),
+        (["2024", "2024"], 2, "A and B are both 2024"),
+        (["2023", "2024", "-m", "competition_trades", "-d", EXAMPLE], 1, "no figures for"),
         (["2023", "2024", "-m", "members"], 1, "unknown metric members"),
     ],
 )

@@ -458,3 +458,13 @@ def test_malformed_datapackage(write_file: WriteFile, package: str, message: str
 
 def test_empty_data_option_means_the_bundled_dataset() -> None:
     assert load_dataset("").location == "bundled dataset"
+
+
+def test_the_name_kept_for_totals_is_refused_as_a_region(write_file: WriteFile) -> None:
+    path = write_file("outcomes.csv", "year,region,metric,value\n2024,all,disputes_mediated,3\n")
+    with pytest.raises(DataValueError) as caught:
+        load_dataset(str(path))
+    assert str(caught.value) == (
+        f'{path}:2: column "region": a name laborstats keeps for totals over regions; '
+        'found "all"; expected another name for the region'
+    )

@@ -238,7 +238,7 @@ def growth(
             "--by",
             case_sensitive=False,
             help="total: one series for the whole area, summing the regions where figures "
-            "add up; region: a series for each region.",
+            "add up (rates keep a series per region); region: a series for each region.",
         ),
     ] = GrowthBy.TOTAL,
     wide: Annotated[
@@ -271,8 +271,9 @@ def growth(
     before is derived, so growth shows even with one year of data.
 
     With several regions, counts and amounts are summed into one series for
-    the whole area, for the years every region reports; rates and ratios keep
-    a series per region.
+    the whole area, for the years every region reports, and metrics with a
+    formula are computed again from those totals; rates, ranks and other
+    ratios keep a series per region.
 
     Examples:
 
@@ -385,15 +386,21 @@ def compare(
     """
     from laborstats.dataset import load_dataset
     from laborstats.errors import SelectionError
-    from laborstats.stats.compare import compare_regions, compare_studios, compare_years
+    from laborstats.stats.compare import (
+        compare_regions,
+        compare_studios,
+        compare_years,
+        only_metrics,
+    )
     from laborstats.stats.derived import with_derived_metrics
-    from laborstats.stats.series import check_metrics
+    from laborstats.stats.series import check_metrics, select_year
     from laborstats.stats.studios import resolve_column
-    from laborstats.stats.summary import select_year
     from laborstats.views import compare_view
 
     if year is not None and by is not CompareBy.REGION:
         raise typer.BadParameter("applies to --by region only", param_hint="'--year'")
+    if a == b:
+        raise typer.BadParameter(f"A and B are both {a}; name two different ones", param_hint="'B'")
     names = _names(metric, "--metric")
     dataset = load_dataset(data)
     if by is CompareBy.STUDIO:
@@ -413,8 +420,7 @@ def compare(
             chosen = select_year(outcomes, year)
             result = compare_regions(outcomes, dataset.metrics, a, b, chosen)
         columns = names
-    if columns:
-        result = result[result["metric"].isin(columns)].reset_index(drop=True)
+    result = only_metrics(result, columns)
     emit(compare_view(result, dataset, lang, by.value), output_format, output, lang)
 
 

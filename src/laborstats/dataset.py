@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import difflib
 import io
 import json
 import re
@@ -22,11 +21,12 @@ from laborstats.errors import (
     DataFormatError,
     DataSourceError,
     DataValueError,
+    closest,
 )
 from laborstats.formula import ALLOWED, FormulaError, parse_formula
 from laborstats.quantities import EXAMPLES, parse_quantities
 from laborstats.schema import METRICS, OUTCOMES, STUDIOS, Table
-from laborstats.vocabulary import EXACT, REPORTED
+from laborstats.vocabulary import ALL_REGIONS, EXACT, REPORTED
 
 STDIN = "-"
 DATAPACKAGE = "datapackage.json"
@@ -345,13 +345,13 @@ def _read_table(raw: bytes, where: str, table: Table) -> pd.DataFrame:
     known = [column.name for column in table.columns]
     for name in header:
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
+            close = closest(name, known)
             raise DataFormatError(
                 "unknown column",
                 where=where,
                 line=header_line,
                 column=name,
-                expected=f'"{close[0]}"' if close else f"the {table.name} columns of the schema",
+                expected=f'"{close}"' if close else f"the {table.name} columns of the schema",
             )
     for column in table.columns:
         if column.name not in frame.columns:
@@ -460,6 +460,12 @@ def _typed_outcomes(checked: _Checker) -> pd.DataFrame:
     checked.fail_first(
         bad_period, "period", "unknown period", "the row's year, annual, cumulative or 'N years'"
     )
+    checked.fail_first(
+        frame["region"] == ALL_REGIONS,
+        "region",
+        "a name laborstats keeps for totals over regions",
+        "another name for the region",
+    )
     checked.unique(OUTCOMES.key, "the same figure twice")
     return frame
 
@@ -531,8 +537,8 @@ def _check_against_metrics(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.
     known = outcomes["metric"].isin(metrics["metric"])
     if not known.all():
         row = outcomes.loc[~known].iloc[0]
-        close = difflib.get_close_matches(row["metric"], metrics["metric"].tolist(), n=1)
-        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        close = closest(row["metric"], metrics["metric"])
+        hint = f' (did you mean "{close}"?)' if close else ""
         raise DataValueError(
             "unknown metric",
             where=where,

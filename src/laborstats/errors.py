@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
+
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name ``name`` was most likely meant to be, if any is close."""
+    matches = difflib.get_close_matches(name, list(known), n=1)
+    return matches[0] if matches else None
+
 
 class LaborstatsError(Exception):
     """A problem with the data or the request, reported as one line to the user.

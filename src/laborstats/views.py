@@ -12,8 +12,7 @@ from laborstats.stats.metrics import METRICS_COLUMNS
 from laborstats.stats.studios import ANNUAL_BENEFIT
 from laborstats.stats.studios import UNITS as STUDIO_UNITS
 from laborstats.stats.summary import SUMMARY_COLUMNS
-from laborstats.stats.totals import ALL_REGIONS
-from laborstats.vocabulary import DERIVED, PROGRAMMES, UNITS
+from laborstats.vocabulary import ALL_REGIONS, DERIVED, PROGRAMMES, UNITS
 
 _PERIOD_ZH = {"annual": "每年", "cumulative": "累计"}
 _PERIOD_EN = {"annual": "per year"}
@@ -40,14 +39,7 @@ def summary_view(result: pd.DataFrame, dataset: Dataset, lang: Lang) -> View:
             Column("value", "Value", "数值", Style.FIGURE, qualifier="qualifier"),
             Column("unit_name", "Unit", "单位"),
             Column("period_name", "Period", "时段"),
-            Column("change", "Change", "变化", Style.CHANGE, qualifier="change_qualifier"),
-            Column(
-                "pct_change",
-                "% change",
-                "变化率",
-                Style.PERCENT_CHANGE,
-                qualifier="change_qualifier",
-            ),
+            *CHANGE_COLUMNS,
         ),
         title=(f"{year}年主要数据" if zh else f"Headline figures, {year}") if year else "",
         caption=caption(dataset, lang),
@@ -201,14 +193,11 @@ def _period_name(period: str, lang: Lang) -> str:
     return period
 
 
-def _growth_columns() -> tuple[Column, ...]:
-    return (
-        Column("change", "Change", "变化", Style.CHANGE, qualifier="change_qualifier"),
-        Column(
-            "pct_change", "% change", "变化率", Style.PERCENT_CHANGE, qualifier="change_qualifier"
-        ),
-        Column("cagr", "CAGR", "年均增长率", Style.PERCENT_CHANGE, qualifier="change_qualifier"),
-    )
+# The change and % change columns every command with changes shows.
+CHANGE_COLUMNS = (
+    Column("change", "Change", "变化", Style.CHANGE, qualifier="change_qualifier"),
+    Column("pct_change", "% change", "变化率", Style.PERCENT_CHANGE, qualifier="change_qualifier"),
+)
 
 
 def growth_view(
@@ -258,7 +247,10 @@ def growth_view(
             Column("figure", "Figure", "指标", wraps=True),
             *regions,
             *middle,
-            *_growth_columns(),
+            *CHANGE_COLUMNS,
+            Column(
+                "cagr", "CAGR", "年均增长率", Style.PERCENT_CHANGE, qualifier="change_qualifier"
+            ),
             *trend,
         ),
         title=f"增长，{span}" if zh else f"Growth, {span}",
@@ -288,14 +280,7 @@ def yearly_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, *, left_out:
             Column("year", "Year", "年份", Style.KEY),
             Column("value", "Value", "数值", Style.FIGURE, qualifier="qualifier"),
             Column("mark", "", ""),
-            Column("change", "Change", "变化", Style.CHANGE, qualifier="change_qualifier"),
-            Column(
-                "pct_change",
-                "% change",
-                "变化率",
-                Style.PERCENT_CHANGE,
-                qualifier="change_qualifier",
-            ),
+            *CHANGE_COLUMNS,
             Column("index", "Index", "指数", Style.FIGURE, qualifier="index_qualifier", unit=""),
         ),
         title="逐年变化" if zh else "Year on year",
@@ -368,7 +353,7 @@ def compare_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, by: str) ->
                 f"Share {side_a}",
                 f"{side_a}占比",
                 Style.FIGURE,
-                qualifier="share_qualifier",
+                qualifier="share_qualifier_a",
                 unit="percent",
             ),
             Column(
@@ -376,7 +361,7 @@ def compare_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, by: str) ->
                 f"Share {side_b}",
                 f"{side_b}占比",
                 Style.FIGURE,
-                qualifier="share_qualifier",
+                qualifier="share_qualifier_b",
                 unit="percent",
             ),
             Column(
@@ -384,7 +369,7 @@ def compare_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, by: str) ->
                 "Share Δ",
                 "占比变化",
                 Style.CHANGE,
-                qualifier="share_qualifier",
+                qualifier="share_change_qualifier",
                 unit="percent",
             ),
             Column("rank_a", f"Rank {side_a}", f"{side_a}排名", Style.KEY),
@@ -401,10 +386,7 @@ def compare_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, by: str) ->
         *regions,
         Column("value_a", side_a, side_a, Style.FIGURE, qualifier="qualifier_a"),
         Column("value_b", side_b, side_b, Style.FIGURE, qualifier="qualifier_b"),
-        Column("change", "Change", "变化", Style.CHANGE, qualifier="change_qualifier"),
-        Column(
-            "pct_change", "% change", "变化率", Style.PERCENT_CHANGE, qualifier="change_qualifier"
-        ),
+        *CHANGE_COLUMNS,
         *shares,
     )
     pool = "the studios reporting the figure" if by == "studio" else "all regions"
@@ -415,11 +397,13 @@ def compare_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, by: str) ->
         else f". Share: of the total of {pool}; rank: among {pool}, 1 = best; rank Δ: places gained"
     )
     names = f"A = {a}; B = {b}. " if by == "studio" else ""
+    year = int(result["year"].iloc[0]) if by == "region" and len(result) else None
+    when, when_zh = (f", {year}", f"（{year}年）") if year else ("", "")
     return View(
         frame=display,
         machine_columns=list(result.columns),
         columns=columns,
-        title=f"{a} 与 {b} 对比" if zh else f"{a} compared with {b}",
+        title=f"{a} 与 {b} 对比{when_zh}" if zh else f"{a} compared with {b}{when}",
         caption=names + caption(dataset, lang) + (note if several else ""),
         group_by=None if by == "studio" else "programme_name",
     )

@@ -13,6 +13,8 @@ QUALIFIERS = (EXACT, APPROX, AT_LEAST, AT_MOST)
 REPORTED = "reported"
 DERIVED = "derived"
 BASES = (REPORTED, DERIVED)
+# The region of a total over regions: laborstats writes it, and refuses it in data.
+ALL_REGIONS = "all"
 # The basis of a total over regions of reported figures: laborstats writes it, never reads it.
 TOTAL = "total"
 

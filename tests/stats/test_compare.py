@@ -17,6 +17,7 @@ from laborstats.stats.compare import (
     compare_regions,
     compare_studios,
     compare_years,
+    only_metrics,
 )
 from laborstats.stats.derived import with_derived_metrics
 from tests.stats.frames import metrics_frame, outcomes_frame
@@ -60,7 +61,8 @@ def test_two_years_with_change_share_and_rank() -> None:
     b = rows[("members", "B")]
     assert (b["share_a"], b["share_b"], b["share_change"]) == (40, 60, 20)
     assert (b["rank_a"], b["rank_b"], b["rank_change"]) == (2, 1, 1)  # one place gained
-    assert b["share_qualifier"] == "exact"
+    assert (b["share_qualifier_a"], b["share_qualifier_b"]) == ("exact", "exact")
+    assert b["share_change_qualifier"] == "exact"
     # The total leads each metric.
     assert result[result["metric"] == "members"]["region"].tolist() == ["all", "A", "B"]
 
@@ -97,15 +99,21 @@ def test_a_region_missing_a_year_leaves_that_years_shares_empty() -> None:
     )
     members = by_place(result, "metric", "region")
     assert members[("members", "A")]["share_a"] == 30  # 60 of 200
-    assert math.isnan(members[("members", "A")]["share_b"])  # C is missing in 2024
+    assert members[("members", "A")]["rank_a"] == 2
+    # C is missing in 2024: neither shares nor ranks against a smaller pool.
+    assert math.isnan(members[("members", "A")]["share_b"])
+    assert pd.isna(members[("members", "A")]["rank_b"])
     assert ("members", "all") in members
     assert math.isnan(members[("members", "all")]["value_b"])
 
 
 def test_shares_of_inexact_figures_are_approximate() -> None:
     rows = by_place(compare_years(COUNTIES, METRICS, 2023, 2024), "metric", "region")
-    assert rows[("grants", "B")]["share_b"] == 50
-    assert rows[("grants", "B")]["share_qualifier"] == "approx"
+    grants = rows[("grants", "B")]
+    assert grants["share_b"] == 50
+    assert grants["share_qualifier_b"] == "approx"  # A's 500 is at least 500
+    assert pd.isna(grants["share_qualifier_a"])
+    assert rows[("members", "B")]["share_qualifier_b"] == "exact"  # each side its own
 
 
 def test_percent_figures_change_in_points() -> None:
@@ -162,7 +170,45 @@ def test_two_studios_by_part_of_their_names() -> None:
     assert math.isnan(rows["annual_savings"]["value_b"])  # one-sided, kept
     assert rows["annual_benefit"]["value_b"] == 16_000_000
     assert rows["annual_benefit"]["basis_b"] == "derived"
-    assert rows["annual_savings"]["share_a"] == 100
+    # One studio alone reports savings: no share of a total of one, no rank among one.
+    assert math.isnan(rows["annual_savings"]["share_a"])
+    assert pd.isna(rows["annual_savings"]["rank_a"])
+
+
+def test_studios_share_and_rank_among_those_reporting() -> None:
+    studios = load_dataset().studios
+    assert studios is not None
+    studios = studios.copy()
+    studios.loc[studios["studio"] == "梁东平工作室", "annual_savings"] = 2_800_000
+    studios.loc[studios["studio"] == "梁东平工作室", "annual_savings_qualifier"] = "exact"
+    savings = by_place(compare_studios(studios, "华能", "梁东平"), "metric")["annual_savings"]
+    assert savings["share_a"] == pytest.approx(200 / 3)
+    assert (savings["rank_a"], savings["rank_b"], savings["rank_change"]) == (1, 2, -1)
+    assert savings["pct_change"] == -50
+
+
+def test_a_single_region_has_no_shares_or_ranks() -> None:
+    result = compare_years(
+        outcomes_frame([(2023, "A", "members", 1, "exact"), (2024, "A", "members", 2, "exact")]),
+        METRICS,
+        2023,
+        2024,
+    )
+    assert result[["share_a", "share_b", "rank_a", "rank_b"]].isna().all().all()
+
+
+def test_a_studio_compared_with_itself_is_refused() -> None:
+    studios = load_dataset().studios
+    assert studios is not None
+    with pytest.raises(SelectionError, match="A and B both name 华能庆阳煤电科技创新工作室"):
+        compare_studios(studios, "华能", "华能庆阳")
+
+
+def test_nothing_left_to_compare_is_refused() -> None:
+    result = compare_years(COUNTIES, METRICS, 2023, 2024)
+    assert only_metrics(result, ["members"])["metric"].unique().tolist() == ["members"]
+    with pytest.raises(SelectionError, match="no figures for salary on either side"):
+        only_metrics(result, ["salary"])
 
 
 def test_a_studio_name_matching_several_is_refused() -> None:

@@ -119,3 +119,11 @@ def test_formulas_over_derived_metrics_and_mixed_periods() -> None:
         [2024, "A", 1500.0, "approx", "annual"],
         [2024, "A", 1.5, "approx", "annual"],
     ]
+
+
+def test_a_flow_larger_than_its_stock_gives_no_stock() -> None:
+    data = outcomes(
+        (2024, "A", "talents", 500, "exact", "2024"),
+        (2024, "A", "new", 600, "exact", "2024"),
+    )
+    assert derived_rows(with_derived_metrics(data, STOCKS)) == []

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from laborstats.dataset import load_dataset
+from laborstats.errors import SelectionError
 from laborstats.stats.derived import with_derived_metrics
 from laborstats.stats.growth import (
     GROWTH_COLUMNS,
@@ -217,3 +218,10 @@ def test_only_the_metrics_asked_for() -> None:
         ["grants"],
     )
     assert every_year["metric"].tolist() == ["grants"]
+
+
+def test_a_metric_without_figures_is_named() -> None:
+    outcomes = outcomes_frame([(2024, "A", "members", 7, "exact")])
+    with pytest.raises(SelectionError) as caught:
+        yearly_growth(outcomes, METRICS, ["members", "salary"])
+    assert str(caught.value).startswith("no figures for salary;")

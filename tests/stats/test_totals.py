@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 from laborstats.stats.derived import with_derived_metrics
-from laborstats.stats.totals import ALL_REGIONS, across_regions, regional_totals
+from laborstats.stats.totals import across_regions, regional_totals
+from laborstats.vocabulary import ALL_REGIONS
 from tests.stats.frames import Row, metrics_frame, outcomes_frame
 
 METRICS = metrics_frame()
@@ -92,3 +93,20 @@ def test_a_total_of_derived_figures_says_how_they_were_derived() -> None:
 def test_one_region_is_left_as_it_is() -> None:
     outcomes = outcomes_frame([(2024, "A", "members", 10, "exact")])
     assert across_regions(outcomes, METRICS) is outcomes
+
+
+def test_series_without_a_total_keep_their_rows() -> None:
+    outcomes = outcomes_frame(
+        [
+            (2024, "A", "members", 10, "exact"),
+            (2024, "B", "members", 5, "exact"),
+            (2024, "C", "grants", 70, "exact"),  # one region only: nothing to total
+        ]
+    )
+    station = outcomes_frame([(2024, "A", "members", 3, "exact")]).assign(entity="X站")
+    kept = across_regions(pd.concat([outcomes, station], ignore_index=True), METRICS)
+    assert sorted(kept[["region", "entity", "metric", "value"]].values.tolist()) == [
+        ["A", "X站", "members", 3],
+        ["C", "", "grants", 70],
+        [ALL_REGIONS, "", "members", 15],
+    ]

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import difflib
-
 import numpy as np
 import pandas as pd
 
-from laborstats.errors import SelectionError
+from laborstats.errors import SelectionError, closest
 from laborstats.stats.qualifiers import difference_qualifier
 from laborstats.stats.series import (
     ADDITIVE_KINDS,
     OWN_YEAR,
+    every_member,
     in_dictionary_order,
     relative_change_defined,
+    select_year,
     with_span,
 )
 from laborstats.stats.studios import ANNUAL_BENEFIT, FIGURES, UNITS, with_annual_benefit
-from laborstats.stats.totals import ALL_REGIONS, regional_totals
-from laborstats.vocabulary import EXACT, REPORTED
+from laborstats.stats.totals import regional_totals
+from laborstats.vocabulary import ALL_REGIONS, APPROX, EXACT, REPORTED
 
 # What every comparison has, after the columns that say what a row is.
 SIDES = [
@@ -32,9 +32,11 @@ SIDES = [
     "pct_change",
     "change_qualifier",
     "share_a",
+    "share_qualifier_a",
     "share_b",
+    "share_qualifier_b",
     "share_change",
-    "share_qualifier",
+    "share_change_qualifier",
     "rank_a",
     "rank_b",
     "rank_change",
@@ -55,7 +57,8 @@ def compare_years(outcomes: pd.DataFrame, metrics: pd.DataFrame, a: int, b: int)
     its share of that total and its rank among the regions, in each year.
     A series in one year only keeps its row, with the other side empty.
     """
-    _check_years(outcomes, [a, b])
+    for year in (a, b):
+        select_year(outcomes, year)
     frame = _standing(_with_totals(outcomes, metrics), metrics, within=["year", *_SERIES])
     merged = _side_by_side(
         frame[frame["year"] == a], frame[frame["year"] == b], on=["region", *_SERIES]
@@ -71,7 +74,7 @@ def compare_regions(
     outcomes: pd.DataFrame, metrics: pd.DataFrame, a: str, b: str, year: int
 ) -> pd.DataFrame:
     """Region ``a`` beside region ``b`` in ``year``: shares of the total and ranks among all."""
-    _check_years(outcomes, [year])
+    select_year(outcomes, year)
     known = sorted(outcomes.loc[outcomes["region"] != ALL_REGIONS, "region"].unique())
     for name in (a, b):
         if name not in known:
@@ -95,6 +98,8 @@ def compare_studios(studios: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     """
     names = studios["studio"].tolist()
     a, b = _one_studio(a, names), _one_studio(b, names)
+    if a == b:
+        raise SelectionError(f"A and B both name {a}", expected="two different studios")
     wide = with_annual_benefit(studios)
     long = pd.concat(
         [
@@ -124,6 +129,23 @@ def compare_studios(studios: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     return merged.reset_index(drop=True)[STUDIOS_COLUMNS]
 
 
+def only_metrics(result: pd.DataFrame, names: list[str] | None) -> pd.DataFrame:
+    """The rows of the metrics (or studio columns) ``names``; all without names.
+
+    A comparison with no rows left is refused, naming what had no figures.
+    """
+    if names:
+        result = result[result["metric"].isin(names)].reset_index(drop=True)
+    if result.empty:
+        raise SelectionError(
+            f"no figures for {', '.join(names)} on either side"
+            if names
+            else "no figures to compare",
+            expected="metrics with figures for A or B (laborstats metrics shows the years)",
+        )
+    return result
+
+
 def _with_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
     if outcomes["region"].nunique() <= 1:
         return outcomes
@@ -133,35 +155,35 @@ def _with_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
 def _standing(frame: pd.DataFrame, metrics: pd.DataFrame, within: list[str]) -> pd.DataFrame:
     """Add each member's share of the total and its rank, within groups ``within``.
 
-    Members are the rows whose region is not the total. Ranks go by the
-    metric's direction (1 = best; the largest first where neither is
-    better); ties share the better rank. A share needs a metric that adds
-    up and a total over every member that ever reports the series, so a
-    member missing a period leaves the shares of that period empty. A share
-    is exact only when every figure in its total is exact (or it is the only
-    one), otherwise approx.
+    Members are the rows whose region is not the total. Shares and ranks
+    need more than one member and a period where every member that ever
+    reports the series reports it, so that both sides are measured against
+    the same pool; otherwise they are empty. Ranks go by the metric's
+    direction (1 = best; the largest first where neither is better); ties
+    share the better rank. Shares need a metric that adds up. A share is
+    exact only when every figure in its total is exact, otherwise approx.
     """
     if "span" not in frame.columns:
         frame = with_span(frame)
     definitions = metrics.set_index("metric")
     members = frame[frame["region"] != ALL_REGIONS]
+    keys = [members[name] for name in within]
+    several = members.groupby(_SERIES)["region"].transform("nunique") > 1
+    pooled = several & every_member(
+        members, "region", _SERIES, [n for n in within if n not in _SERIES]
+    )
     lower_better = members["metric"].map(definitions["direction"]) == "lower"
     key = members["value"].where(lower_better, -members["value"])
-    rank = key.groupby([members[name] for name in within]).rank(method="min")
+    rank = key.groupby(keys).rank(method="min").where(pooled)
 
-    groups = members.groupby(within)
-    series = members.groupby(_SERIES)["region"].transform("nunique")
-    complete = groups["region"].transform("nunique") == series
-    additive = members["metric"].map(definitions["kind"]).isin(ADDITIVE_KINDS)
-    total = groups["value"].transform("sum")
-    keys = [members[name] for name in within]
+    total = members["value"].groupby(keys).transform("sum")
     inexact = (members["qualifier"] != EXACT).groupby(keys).transform("any")
-    inexact &= groups["region"].transform("size") > 1  # a sole figure is all of its total
-    shared = complete & additive & (total > 0)
+    additive = members["metric"].map(definitions["kind"]).isin(ADDITIVE_KINDS)
+    shared = pooled & additive & (total > 0)
     members = members.assign(
         rank=rank.astype("Int64"),
         share=(members["value"] / total * 100).where(shared),
-        share_qualifier=pd.Series(np.where(inexact, "approx", EXACT), index=members.index).where(
+        share_qualifier=pd.Series(np.where(inexact, APPROX, EXACT), index=members.index).where(
             shared
         ),
     )
@@ -178,10 +200,9 @@ def _side_by_side(side_a: pd.DataFrame, side_b: pd.DataFrame, on: list[str]) -> 
     merged["change_qualifier"] = difference_qualifier(merged["qualifier_b"], merged["qualifier_a"])
     merged["share_change"] = merged["share_b"] - merged["share_a"]
     both_exact = (merged["share_qualifier_a"] == EXACT) & (merged["share_qualifier_b"] == EXACT)
-    share_qualifier = merged.pop("share_qualifier_a").fillna(merged.pop("share_qualifier_b"))
-    merged["share_qualifier"] = share_qualifier.where(
-        both_exact | merged["share_change"].isna(), "approx"
-    )
+    merged["share_change_qualifier"] = pd.Series(
+        np.where(both_exact, EXACT, APPROX), index=merged.index
+    ).where(merged["share_change"].notna())
     merged["rank_change"] = merged["rank_a"] - merged["rank_b"]  # places gained
     return merged
 
@@ -199,16 +220,6 @@ def _with_pct_change(merged: pd.DataFrame) -> pd.DataFrame:
     return merged.assign(pct_change=(merged["change"] / merged["value_a"] * 100).where(relative))
 
 
-def _check_years(outcomes: pd.DataFrame, years: list[int]) -> None:
-    known = sorted(outcomes["year"].unique().tolist())
-    for year in years:
-        if year not in known:
-            raise SelectionError(
-                f"no figures for {year}",
-                expected="one of the years in the data: " + ", ".join(map(str, known)),
-            )
-
-
 def _one_studio(name: str, names: list[str]) -> str:
     if name in names:
         return name
@@ -223,6 +234,6 @@ def _one_studio(name: str, names: list[str]) -> str:
 
 
 def _one_of(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1)
     listed = "one of " + ", ".join(known)
-    return f'"{close[0]}" ({listed})' if close else listed
+    close = closest(name, known)
+    return f'"{close}" ({listed})' if close else listed

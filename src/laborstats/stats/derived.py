@@ -63,12 +63,15 @@ def _opening_stock(outcomes: pd.DataFrame, stock: str, flow: str) -> pd.DataFram
 
     Only the additions are known, not what left the stock during the year,
     so the stock before them was at least the difference. Both figures must
-    be for the year itself (their period is the year).
+    be for the year itself (their period is the year), and a flow larger
+    than its stock (which contradicts itself) gives nothing.
     """
     yearly = outcomes[outcomes["period"] == outcomes["year"].astype("str")]
     ends = yearly.loc[yearly["metric"] == stock, [*_PLACE, "value", "qualifier"]]
     additions = yearly.loc[yearly["metric"] == flow, [*_PLACE, "value", "qualifier"]]
     both = ends.merge(additions, on=_PLACE, suffixes=("", "_flow"), validate="one_to_one")
+    # A flow larger than its stock contradicts the data; derive nothing from it.
+    both = both[both["value"] >= both["value_flow"]]
     bound = (
         Bound.of(both["qualifier"])
         - Bound.of(both["qualifier_flow"])

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from laborstats.errors import SelectionError
 from laborstats.stats.qualifiers import difference_qualifier
 from laborstats.stats.series import (
     OWN_YEAR,
     SERIES,
     in_dictionary_order,
     relative_change_defined,
+    with_change_on_year_before,
     with_span,
 )
 from laborstats.vocabulary import DERIVED, EXACT
@@ -72,19 +74,17 @@ def yearly_growth(
     figures against a base of zero or below. Qualifiers of changes follow
     :mod:`laborstats.stats.qualifiers`. ``names`` picks metrics (default: all).
     """
-    frame = with_span(outcomes if names is None else outcomes[outcomes["metric"].isin(names)])
+    if names is not None:
+        outcomes = outcomes[outcomes["metric"].isin(names)]
+        missing = [name for name in names if name not in set(outcomes["metric"])]
+        if missing:
+            raise SelectionError(
+                f"no figures for {', '.join(missing)}",
+                expected="metrics with figures (laborstats metrics shows the years)",
+            )
+    frame = with_span(outcomes)
     frame = frame.merge(metrics[_LABELS[1:]], on="metric", how="left", validate="many_to_one")
-    frame = frame.sort_values([*SERIES, "year"], kind="stable")
-
-    before = frame[[*SERIES, "year", "value", "qualifier"]].assign(year=frame["year"] + 1)
-    frame = frame.merge(
-        before, on=[*SERIES, "year"], how="left", suffixes=("", "_before"), validate="one_to_one"
-    )
-    frame["change"] = frame["value"] - frame["value_before"]
-    relative = relative_change_defined(frame, frame["value_before"])
-    frame["pct_change"] = (frame["change"] / frame["value_before"] * 100).where(relative)
-    frame["change_qualifier"] = difference_qualifier(frame["qualifier"], frame["qualifier_before"])
-
+    frame = with_change_on_year_before(frame.sort_values([*SERIES, "year"], kind="stable"))
     first = frame.groupby(SERIES, sort=False)[["year", "value", "qualifier"]].transform("first")
     frame["index"] = (frame["value"] / first["value"] * 100).where(
         relative_change_defined(frame, first["value"])
@@ -167,6 +167,8 @@ def growth_wide(yearly: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
         year=yearly["year"].astype("str"),
     )
     keys = ["metric", "region", "entity", "period"]
+    if yearly.empty:
+        return summary
     wide = keyed.pivot(index=keys, columns="year", values=["value", "qualifier"])
     first, last = int(yearly["year"].min()), int(yearly["year"].max())
     by_year = pd.DataFrame(index=wide.index)

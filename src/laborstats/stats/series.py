@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
-
 import numpy as np
 import pandas as pd
 
-from laborstats.errors import SelectionError
+from laborstats.errors import SelectionError, closest
+from laborstats.stats.qualifiers import difference_qualifier
 
 # A series: the figures of one metric for one region and entity, over the same
 # kind of period (the year itself, annual, cumulative…), year after year.
@@ -52,10 +51,65 @@ def check_metrics(names: list[str] | None, metrics: pd.DataFrame) -> None:
     known = metrics["metric"].tolist()
     for name in names or []:
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
+            close = closest(name, known)
             raise SelectionError(
                 f"unknown metric {name}",
-                expected=f'"{close[0]}"'
+                expected=f'"{close}" (laborstats metrics lists them)'
                 if close
-                else "a metric of metrics.csv (laborstats metrics)",
+                else "a metric of metrics.csv (laborstats metrics lists them)",
             )
+
+
+def select_year(outcomes: pd.DataFrame, year: int | None) -> int:
+    """The requested year, checked against the data, or the latest year in it."""
+    years = sorted(outcomes["year"].unique().tolist())
+    if not years:
+        raise SelectionError("the dataset holds no figures", expected="at least one outcome row")
+    if year is None:
+        return int(years[-1])
+    if year not in years:
+        raise SelectionError(
+            f"no figures for {year}",
+            expected="one of the years in the data: " + ", ".join(map(str, years)),
+        )
+    return year
+
+
+def with_change_on_year_before(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the same series' figure of the calendar year before, and the change from it.
+
+    ``frame`` has the series keys, ``year``, ``value``, ``qualifier``,
+    ``unit`` and ``kind``. Adds ``previous_value``, ``previous_qualifier``,
+    ``change``, ``pct_change`` (see :func:`relative_change_defined`) and
+    ``change_qualifier``; a year whose year before is missing gets none.
+    """
+    frame = with_span(frame) if "span" not in frame.columns else frame
+    before = frame[[*SERIES, "year", "value", "qualifier"]].rename(
+        columns={"value": "previous_value", "qualifier": "previous_qualifier"}
+    )
+    merged = frame.merge(
+        before.assign(year=before["year"] + 1),
+        on=[*SERIES, "year"],
+        how="left",
+        validate="one_to_one",
+    )
+    merged["change"] = merged["value"] - merged["previous_value"]
+    relative = relative_change_defined(merged, merged["previous_value"])
+    merged["pct_change"] = (merged["change"] / merged["previous_value"] * 100).where(relative)
+    merged["change_qualifier"] = difference_qualifier(
+        merged["qualifier"], merged["previous_qualifier"]
+    )
+    return merged
+
+
+def every_member(
+    frame: pd.DataFrame, member: str, series: list[str], period: list[str]
+) -> pd.Series:
+    """Rows whose period has a figure from every member that ever reports their series.
+
+    A total, share or rank over members means what it says only then: a
+    member missing a year would make that year's total short.
+    """
+    ever = frame.groupby(series)[member].transform("nunique")
+    now = frame.groupby([*period, *series])[member].transform("nunique")
+    return now == ever

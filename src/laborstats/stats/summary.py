@@ -5,12 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from laborstats.errors import SelectionError
-from laborstats.stats.qualifiers import difference_qualifier
 from laborstats.stats.series import (
-    SERIES,
     in_dictionary_order,
-    relative_change_defined,
-    with_span,
+    select_year,
+    with_change_on_year_before,
 )
 
 SUMMARY_COLUMNS = [
@@ -47,11 +45,11 @@ def summarise(
     Where the same series (region, entity, metric, period) has a figure for
     the year before, adds ``previous_value``, ``change`` and ``pct_change``.
     Percent metrics change in percentage points and get no percent change,
-    nor do ranks; a base of zero or below gives no percent change. Qualifiers of changes
-    follow :mod:`laborstats.stats.qualifiers`.
+    nor do ranks; a base of zero or below gives no percent change.
+    Qualifiers of changes follow :mod:`laborstats.stats.qualifiers`.
     """
     year = select_year(outcomes, year)
-    current = with_span(outcomes[outcomes["year"] == year])
+    current = outcomes[outcomes["year"] == year]
     if programmes:
         known = metrics["programme"].unique().tolist()
         unknown = [name for name in programmes if name not in known]
@@ -66,36 +64,12 @@ def summarise(
                 expected="a programme with figures that year",
             )
 
-    previous = with_span(outcomes[outcomes["year"] == year - 1])[[*SERIES, "value", "qualifier"]]
-    merged = current.merge(
-        previous.rename(columns={"value": "previous_value", "qualifier": "previous_qualifier"}),
-        on=SERIES,
-        how="left",
-        validate="one_to_one",
-    )
+    previous = outcomes[outcomes["year"] == year - 1]
     definitions = metrics[["metric", "label_en", "label_zh", "unit", "kind"]]
-    merged = merged.merge(definitions, on="metric", how="left", validate="many_to_one")
-
-    merged["change"] = merged["value"] - merged["previous_value"]
-    relative = relative_change_defined(merged, merged["previous_value"])
-    merged["pct_change"] = (merged["change"] / merged["previous_value"] * 100).where(relative)
-    merged["change_qualifier"] = difference_qualifier(
-        merged["qualifier"], merged["previous_qualifier"]
+    both = pd.concat([current, previous], ignore_index=True).merge(
+        definitions, on="metric", how="left", validate="many_to_one"
     )
+    merged = with_change_on_year_before(both)
+    merged = merged[merged["year"] == year]
     merged = in_dictionary_order(merged, metrics, then=["entity", "line"])
     return merged[SUMMARY_COLUMNS]
-
-
-def select_year(outcomes: pd.DataFrame, year: int | None) -> int:
-    """The requested year, checked against the data, or the latest year in it."""
-    years = sorted(outcomes["year"].unique().tolist())
-    if not years:
-        raise SelectionError("the dataset holds no figures", expected="at least one outcome row")
-    if year is None:
-        return int(years[-1])
-    if year not in years:
-        raise SelectionError(
-            f"no figures for {year}",
-            expected="one of the years in the data: " + ", ".join(map(str, years)),
-        )
-    return year

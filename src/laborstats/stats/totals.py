@@ -7,10 +7,9 @@ import pandas as pd
 
 from laborstats.stats.derived import with_derived_metrics
 from laborstats.stats.qualifiers import total_qualifier
-from laborstats.stats.series import ADDITIVE_KINDS, with_span
-from laborstats.vocabulary import DERIVED, TOTAL
+from laborstats.stats.series import ADDITIVE_KINDS, every_member, with_span
+from laborstats.vocabulary import ALL_REGIONS, DERIVED, TOTAL
 
-ALL_REGIONS = "all"
 _TOTALLED = ["entity", "metric", "span"]
 
 
@@ -30,9 +29,8 @@ def regional_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFra
     """
     kinds = metrics.set_index("metric")["kind"]
     additive = with_span(outcomes[outcomes["metric"].map(kinds).isin(ADDITIVE_KINDS)])
-    regions = additive.groupby(_TOTALLED)["region"].transform("nunique")
-    in_year = additive.groupby(["year", *_TOTALLED])["region"].transform("nunique")
-    complete = additive[(regions > 1) & (in_year == regions)]
+    several = additive.groupby(_TOTALLED)["region"].transform("nunique") > 1
+    complete = additive[several & every_member(additive, "region", _TOTALLED, ["year"])]
     keys = ["year", *_TOTALLED, "period", "programme"]
     derived_source = complete["source"].where(complete["basis"] == DERIVED)
     totals = (
@@ -61,12 +59,16 @@ def regional_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFra
 def across_regions(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
     """Each metric once for the whole area where it can be.
 
-    Where the data cover several regions, a metric with a total (see
-    :func:`regional_totals`) appears as that total; a metric that does not
-    add up keeps one series per region, so that nothing is lost.
+    Where the data cover several regions, a series with a total (see
+    :func:`regional_totals`) appears as that total; every other series (a
+    rate, or one that only one region reports) keeps its own rows, so that
+    nothing is lost.
     """
     if outcomes["region"].nunique() <= 1:
         return outcomes
-    totals = regional_totals(outcomes, metrics)
-    own = outcomes[~outcomes["metric"].isin(totals["metric"])]
-    return pd.concat([totals, own], ignore_index=True)
+    totals = with_span(regional_totals(outcomes, metrics))
+    regions = with_span(outcomes).merge(
+        totals[_TOTALLED].drop_duplicates(), on=_TOTALLED, how="left", indicator=True
+    )
+    own = regions[regions.pop("_merge") == "left_only"]
+    return pd.concat([totals, own], ignore_index=True).drop(columns="span")
