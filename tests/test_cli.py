@@ -6,6 +6,7 @@ import io
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 
 from laborstats import __version__
 from laborstats.cli import app
-from laborstats.dataset import load_dataset
+from laborstats.dataset import bundled_data_path, load_dataset
 from laborstats.errors import DataSourceError
 from laborstats.render import Column, OutputFormat, View, machine_records
 from laborstats.stats.derived import with_derived_metrics
@@ -528,3 +529,66 @@ def test_compare_mistakes(runner: CliRunner, args: list[str], code: int, message
     result = run_cli(runner, "compare", *args)
     assert result[0] == code
     assert message in result[2]
+
+
+# --- check -------------------------------------------------------------------------------
+
+
+def copy_of_bundled(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    shutil.copytree(bundled_data_path(), folder, ignore=shutil.ignore_patterns("examples"))
+    return folder
+
+
+def test_check_passes_on_the_bundled_data(runner: CliRunner) -> None:
+    code, out, err = run_cli(runner, "check")
+    assert (code, err) == (0, "")
+    assert out == "severity,file,line,column,check,message\n"
+    code, out, _ = run_cli(runner, "check", "-f", "table")
+    assert "Check: no problems found" in out
+
+
+def test_check_fails_on_a_changed_medal_count(runner: CliRunner, tmp_path: Path) -> None:
+    folder = copy_of_bundled(tmp_path)
+    outcomes = folder / "outcomes.csv"
+    text = outcomes.read_text(encoding="utf-8")
+    outcomes.write_text(
+        text.replace("innovation,invention_expo_gold,2,", "innovation,invention_expo_gold,3,"),
+        encoding="utf-8",
+    )
+    code, out, _ = run_cli(runner, "check", "-d", str(folder), "-f", "json")
+    assert code == 1
+    (problem,) = json.loads(out)
+    assert problem["file"] == str(outcomes)
+    assert problem["check"] == "medals_add_up"
+    assert problem["line"] == 35
+    assert "= 5, invention_expo_medal_projects = 4; expected ==" in problem["message"]
+    # The other commands do not run the rules, only the cheap value checks.
+    assert run_cli(runner, "summary", "-d", str(folder))[0] == 0
+
+
+def test_check_lists_a_file_that_does_not_load(runner: CliRunner, tmp_path: Path) -> None:
+    folder = copy_of_bundled(tmp_path)
+    (folder / "rules.csv").write_text("rule,check\nsum,gold.__class__ == 1\n", encoding="utf-8")
+    code, out, _ = run_cli(runner, "check", "-d", str(folder), "-f", "jsonl")
+    assert code == 1
+    problem = json.loads(out)
+    assert (problem["file"], problem["line"], problem["column"], problem["check"]) == (
+        str(folder / "rules.csv"),
+        2,
+        "check",
+        "load",
+    )
+    assert problem["message"].startswith("attribute access (.__class__) is not allowed")
+
+
+def test_every_command_stops_at_an_impossible_value(
+    runner: CliRunner, outcomes_csv: MakeOutcomes
+) -> None:
+    path = outcomes_csv("2024,兰州市,,,disputes_mediated,-3,,2024,,q\n")
+    code, _, err = run_cli(runner, "summary", "-d", str(path))
+    assert code == 1
+    assert err == f'Error: {path}:2: column "value": a count below zero; found -3\n'
+    code, out, _ = run_cli(runner, "check", "-d", str(path))
+    assert code == 1
+    assert "negative_count" in out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from laborstats.formula import FormulaError, parse_formula
+from laborstats.formula import FormulaError, parse_formula, parse_rule
 
 
 def test_arithmetic_on_metric_names() -> None:
@@ -47,4 +47,32 @@ def test_unary_minus_and_numbers() -> None:
 def test_anything_but_arithmetic_is_refused(text: str, message: str) -> None:
     with pytest.raises(FormulaError) as caught:
         parse_formula(text)
+    assert str(caught.value).startswith(message)
+
+
+def test_rules_compare_two_formulas() -> None:
+    rule = parse_rule("gold + silver + bronze == medals")
+    assert (rule.op, rule.left.text, rule.right.text) == ("==", "gold + silver + bronze", "medals")
+    assert rule.metrics == {"gold", "silver", "bronze", "medals"}
+    assert rule.compare(rule.left.evaluate({"gold": 2, "silver": 1, "bronze": 1}), 4)
+    assert parse_rule("new ≤ total").op == "<="
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a", "not one comparison of two formulas"),
+        ("a < b < c", "not one comparison of two formulas"),
+        ("a != b", "not one comparison of two formulas"),
+        ("__import__('os').system('id') == 0", "a function call is not allowed"),
+        ("a.__class__ == b", "attribute access (.__class__) is not allowed"),
+        ("a ** 999999 == b", "the operator ** is not allowed"),
+        ("a == 1e999", "the number inf is too large"),
+        ("__builtins__ == a", "'__builtins__' is not a metric name"),
+        ("a ==", "not a valid rule"),
+    ],
+)
+def test_rules_refuse_anything_but_arithmetic(text: str, message: str) -> None:
+    with pytest.raises(FormulaError) as caught:
+        parse_rule(text)
     assert str(caught.value).startswith(message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import os
 import sys
@@ -18,6 +19,7 @@ from laborstats.options import DataOption, DebugOption, FormatOption, LangOption
 from laborstats.render import Lang, OutputFormat
 
 if TYPE_CHECKING:
+    from laborstats.dataset import Dataset
     from laborstats.render import View
 
 P = ParamSpec("P")
@@ -166,12 +168,11 @@ def summary(
 
       laborstats summary --format json -o summary.json
     """
-    from laborstats.dataset import load_dataset
     from laborstats.stats.derived import with_derived_metrics
     from laborstats.stats.summary import summarise
     from laborstats.views import summary_view
 
-    dataset = load_dataset(data)
+    dataset = _load(data)
     outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
     result = summarise(
         outcomes, dataset.metrics, year=year, programmes=_names(programme, "--programme")
@@ -199,12 +200,11 @@ def metrics(
 
       laborstats metrics --format csv -o metrics.csv
     """
-    from laborstats.dataset import load_dataset
     from laborstats.stats.derived import with_derived_metrics
     from laborstats.stats.metrics import metric_coverage
     from laborstats.views import metrics_view
 
-    dataset = load_dataset(data)
+    dataset = _load(data)
     outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
     emit(
         metrics_view(metric_coverage(outcomes, dataset.metrics), dataset, lang),
@@ -283,7 +283,6 @@ def growth(
 
       laborstats growth --data example:qingyang-counties --by region --wide
     """
-    from laborstats.dataset import load_dataset
     from laborstats.stats.derived import with_derived_metrics
     from laborstats.stats.growth import (
         growth_summary,
@@ -297,7 +296,7 @@ def growth(
 
     if wide and yearly:
         raise typer.BadParameter("choose one of --wide and --yearly", param_hint="'--wide'")
-    dataset = load_dataset(data)
+    dataset = _load(data)
     names = _names(metric, "METRIC")
     check_metrics(names, dataset.metrics)
     outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
@@ -384,7 +383,6 @@ def compare(
 
       laborstats compare --by studio 华能 巩怀华
     """
-    from laborstats.dataset import load_dataset
     from laborstats.errors import SelectionError
     from laborstats.stats.compare import (
         compare_regions,
@@ -402,7 +400,7 @@ def compare(
     if a == b:
         raise typer.BadParameter(f"A and B are both {a}; name two different ones", param_hint="'B'")
     names = _names(metric, "--metric")
-    dataset = load_dataset(data)
+    dataset = _load(data)
     if by is CompareBy.STUDIO:
         if dataset.studios is None:
             raise SelectionError(
@@ -431,6 +429,82 @@ def _year(text: str, argument: str) -> int:
             param_hint=f"'{argument}'",
         )
     return int(text)
+
+
+def _load(data: str | None) -> Dataset:
+    """Load a dataset and run the cheap checks of its values; stop at the first error."""
+    from laborstats.dataset import load_dataset
+    from laborstats.stats.checks import raise_first_error, value_problems
+
+    dataset = load_dataset(data)
+    raise_first_error(
+        value_problems(dataset.outcomes, dataset.metrics, _this_year(), _where(dataset))
+    )
+    return dataset
+
+
+def _this_year() -> int:
+    return datetime.date.today().year
+
+
+def _where(dataset: Dataset) -> str:
+    """The file the outcome rows came from, for messages."""
+    return str(dataset.outcomes.attrs.get("where", dataset.location))
+
+
+@app.command()
+@reports_errors
+def check(
+    data: DataOption = None,
+    output_format: FormatOption = OutputFormat.AUTO,
+    output: OutputOption = None,
+    lang: LangOption = Lang.EN,
+    debug: DebugOption = False,
+) -> None:
+    """Check a dataset and list every problem found: file, line, column, severity, message.
+
+    Checks the schema and types of every file (stopping at the first
+    malformed row, as every command does), counts below zero or not whole,
+    shares outside 0–100 %, years still to come, and the dataset's
+    consistency rules from rules.csv (for the bundled report: gold + silver
+    + bronze medals = projects with medals; new skilled talents ≤ total;
+    grant amount ÷ children = grant per child). A rule broken by inexact
+    figures (≈ ≥ ≤) is a warning. Exit 0 when there is no error, 1 otherwise.
+
+    Examples:
+
+      laborstats check
+
+      laborstats check --data ./my-dataset --format csv
+    """
+    from laborstats.dataset import load_dataset
+    from laborstats.errors import LaborstatsError
+    from laborstats.stats.checks import (
+        ERROR,
+        combine_problems,
+        error_problem,
+        rule_problems,
+        value_problems,
+    )
+    from laborstats.stats.derived import with_derived_metrics
+    from laborstats.views import check_view
+
+    try:
+        dataset: Dataset | None = load_dataset(data)
+    except LaborstatsError as error:
+        if debug:
+            raise
+        dataset, problems = None, error_problem(error)
+    if dataset is not None:
+        where = _where(dataset)
+        found = [value_problems(dataset.outcomes, dataset.metrics, _this_year(), where)]
+        if dataset.rules is not None:
+            outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
+            found.append(rule_problems(outcomes, dataset.rules, where))
+        problems = combine_problems(found)
+    emit(check_view(problems, dataset, data, lang), output_format, output, lang)
+    if (problems["severity"] == ERROR).any():
+        raise typer.Exit(EXIT_DATA_PROBLEM)
 
 
 def _names(values: list[str] | None, option: str) -> list[str] | None:
@@ -507,12 +581,11 @@ def studios(
 
       laborstats studios --sort patents --columns patents,utility_patents,papers -f csv
     """
-    from laborstats.dataset import load_dataset
     from laborstats.errors import SelectionError
     from laborstats.stats.studios import league_table, resolve_column
     from laborstats.views import studios_view
 
-    dataset = load_dataset(data)
+    dataset = _load(data)
     if dataset.studios is None:
         raise SelectionError(
             f"the dataset at {dataset.location} has no studios table",

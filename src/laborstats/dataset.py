@@ -23,9 +23,9 @@ from laborstats.errors import (
     DataValueError,
     closest,
 )
-from laborstats.formula import ALLOWED, FormulaError, parse_formula
+from laborstats.formula import ALLOWED, RULE_ALLOWED, FormulaError, parse_formula, parse_rule
 from laborstats.quantities import EXAMPLES, parse_quantities
-from laborstats.schema import METRICS, OUTCOMES, STUDIOS, Table
+from laborstats.schema import METRICS, OUTCOMES, RULES, STUDIOS, TABLES, Table
 from laborstats.vocabulary import ALL_REGIONS, EXACT, REPORTED
 
 STDIN = "-"
@@ -44,6 +44,7 @@ class Dataset:
     outcomes: pd.DataFrame
     metrics: pd.DataFrame
     studios: pd.DataFrame | None = None
+    rules: pd.DataFrame | None = None
 
 
 def bundled_data_path() -> Path:
@@ -126,7 +127,7 @@ def _load_folder(folder: Path, *, location: str) -> Dataset:
         )
     tables = {
         table.name: _read_table(_read_bytes(path), str(path), table)
-        for table in (OUTCOMES, METRICS, STUDIOS)
+        for table in TABLES
         if (path := paths.get(table.name, folder / table.path)).is_file()
     }
     sources = _source_titles(package, package_path)
@@ -137,6 +138,7 @@ def _load_folder(folder: Path, *, location: str) -> Dataset:
         tables[OUTCOMES.name],
         tables.get(METRICS.name),
         tables.get(STUDIOS.name),
+        tables.get(RULES.name),
     )
 
 
@@ -150,7 +152,7 @@ def _resource_paths(package: dict[str, Any], where: Path) -> dict[str, str]:
         if not isinstance(resource, dict):
             raise DataFormatError("a resource is not an object", where=str(where))
         name, path = resource.get("name"), resource.get("path")
-        if name in {table.name for table in (OUTCOMES, METRICS, STUDIOS)}:
+        if name in {table.name for table in TABLES}:
             if not isinstance(path, str):
                 raise DataFormatError(
                     f"the {name} resource has no single path",
@@ -179,10 +181,13 @@ def _assemble(
     outcomes: pd.DataFrame,
     metrics: pd.DataFrame | None,
     studios: pd.DataFrame | None,
+    rules: pd.DataFrame | None = None,
 ) -> Dataset:
     if metrics is None:
         bundled = bundled_data_path() / METRICS.path
         metrics = _read_table(_read_bytes(bundled), str(bundled), METRICS)
+    if rules is not None:
+        _check_rules(rules, metrics)
     return Dataset(
         title=title,
         location=location,
@@ -190,6 +195,7 @@ def _assemble(
         outcomes=_check_against_metrics(outcomes, metrics),
         metrics=metrics,
         studios=studios,
+        rules=rules,
     )
 
 
@@ -370,6 +376,10 @@ def _read_table(raw: bytes, where: str, table: Table) -> pd.DataFrame:
         _check_formulas(checked)
         _check_flows(checked)
         return checked.frame
+    if table is RULES:
+        checked.unique(RULES.key, "rule defined twice")
+        frame["severity"] = frame["severity"].where(frame["severity"] != "", "error")
+        return checked.frame
     return _typed_studios(checked)
 
 
@@ -498,6 +508,22 @@ def _check_formulas(checked: _Checker) -> None:
             "metrics defined through each other: " + " → ".join(cycle),
             "formulas without a cycle",
         )
+
+
+def _check_rules(rules: pd.DataFrame, metrics: pd.DataFrame) -> None:
+    """Rules are comparisons of arithmetic on the dictionary's metrics."""
+    checked = _Checker(rules, rules.attrs["where"])
+    known = set(metrics["metric"])
+    for at, text in zip(rules.index, rules["check"], strict=True):
+        try:
+            rule = parse_rule(text)
+        except FormulaError as error:
+            checked.fail_at(at, "check", str(error), RULE_ALLOWED)
+        unknown = sorted(rule.metrics - known)
+        if unknown:
+            checked.fail_at(
+                at, "check", f"unknown metric {', '.join(unknown)}", "metrics of metrics.csv"
+            )
 
 
 def _check_flows(checked: _Checker) -> None:

@@ -38,6 +38,16 @@ class LaborstatsError(Exception):
         self.expected = expected
         super().__init__(str(self))
 
+    @property
+    def detail(self) -> str:
+        """What was wrong, without where: the problem, what was found and expected."""
+        text = self.problem
+        if self.found is not None:
+            text += f'; found "{_shorten(self.found)}"'
+        if self.expected is not None:
+            text += f"; expected {self.expected}"
+        return text
+
     def __str__(self) -> str:
         location = ""
         if self.where is not None:
@@ -45,12 +55,7 @@ class LaborstatsError(Exception):
             location += ": "
         if self.column is not None:
             location += f'column "{self.column}": '
-        text = location + self.problem
-        if self.found is not None:
-            text += f'; found "{_shorten(self.found)}"'
-        if self.expected is not None:
-            text += f"; expected {self.expected}"
-        return text
+        return location + self.detail
 
 
 class DataSourceError(LaborstatsError):

@@ -1,14 +1,16 @@
 """Formulas of derived metrics: arithmetic on metric names, parsed and checked, never eval'd.
 
 Dataset files travel between offices, so a formula may hold only metric
-names, numbers, + − × ÷ and parentheses. The text is parsed with the
-standard ``ast`` parser (parsing runs no code) and every node is checked
-against that short list before anything is computed.
+names, numbers, + − × ÷ and parentheses, and a consistency rule only two
+such formulas joined by one comparison (== <= >= < >). The text is parsed
+with the standard ``ast`` parser (parsing runs no code) and every node is
+checked against that short list before anything is computed.
 """
 
 from __future__ import annotations
 
 import ast
+import math
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -22,6 +24,16 @@ _OPERATORS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
     ast.Div: operator.truediv,
+}
+
+
+RULE_ALLOWED = "two arithmetic formulas joined by one of == <= >= < >"
+_COMPARISONS: dict[type[ast.cmpop], tuple[str, Callable[[Any, Any], Any]]] = {
+    ast.Eq: ("==", operator.eq),
+    ast.LtE: ("<=", operator.le),
+    ast.GtE: (">=", operator.ge),
+    ast.Lt: ("<", operator.lt),
+    ast.Gt: (">", operator.gt),
 }
 
 
@@ -62,13 +74,60 @@ def parse_formula(text: str) -> Formula:
     return Formula(text=text, tree=tree, metrics=metrics)
 
 
+@dataclass(frozen=True)
+class Rule:
+    """A checked consistency rule: ``left <op> right``, two formulas and a comparison."""
+
+    text: str
+    left: Formula
+    right: Formula
+    op: str
+    compare: Callable[[Any, Any], Any]
+
+    @property
+    def metrics(self) -> frozenset[str]:
+        return self.left.metrics | self.right.metrics
+
+
+def parse_rule(text: str) -> Rule:
+    """Parse and check a rule such as ``gold + silver + bronze == medal_projects``."""
+    if len(text) > MAX_LENGTH:
+        raise FormulaError(f"longer than {MAX_LENGTH} characters")
+    source = text.translate(_SPELLINGS).replace("≤", "<=").replace("≥", ">=").strip()
+    try:
+        tree = ast.parse(source, mode="eval").body
+    except SyntaxError as error:
+        raise FormulaError(f"not a valid rule ({error.msg})") from None
+    except (ValueError, RecursionError, MemoryError):
+        raise FormulaError("not a valid rule (too deeply nested or not text)") from None
+    if not (
+        isinstance(tree, ast.Compare) and len(tree.ops) == 1 and type(tree.ops[0]) in _COMPARISONS
+    ):
+        raise FormulaError("not one comparison of two formulas")
+    left, right = tree.left, tree.comparators[0]
+    op, compare = _COMPARISONS[type(tree.ops[0])]
+    return Rule(
+        text=text,
+        left=Formula(ast.unparse(left), left, frozenset(_check(left))),
+        right=Formula(ast.unparse(right), right, frozenset(_check(right))),
+        op=op,
+        compare=compare,
+    )
+
+
 def _check(node: ast.AST) -> list[str]:
     """The metric names in ``node``; FormulaError for any node outside plain arithmetic."""
     if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
         return _check(node.left) + _check(node.right)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
         return _check(node.operand)
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+    if (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, int | float)
+        and not isinstance(node.value, bool)
+    ):
+        if not math.isfinite(node.value):
+            raise FormulaError(f"the number {node.value!r} is too large")
         return []
     if isinstance(node, ast.Name):
         if node.id.startswith("_"):

@@ -149,4 +149,27 @@ STUDIOS = Table(
     ),
 )
 
-TABLES = (OUTCOMES, METRICS, STUDIOS)
+RULES = Table(
+    name="rules",
+    path="rules.csv",
+    key=("rule",),
+    columns=(
+        Column("rule", "string", "A short key for the rule.", required=True),
+        Column("description", "string", "What the rule says, for people."),
+        Column(
+            "check",
+            "string",
+            "Two formulas over metrics joined by == <= >= < or >, checked for every year, "
+            "region and entity that has all its metrics.",
+            required=True,
+        ),
+        Column(
+            "severity",
+            "string",
+            "error (laborstats check fails) or warning; blank is error.",
+            enum=("", "error", "warning"),
+        ),
+    ),
+)
+
+TABLES = (OUTCOMES, METRICS, STUDIOS, RULES)

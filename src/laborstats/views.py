@@ -7,6 +7,7 @@ import pandas as pd
 
 from laborstats.dataset import Dataset
 from laborstats.render import Column, Lang, Style, View
+from laborstats.stats.checks import ERROR, PROBLEM_COLUMNS
 from laborstats.stats.growth import GROWTH_COLUMNS, YEARLY_COLUMNS
 from laborstats.stats.metrics import METRICS_COLUMNS
 from laborstats.stats.studios import ANNUAL_BENEFIT
@@ -406,4 +407,44 @@ def compare_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, by: str) ->
         title=f"{a} 与 {b} 对比{when_zh}" if zh else f"{a} compared with {b}{when}",
         caption=names + caption(dataset, lang) + (note if several else ""),
         group_by=None if by == "studio" else "programme_name",
+    )
+
+
+def check_view(
+    problems: pd.DataFrame, dataset: Dataset | None, data: str | None, lang: Lang
+) -> View:
+    """The problems found in a dataset, or a line saying there are none."""
+    zh = lang is Lang.ZH
+    errors = int((problems["severity"] == ERROR).sum())
+    warnings = len(problems) - errors
+    if zh:
+        title = (
+            f"数据检查：{errors} 个错误，{warnings} 个警告"
+            if len(problems)
+            else "数据检查：未发现问题"
+        )
+    else:
+        title = (
+            f"Check: {errors} error{'s' if errors != 1 else ''}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}"
+            if len(problems)
+            else "Check: no problems found"
+        )
+    if dataset is not None:
+        text = caption(dataset, lang)
+    else:
+        text = ("数据集：" if zh else "Dataset: ") + (data or "bundled dataset")
+    return View(
+        frame=problems,
+        machine_columns=PROBLEM_COLUMNS,
+        columns=(
+            Column("severity", "Severity", "级别"),
+            Column("file", "File", "文件", wraps=True),
+            Column("line", "Line", "行", Style.KEY),
+            Column("column", "Column", "列"),
+            Column("check", "Check", "检查项"),
+            Column("message", "Problem", "问题", wraps=True),
+        ),
+        title=title,
+        caption=text,
     )

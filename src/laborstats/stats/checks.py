@@ -1,0 +1,162 @@
+"""Checks of a loaded dataset: values that cannot be right, and its consistency rules."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from laborstats.errors import DataValueError, LaborstatsError
+from laborstats.formula import parse_rule
+from laborstats.vocabulary import EXACT
+
+PROBLEM_COLUMNS = ["severity", "file", "line", "column", "check", "message"]
+ERROR = "error"
+WARNING = "warning"
+_PLACE = ["year", "region", "entity"]
+
+
+def value_problems(
+    outcomes: pd.DataFrame, metrics: pd.DataFrame, this_year: int, where: str
+) -> pd.DataFrame:
+    """Figures that cannot be right, one row each: the cheap checks run on every load.
+
+    Counts below zero or not whole; shares outside 0–100 %; years after
+    ``this_year``. Rows of ``outcomes`` as the loader typed them, read from
+    the file ``where``.
+    """
+    kinds = outcomes["metric"].map(metrics.set_index("metric")["kind"])
+    units = outcomes["metric"].map(metrics.set_index("metric")["unit"])
+    value = outcomes["value"]
+    found = [
+        (kinds.eq("count") & (value < 0), "value", "negative_count", "a count below zero"),
+        (kinds.eq("count") & (value % 1 != 0), "value", "fractional_count", "a count not whole"),
+        (
+            kinds.eq("share") & units.eq("percent") & ((value < 0) | (value > 100)),
+            "value",
+            "share_range",
+            "a share outside 0–100 %",
+        ),
+        (outcomes["year"] > this_year, "year", "future_year", f"a year after {this_year}"),
+    ]
+    problems = [
+        pd.DataFrame(
+            {
+                "severity": ERROR,
+                "file": where,
+                "line": outcomes.loc[bad, "line"],
+                "column": column,
+                "check": check,
+                "message": message
+                + "; found "
+                + outcomes.loc[bad, column].map(_number).astype("str"),
+            }
+        )
+        for bad, column, check, message in found
+    ]
+    return combine_problems(problems)
+
+
+def rule_problems(outcomes: pd.DataFrame, rules: pd.DataFrame, where: str) -> pd.DataFrame:
+    """Each place (year, region, entity) where a consistency rule of rules.csv fails.
+
+    A rule is checked wherever every metric it names has one figure. ``==``
+    allows for rounding (a relative 1e-9). A failure among inexact figures
+    (≈, ≥, ≤) may be the rounding of the report, so it is a warning.
+    """
+    problems = []
+    for key, description, text, severity in zip(
+        rules["rule"], rules["description"], rules["check"], rules["severity"], strict=True
+    ):
+        rule = parse_rule(text)
+        inputs = outcomes[outcomes["metric"].isin(rule.metrics)]
+        inputs = inputs.drop_duplicates([*_PLACE, "metric"], keep=False)
+        wide = inputs.pivot(index=_PLACE, columns="metric", values=["value", "qualifier", "line"])
+        if wide.empty or not rule.metrics <= set(wide["value"].columns):
+            continue
+        names = sorted(rule.metrics)
+        wide = wide[pd.DataFrame(wide["value"][names]).notna().all(axis="columns")]
+        values = {name: wide["value"][name].astype("float64") for name in names}
+        # A side may be a constant; give it the rows of the other.
+        left, right = (
+            pd.Series(side.evaluate(values), index=wide.index, dtype="float64")
+            for side in (rule.left, rule.right)
+        )
+        if rule.op == "==":
+            holds = pd.Series(np.isclose(left, right, rtol=1e-9, atol=0), index=wide.index)
+        else:
+            holds = pd.Series(rule.compare(left, right), index=wide.index)
+        failed = ~holds
+        if not failed.any():
+            continue
+        inexact = (pd.DataFrame(wide["qualifier"][names]) != EXACT).any(axis="columns")
+        reported = pd.DataFrame(wide["line"][names]).astype("float64")
+        lines = reported.where(reported > 0).min(axis="columns")
+        places = wide.index[failed].to_frame(index=False)
+        place = places["year"].astype("str") + " " + places["region"]
+        place = place + places["entity"].where(places["entity"] == "", " " + places["entity"])
+        said = f"{description}: " if description else ""
+        problems.append(
+            pd.DataFrame(
+                {
+                    "severity": np.where(inexact[failed], WARNING, severity),
+                    "file": where,
+                    "line": lines[failed].fillna(0).astype("int64").to_numpy(),
+                    "column": "value",
+                    "check": key,
+                    "message": said
+                    + f"{rule.left.text} = "
+                    + left[failed].map(_number).to_numpy()
+                    + f", {rule.right.text} = "
+                    + right[failed].map(_number).to_numpy()
+                    + f"; expected {rule.op} ("
+                    + place.to_numpy()
+                    + ")",
+                }
+            )
+        )
+    return combine_problems(problems)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def combine_problems(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Problem tables as one, ordered by file and line."""
+    frames = [frame for frame in frames if not frame.empty]
+    if not frames:
+        return pd.DataFrame({name: pd.Series(dtype="str") for name in PROBLEM_COLUMNS}).astype(
+            {"line": "int64"}
+        )
+    result = pd.concat(frames, ignore_index=True)
+    return result.sort_values(["file", "line"], kind="stable").reset_index(drop=True)[
+        PROBLEM_COLUMNS
+    ]
+
+
+def error_problem(error: LaborstatsError) -> pd.DataFrame:
+    """A problem that stopped the loading of a dataset, as a row of the problem table."""
+    return pd.DataFrame(
+        {
+            "severity": [ERROR],
+            "file": [error.where or ""],
+            "line": [error.line or 0],
+            "column": [error.column or ""],
+            "check": ["load"],
+            "message": [error.detail],
+        }
+    )
+
+
+def raise_first_error(problems: pd.DataFrame) -> None:
+    """Stop at the first error among ``problems``, as the loader stops at a bad row."""
+    errors = problems[problems["severity"] == ERROR]
+    if errors.empty:
+        return
+    first = errors.iloc[0]
+    raise DataValueError(
+        str(first["message"]),
+        where=str(first["file"]),
+        line=int(first["line"]) or None,
+        column=str(first["column"]) or None,
+    )
