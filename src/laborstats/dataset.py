@@ -8,6 +8,7 @@ import io
 import json
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -23,7 +24,15 @@ from laborstats.errors import (
     DataValueError,
     closest,
 )
-from laborstats.formula import ALLOWED, RULE_ALLOWED, FormulaError, parse_formula, parse_rule
+from laborstats.formula import (
+    ALLOWED,
+    RULE_ALLOWED,
+    Formula,
+    FormulaError,
+    Rule,
+    parse_formula,
+    parse_rule,
+)
 from laborstats.quantities import EXAMPLES, parse_quantities
 from laborstats.schema import METRICS, OUTCOMES, RULES, STUDIOS, TABLES, Table
 from laborstats.vocabulary import ALL_REGIONS, EXACT, REPORTED
@@ -405,6 +414,26 @@ class _Checker:
             expected=expected,
         )
 
+    def metrics_of(
+        self,
+        at: Any,
+        column: str,
+        parse: Callable[[str], Formula | Rule],
+        allowed: str,
+        known: set[str],
+    ) -> frozenset[str]:
+        """The metrics a formula or rule in a cell names; fail at its row if it is not allowed."""
+        try:
+            parsed = parse(str(self.frame.at[at, column]))
+        except FormulaError as error:
+            self.fail_at(at, column, str(error), allowed)
+        unknown = sorted(parsed.metrics - known)
+        if unknown:
+            self.fail_at(
+                at, column, f"unknown metric {', '.join(unknown)}", "metrics of metrics.csv"
+            )
+        return parsed.metrics
+
     def require(self, column: str) -> None:
         self.fail_first(self.frame[column] == "", column, "empty cell", "a value")
 
@@ -488,16 +517,7 @@ def _check_formulas(checked: _Checker) -> None:
     for at, metric, text in zip(frame.index, frame["metric"], frame["formula"], strict=True):
         if not text:
             continue
-        try:
-            formula = parse_formula(text)
-        except FormulaError as error:
-            checked.fail_at(at, "formula", str(error), ALLOWED)
-        unknown = sorted(formula.metrics - known)
-        if unknown:
-            checked.fail_at(
-                at, "formula", f"unknown metric {', '.join(unknown)}", "metrics of metrics.csv"
-            )
-        graph[metric] = set(formula.metrics)
+        graph[metric] = set(checked.metrics_of(at, "formula", parse_formula, ALLOWED, known))
     try:
         tuple(TopologicalSorter(graph).static_order())
     except CycleError as error:
@@ -514,16 +534,8 @@ def _check_rules(rules: pd.DataFrame, metrics: pd.DataFrame) -> None:
     """Rules are comparisons of arithmetic on the dictionary's metrics."""
     checked = _Checker(rules, rules.attrs["where"])
     known = set(metrics["metric"])
-    for at, text in zip(rules.index, rules["check"], strict=True):
-        try:
-            rule = parse_rule(text)
-        except FormulaError as error:
-            checked.fail_at(at, "check", str(error), RULE_ALLOWED)
-        unknown = sorted(rule.metrics - known)
-        if unknown:
-            checked.fail_at(
-                at, "check", f"unknown metric {', '.join(unknown)}", "metrics of metrics.csv"
-            )
+    for at in rules.index:
+        checked.metrics_of(at, "check", parse_rule, RULE_ALLOWED, known)
 
 
 def _check_flows(checked: _Checker) -> None:
