@@ -9,11 +9,13 @@ from laborstats.errors import SelectionError, closest
 from laborstats.stats.qualifiers import difference_qualifier
 from laborstats.stats.series import (
     ADDITIVE_KINDS,
+    DESCRIPTION,
     OWN_YEAR,
     every_member,
     in_dictionary_order,
     relative_change_defined,
     select_year,
+    with_definitions,
     with_span,
 )
 from laborstats.stats.studios import ANNUAL_BENEFIT, FIGURES, UNITS, with_annual_benefit
@@ -41,9 +43,8 @@ SIDES = [
     "rank_b",
     "rank_change",
 ]
-_LABELS = ["programme", "metric", "label_en", "label_zh"]
-YEARS_COLUMNS = ["a", "b", *_LABELS, "region", "entity", "period", "unit", *SIDES]
-REGIONS_COLUMNS = ["a", "b", "year", *_LABELS, "entity", "period", "unit", *SIDES]
+YEARS_COLUMNS = ["a", "b", *DESCRIPTION, *SIDES]
+REGIONS_COLUMNS = ["a", "b", "year", *(name for name in DESCRIPTION if name != "region"), *SIDES]
 STUDIOS_COLUMNS = ["a", "b", "metric", "unit", *SIDES]
 
 _SERIES = ["entity", "metric", "span"]
@@ -208,10 +209,7 @@ def _side_by_side(side_a: pd.DataFrame, side_b: pd.DataFrame, on: list[str]) -> 
 
 
 def _with_labels(merged: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
-    definitions = metrics[[*_LABELS, "unit", "kind"]]
-    return _with_pct_change(
-        merged.merge(definitions, on="metric", how="left", validate="many_to_one")
-    )
+    return _with_pct_change(with_definitions(merged, metrics, extra=("programme",)))
 
 
 def _with_pct_change(merged: pd.DataFrame) -> pd.DataFrame:

@@ -7,25 +7,19 @@ import pandas as pd
 from laborstats.errors import SelectionError
 from laborstats.stats.qualifiers import difference_qualifier
 from laborstats.stats.series import (
+    DESCRIPTION,
     OWN_YEAR,
     SERIES,
     in_dictionary_order,
     relative_change_defined,
     with_change_on_year_before,
+    with_definitions,
     with_span,
 )
 from laborstats.vocabulary import DERIVED, EXACT
 
-_LABELS = ["programme", "metric", "label_en", "label_zh", "unit", "kind"]
 YEARLY_COLUMNS = [
-    "programme",
-    "metric",
-    "label_en",
-    "label_zh",
-    "region",
-    "entity",
-    "period",
-    "unit",
+    *DESCRIPTION,
     "year",
     "value",
     "qualifier",
@@ -38,14 +32,7 @@ YEARLY_COLUMNS = [
     "source",
 ]
 GROWTH_COLUMNS = [
-    "programme",
-    "metric",
-    "label_en",
-    "label_zh",
-    "region",
-    "entity",
-    "period",
-    "unit",
+    *DESCRIPTION,
     "first_year",
     "last_year",
     "years",
@@ -83,7 +70,7 @@ def yearly_growth(
                 expected="metrics with figures (laborstats metrics shows the years)",
             )
     frame = with_span(outcomes)
-    frame = frame.merge(metrics[_LABELS[1:]], on="metric", how="left", validate="many_to_one")
+    frame = with_definitions(frame, metrics)
     frame = with_change_on_year_before(frame.sort_values([*SERIES, "year"], kind="stable"))
     first = frame.groupby(SERIES, sort=False)[["year", "value", "qualifier"]].transform("first")
     frame["index"] = (frame["value"] / first["value"] * 100).where(

@@ -13,6 +13,10 @@ from laborstats.stats.qualifiers import difference_qualifier
 SERIES = ["region", "entity", "metric", "span"]
 OWN_YEAR = "<year>"
 
+# The columns that say what a row of a series is, first in every result about series.
+DESCRIPTION = ["programme", "metric", "label_en", "label_zh", "region", "entity", "period", "unit"]
+_DEFINITION = ["label_en", "label_zh", "unit", "kind"]
+
 # Kinds whose figures add up across regions or studios (a total is their sum).
 ADDITIVE_KINDS = ("count", "amount")
 
@@ -21,6 +25,14 @@ def with_span(outcomes: pd.DataFrame) -> pd.DataFrame:
     """Add ``span``: the period, with a period equal to the row's own year read as "that year"."""
     own_year = outcomes["period"] == outcomes["year"].astype("str")
     return outcomes.assign(span=np.where(own_year, OWN_YEAR, outcomes["period"]).astype("str"))
+
+
+def with_definitions(
+    frame: pd.DataFrame, metrics: pd.DataFrame, extra: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Add each row's labels, unit and kind (and ``extra`` columns) from the dictionary."""
+    definitions = metrics[["metric", *extra, *_DEFINITION]]
+    return frame.merge(definitions, on="metric", how="left", validate="many_to_one")
 
 
 def relative_change_defined(frame: pd.DataFrame, base: pd.Series) -> pd.Series:

@@ -9,6 +9,7 @@ from laborstats.stats.series import (
     in_dictionary_order,
     select_year,
     with_change_on_year_before,
+    with_definitions,
 )
 
 SUMMARY_COLUMNS = [
@@ -65,10 +66,7 @@ def summarise(
             )
 
     previous = outcomes[outcomes["year"] == year - 1]
-    definitions = metrics[["metric", "label_en", "label_zh", "unit", "kind"]]
-    both = pd.concat([current, previous], ignore_index=True).merge(
-        definitions, on="metric", how="left", validate="many_to_one"
-    )
+    both = with_definitions(pd.concat([current, previous], ignore_index=True), metrics)
     merged = with_change_on_year_before(both)
     merged = merged[merged["year"] == year]
     merged = in_dictionary_order(merged, metrics, then=["entity", "line"])
