@@ -592,3 +592,87 @@ def test_every_command_stops_at_an_impossible_value(
     code, out, _ = run_cli(runner, "check", "-d", str(path))
     assert code == 1
     assert "negative_count" in out
+
+
+# --- bad rows set aside ------------------------------------------------------------------
+
+BAD_ROWS = (
+    "2024,庆阳市,,,disputes_mediated,82,,2024,,q\n"
+    "2024,庆阳市,,,disputes_mediated\n"
+    "2024,兰州市,,,disputes_mediated,-3,,2024,,q\n"
+)
+
+
+def test_skip_bad_rows_says_how_many_beside_machine_output(
+    runner: CliRunner, outcomes_csv: MakeOutcomes
+) -> None:
+    path = outcomes_csv(BAD_ROWS)
+    code, out, err = run_cli(runner, "summary", "-d", str(path), "--skip-bad-rows")
+    assert code == 0
+    assert err == "Note: 2 bad rows set aside; --rejects FILE keeps them.\n"
+    frame = pd.read_csv(io.StringIO(out))
+    assert frame["value"].tolist() == [82]
+
+
+def test_skip_bad_rows_says_how_many_in_the_caption(
+    runner: CliRunner, outcomes_csv: MakeOutcomes
+) -> None:
+    path = outcomes_csv(BAD_ROWS)
+    code, out, err = run_cli(runner, "summary", "-d", str(path), "--skip-bad-rows", "-f", "table")
+    assert (code, err) == (0, "")
+    assert "2 bad rows set aside; --rejects FILE keeps them." in out
+    code, out, _ = run_cli(
+        runner, "summary", "-d", str(path), "--skip-bad-rows", "-f", "table", "--lang", "zh"
+    )
+    assert "已跳过 2 行有问题的数据；用 --rejects FILE 保存这些行。" in out
+
+
+def test_rejects_keeps_every_rejected_row_verbatim(
+    runner: CliRunner, outcomes_csv: MakeOutcomes, tmp_path: Path
+) -> None:
+    path = outcomes_csv(BAD_ROWS)
+    rejects = tmp_path / "rejects.csv"
+    code, _, err = run_cli(runner, "growth", "-d", str(path), "--rejects", str(rejects))
+    assert code == 0
+    assert err.endswith(f"\nNote: 2 bad rows set aside, written to {rejects}.\n")
+    frame = pd.read_csv(rejects, keep_default_na=False)
+    assert frame.columns.tolist() == ["file", "line", "column", "check", "problem", "row"]
+    assert frame["line"].tolist() == [3, 4]
+    assert frame["row"].tolist() == BAD_ROWS.splitlines()[1:]
+    as_json = tmp_path / "rejects.json"
+    run_cli(runner, "metrics", "-d", str(path), "--rejects", str(as_json))
+    assert [record["line"] for record in json.loads(as_json.read_text())] == [3, 4]
+
+
+def test_rejects_of_clean_data_is_an_empty_table(runner: CliRunner, tmp_path: Path) -> None:
+    rejects = tmp_path / "rejects.csv"
+    rejects.write_text("left over from an earlier run\n", encoding="utf-8")
+    code, _, err = run_cli(runner, "summary", "--rejects", str(rejects))
+    assert (code, err) == (0, "")
+    assert rejects.read_text(encoding="utf-8") == "file,line,column,check,problem,row\n"
+
+
+def test_check_lists_every_bad_row(runner: CliRunner, outcomes_csv: MakeOutcomes) -> None:
+    path = outcomes_csv(BAD_ROWS)
+    code, out, _ = run_cli(runner, "check", "-d", str(path), "-f", "json")
+    assert code == 1
+    problems = json.loads(out)
+    assert [(problem["line"], problem["check"]) for problem in problems] == [
+        (3, "load"),
+        (4, "negative_count"),
+    ]
+    assert {problem["severity"] for problem in problems} == {"error"}
+
+
+def test_encoding_option(runner: CliRunner, write_file: WriteFile) -> None:
+    text = "year,region,metric,value\n2024,慶陽市,disputes_mediated,82\n"
+    path = write_file("outcomes.csv", text.encode("big5"))
+    code, _, err = run_cli(runner, "summary", "-d", str(path))
+    assert code == 1
+    assert "so the file is likely Big5" in err
+    code, out, _ = run_cli(runner, "summary", "-d", str(path), "--encoding", "big5")
+    assert code == 0
+    assert "慶陽市" in out
+    code, _, err = run_cli(runner, "summary", "-d", str(path), "--encoding", "klingon")
+    assert code == 2
+    assert '"klingon" is not an encoding Python knows' in err

@@ -468,3 +468,95 @@ def test_the_name_kept_for_totals_is_refused_as_a_region(write_file: WriteFile) 
         f'{path}:2: column "region": a name laborstats keeps for totals over regions; '
         'found "all"; expected another name for the region'
     )
+
+
+# --- --skip-bad-rows: bad rows set aside, verbatim, never lost ---------------------------
+
+
+def test_bad_rows_are_set_aside_with_line_reason_and_text(outcomes_csv: MakeOutcomes) -> None:
+    rows = (
+        "2024,庆阳市,,,disputes_mediated,82,,2024,,q\n"
+        '2024,庆阳市,,,losses_recovered,lots,,2024,,"a quote\nover two lines"\n'
+        "2024,庆阳市,,,disputes_mediated\n"
+        "2024,兰州市,,,disputes_mediated,-3,,2024,,q\n"
+        "2024,庆阳市,,,study_grant_amount,5万,,2024,,q\n"
+    )
+    path = outcomes_csv(rows)
+    dataset = load_dataset(str(path), skip_bad_rows=True)
+    assert dataset.outcomes["line"].tolist() == [2, 7]
+    assert dataset.outcomes["value"].tolist() == [82, 50_000]
+    rejected = dataset.rejected
+    assert rejected["line"].tolist() == [3, 5, 6]
+    assert rejected["row"].tolist() == [
+        '2024,庆阳市,,,losses_recovered,lots,,2024,,"a quote\nover two lines"',
+        "2024,庆阳市,,,disputes_mediated",
+        "2024,兰州市,,,disputes_mediated,-3,,2024,,q",
+    ]
+    assert rejected["problem"].tolist()[1:] == [
+        "5 fields; expected 10 fields, as in the header",
+        "a count below zero; found -3",
+    ]
+    assert rejected["problem"][0].startswith('not a figure; found "lots"')
+    assert rejected[["column", "check"]].values.tolist() == [
+        ["value", "load"],
+        ["", "load"],
+        ["value", "negative_count"],
+    ]
+    assert set(rejected["file"]) == {str(path)}
+
+
+def test_a_figure_given_twice_sets_aside_both(outcomes_csv: MakeOutcomes) -> None:
+    rows = (
+        "2024,庆阳市,,,disputes_mediated,82,,2024,,q\n"
+        "2024,庆阳市,,,losses_recovered,5万,,2024,,q\n"
+        "2024,庆阳市,,,disputes_mediated,83,,2024,,q\n"
+    )
+    dataset = load_dataset(str(outcomes_csv(rows)), skip_bad_rows=True)
+    assert dataset.outcomes["metric"].tolist() == ["losses_recovered"]
+    assert dataset.rejected["line"].tolist() == [2, 4]
+    assert (
+        dataset.rejected["problem"].tolist()
+        == [
+            'the same figure twice (lines 2, 4); found "2024 / 庆阳市 / disputes_mediated / 2024"; '
+            "expected one row per year, region, entity, metric, period"
+        ]
+        * 2
+    )
+
+
+def test_each_unknown_metric_gets_its_own_suggestion(outcomes_csv: MakeOutcomes) -> None:
+    rows = (
+        "2024,庆阳市,,,disputes_mediatd,82,,2024,,q\n2024,庆阳市,,,losses_recoverd,5万,,2024,,q\n"
+    )
+    rejected = load_dataset(str(outcomes_csv(rows)), skip_bad_rows=True).rejected
+    assert [problem.split("(did you mean ")[1] for problem in rejected["problem"]] == [
+        '"disputes_mediated"?)',
+        '"losses_recovered"?)',
+    ]
+
+
+def test_a_bad_metric_definition_sets_aside_its_figures(write_file: WriteFile) -> None:
+    write_file(
+        "metrics.csv",
+        "metric,programme,label_en,label_zh,unit,kind,direction,formula\n"
+        "a,skills,A,甲,person,count,higher,\n"
+        "b,skills,B,乙,person,count,higher,a.__class__\n",
+    )
+    path = write_file("outcomes.csv", "year,region,metric,value\n2024,X,a,1\n2024,X,b,2\n")
+    dataset = load_dataset(str(path.parent), skip_bad_rows=True)
+    assert dataset.metrics["metric"].tolist() == ["a"]
+    assert dataset.outcomes["metric"].tolist() == ["a"]
+    assert dataset.rejected[["file", "line"]].values.tolist() == [
+        [str(path.parent / "metrics.csv"), 3],
+        [str(path), 3],
+    ]
+
+
+def test_without_skipping_the_first_bad_row_still_stops(outcomes_csv: MakeOutcomes) -> None:
+    path = outcomes_csv(
+        "2024,庆阳市,,,disputes_mediated\n2024,兰州市,,,disputes_mediated,-3,,,,q\n"
+    )
+    with pytest.raises(DataFormatError) as caught:
+        load_dataset(str(path))
+    assert caught.value.line == 2
+    assert load_dataset(str(path), skip_bad_rows=True).outcomes.empty

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 import functools
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
@@ -15,7 +15,16 @@ import typer
 
 from laborstats import __version__
 from laborstats.errors import LaborstatsError
-from laborstats.options import DataOption, DebugOption, FormatOption, LangOption, OutputOption
+from laborstats.options import (
+    DataOption,
+    DebugOption,
+    EncodingOption,
+    FormatOption,
+    LangOption,
+    OutputOption,
+    RejectsOption,
+    SkipBadRowsOption,
+)
 from laborstats.render import Lang, OutputFormat
 
 if TYPE_CHECKING:
@@ -98,10 +107,20 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
-def emit(view: View, output_format: OutputFormat, output: Path | None, lang: Lang) -> None:
-    """Render ``view`` and write it to standard output or, atomically, to ``output``."""
+def emit(
+    view: View, output_format: OutputFormat, output: Path | None, lang: Lang, note: str = ""
+) -> None:
+    """Render ``view`` and write it to standard output or, atomically, to ``output``.
+
+    ``note`` adds a line to the view's own note (rows set aside while loading, say).
+    """
+    from dataclasses import replace
+
     from laborstats.output import write_atomically, write_stdout
     from laborstats.render import print_table, render, resolve_format
+
+    if note:
+        view = replace(view, note="\n".join(part for part in (view.note, note) if part))
 
     if output is not None and str(output) == "-":
         output = None
@@ -113,7 +132,8 @@ def emit(view: View, output_format: OutputFormat, output: Path | None, lang: Lan
             param_hint="'--output'",
         )
     if view.note and chosen not in (OutputFormat.TABLE, OutputFormat.MARKDOWN):
-        typer.echo(f"Note: {view.note}", err=True)
+        for line in view.note.splitlines():
+            typer.echo(f"Note: {line}", err=True)
     if output is not None:
         write_atomically(output, render(view, chosen, lang))
     elif chosen is OutputFormat.TABLE:
@@ -147,6 +167,9 @@ def summary(
         ),
     ] = None,
     data: DataOption = None,
+    encoding: EncodingOption = None,
+    skip_bad_rows: SkipBadRowsOption = False,
+    rejects: RejectsOption = None,
     output_format: FormatOption = OutputFormat.AUTO,
     output: OutputOption = None,
     lang: LangOption = Lang.EN,
@@ -172,18 +195,24 @@ def summary(
     from laborstats.stats.summary import summarise
     from laborstats.views import summary_view
 
-    dataset = _load(data)
+    source = Source(data, encoding, skip_bad_rows, rejects)
+    dataset = source.load()
     outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
     result = summarise(
         outcomes, dataset.metrics, year=year, programmes=_names(programme, "--programme")
     )
-    emit(summary_view(result, dataset, lang), output_format, output, lang)
+    emit(
+        summary_view(result, dataset, lang), output_format, output, lang, source.note(dataset, lang)
+    )
 
 
 @app.command()
 @reports_errors
 def metrics(
     data: DataOption = None,
+    encoding: EncodingOption = None,
+    skip_bad_rows: SkipBadRowsOption = False,
+    rejects: RejectsOption = None,
     output_format: FormatOption = OutputFormat.AUTO,
     output: OutputOption = None,
     lang: LangOption = Lang.EN,
@@ -204,13 +233,15 @@ def metrics(
     from laborstats.stats.metrics import metric_coverage
     from laborstats.views import metrics_view
 
-    dataset = _load(data)
+    source = Source(data, encoding, skip_bad_rows, rejects)
+    dataset = source.load()
     outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
     emit(
         metrics_view(metric_coverage(outcomes, dataset.metrics), dataset, lang),
         output_format,
         output,
         lang,
+        source.note(dataset, lang),
     )
 
 
@@ -253,6 +284,9 @@ def growth(
         ),
     ] = False,
     data: DataOption = None,
+    encoding: EncodingOption = None,
+    skip_bad_rows: SkipBadRowsOption = False,
+    rejects: RejectsOption = None,
     output_format: FormatOption = OutputFormat.AUTO,
     output: OutputOption = None,
     lang: LangOption = Lang.EN,
@@ -296,7 +330,8 @@ def growth(
 
     if wide and yearly:
         raise typer.BadParameter("choose one of --wide and --yearly", param_hint="'--wide'")
-    dataset = _load(data)
+    source = Source(data, encoding, skip_bad_rows, rejects)
+    dataset = source.load()
     names = _names(metric, "METRIC")
     check_metrics(names, dataset.metrics)
     outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
@@ -313,7 +348,7 @@ def growth(
         view = growth_view(
             growth_wide(every_year, shown), dataset, lang, wide=wide, left_out=left_out
         )
-    emit(view, output_format, output, lang)
+    emit(view, output_format, output, lang, source.note(dataset, lang))
 
 
 class CompareBy(StrEnum):
@@ -360,6 +395,9 @@ def compare(
         ),
     ] = None,
     data: DataOption = None,
+    encoding: EncodingOption = None,
+    skip_bad_rows: SkipBadRowsOption = False,
+    rejects: RejectsOption = None,
     output_format: FormatOption = OutputFormat.AUTO,
     output: OutputOption = None,
     lang: LangOption = Lang.EN,
@@ -400,7 +438,8 @@ def compare(
     if a == b:
         raise typer.BadParameter(f"A and B are both {a}; name two different ones", param_hint="'B'")
     names = _names(metric, "--metric")
-    dataset = _load(data)
+    source = Source(data, encoding, skip_bad_rows, rejects)
+    dataset = source.load()
     if by is CompareBy.STUDIO:
         if dataset.studios is None:
             raise SelectionError(
@@ -419,7 +458,13 @@ def compare(
             result = compare_regions(outcomes, dataset.metrics, a, b, chosen)
         columns = names
     result = only_metrics(result, columns)
-    emit(compare_view(result, dataset, lang, by.value), output_format, output, lang)
+    emit(
+        compare_view(result, dataset, lang, by.value),
+        output_format,
+        output,
+        lang,
+        source.note(dataset, lang),
+    )
 
 
 def _year(text: str, argument: str) -> int:
@@ -431,31 +476,48 @@ def _year(text: str, argument: str) -> int:
     return int(text)
 
 
-def _load(data: str | None) -> Dataset:
-    """Load a dataset and run the cheap checks of its values; stop at the first error."""
-    from laborstats.dataset import load_dataset
-    from laborstats.stats.checks import raise_first_error, value_problems
+@dataclass(frozen=True)
+class Source:
+    """Where a command's data come from, how to decode them, and what to do with bad rows."""
 
-    dataset = load_dataset(data)
-    raise_first_error(
-        value_problems(dataset.outcomes, dataset.metrics, _this_year(), _where(dataset))
-    )
-    return dataset
+    data: str | None
+    encoding: str | None = None
+    skip_bad_rows: bool = False
+    rejects: Path | None = None
 
+    def load(self) -> Dataset:
+        """Load and check the dataset; with --rejects, write the rows set aside."""
+        from laborstats.dataset import load_dataset
 
-def _this_year() -> int:
-    return datetime.date.today().year
+        dataset = load_dataset(
+            self.data,
+            encoding=self.encoding,
+            skip_bad_rows=self.skip_bad_rows or self.rejects is not None,
+        )
+        if self.rejects is not None:
+            from laborstats.output import write_atomically
+            from laborstats.render import render, resolve_format
+            from laborstats.views import rejects_view
 
+            chosen = resolve_format(OutputFormat.AUTO, self.rejects, stdout_is_terminal=False)
+            if chosen in (OutputFormat.AUTO, OutputFormat.TABLE, OutputFormat.MARKDOWN):
+                chosen = OutputFormat.CSV
+            write_atomically(self.rejects, render(rejects_view(dataset.rejected), chosen, Lang.EN))
+        return dataset
 
-def _where(dataset: Dataset) -> str:
-    """The file the outcome rows came from, for messages."""
-    return str(dataset.outcomes.attrs.get("where", dataset.location))
+    def note(self, dataset: Dataset, lang: Lang) -> str:
+        """Say how many rows were set aside, if any."""
+        from laborstats.views import set_aside_note
+
+        rejects = None if self.rejects is None else str(self.rejects)
+        return set_aside_note(dataset.rejected, rejects, lang)
 
 
 @app.command()
 @reports_errors
 def check(
     data: DataOption = None,
+    encoding: EncodingOption = None,
     output_format: FormatOption = OutputFormat.AUTO,
     output: OutputOption = None,
     lang: LangOption = Lang.EN,
@@ -463,13 +525,14 @@ def check(
 ) -> None:
     """Check a dataset and list every problem found: file, line, column, severity, message.
 
-    Checks the schema and types of every file (stopping at the first
-    malformed row, as every command does), counts below zero or not whole,
-    shares outside 0–100 %, years still to come, and the dataset's
-    consistency rules from rules.csv (for the bundled report: gold + silver
-    + bronze medals = projects with medals; new skilled talents ≤ total;
-    grant amount ÷ children = grant per child). A rule broken by inexact
-    figures (≈ ≥ ≤) is a warning. Exit 0 when there is no error, 1 otherwise.
+    Lists every malformed row of every file (a problem with a whole file,
+    such as its encoding or header, stops the check there), counts below
+    zero or not whole, shares outside 0–100 %, years still to come, the
+    same figure given twice, and the dataset's consistency rules from
+    rules.csv (for the bundled report: gold + silver + bronze medals =
+    projects with medals; new skilled talents ≤ total; grant amount ÷
+    children = grant per child). A rule broken by inexact figures (≈ ≥ ≤)
+    is a warning. Exit 0 when there is no error, 1 otherwise.
 
     Examples:
 
@@ -483,23 +546,23 @@ def check(
         ERROR,
         combine_problems,
         error_problem,
+        rejected_problems,
         rule_problems,
-        value_problems,
     )
     from laborstats.stats.derived import with_derived_metrics
     from laborstats.views import check_view
 
     try:
-        dataset: Dataset | None = load_dataset(data)
+        dataset: Dataset | None = load_dataset(data, encoding=encoding, skip_bad_rows=True)
     except LaborstatsError as error:
         if debug:
             raise
         dataset, problems = None, error_problem(error)
     if dataset is not None:
-        where = _where(dataset)
-        found = [value_problems(dataset.outcomes, dataset.metrics, _this_year(), where)]
+        found = [rejected_problems(dataset.rejected)]
         if dataset.rules is not None:
             outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
+            where = str(dataset.outcomes.attrs.get("where", dataset.location))
             found.append(rule_problems(outcomes, dataset.rules, where))
         problems = combine_problems(found)
     emit(check_view(problems, dataset, data, lang), output_format, output, lang)
@@ -560,6 +623,9 @@ def studios(
         ),
     ] = None,
     data: DataOption = None,
+    encoding: EncodingOption = None,
+    skip_bad_rows: SkipBadRowsOption = False,
+    rejects: RejectsOption = None,
     output_format: FormatOption = OutputFormat.AUTO,
     output: OutputOption = None,
     lang: LangOption = Lang.EN,
@@ -585,7 +651,8 @@ def studios(
     from laborstats.stats.studios import league_table, resolve_column
     from laborstats.views import studios_view
 
-    dataset = _load(data)
+    source = Source(data, encoding, skip_bad_rows, rejects)
+    dataset = source.load()
     if dataset.studios is None:
         raise SelectionError(
             f"the dataset at {dataset.location} has no studios table",
@@ -602,7 +669,13 @@ def studios(
     )
     by = resolve_column(sort)
     shown = [resolve_column(name) for name in chosen] if chosen else None
-    emit(studios_view(result, dataset, lang, by, shown), output_format, output, lang)
+    emit(
+        studios_view(result, dataset, lang, by, shown),
+        output_format,
+        output,
+        lang,
+        source.note(dataset, lang),
+    )
 
 
 def main() -> None:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import codecs
+import contextlib
 import csv
+import datetime
 import io
 import json
 import re
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any, NoReturn
@@ -17,11 +18,12 @@ from typing import Any, NoReturn
 import numpy as np
 import pandas as pd
 
+from laborstats.encoding import decode, is_encoding
 from laborstats.errors import (
-    DataEncodingError,
     DataFormatError,
     DataSourceError,
     DataValueError,
+    LaborstatsError,
     closest,
 )
 from laborstats.formula import (
@@ -35,17 +37,27 @@ from laborstats.formula import (
 )
 from laborstats.quantities import EXAMPLES, parse_quantities
 from laborstats.schema import METRICS, OUTCOMES, RULES, STUDIOS, TABLES, Table
+from laborstats.stats.checks import ERROR, raise_first_error, value_problems
 from laborstats.vocabulary import ALL_REGIONS, EXACT, REPORTED
 
 STDIN = "-"
 DATAPACKAGE = "datapackage.json"
 EXAMPLE_PREFIX = "example:"
 _PERIOD = re.compile(r"^(?:|\d{4}|annual|cumulative|[1-9]\d* (?:years?|months?))$")
+# Rows set aside by --skip-bad-rows: where each was, what was wrong, and the row as written.
+REJECT_COLUMNS = ["file", "line", "column", "check", "problem", "row"]
+_RAW = "raw"  # the verbatim text of each record, kept while rows may still be set aside
+
+
+def no_rejects() -> pd.DataFrame:
+    """An empty table of rejected rows."""
+    frame = pd.DataFrame({name: pd.Series(dtype="str") for name in REJECT_COLUMNS})
+    return frame.astype({"line": "int64"})
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """A loaded, validated dataset: its tables and where they came from."""
+    """A loaded, validated dataset: its tables, where they came from, and rows set aside."""
 
     title: str
     location: str
@@ -54,6 +66,7 @@ class Dataset:
     metrics: pd.DataFrame
     studios: pd.DataFrame | None = None
     rules: pd.DataFrame | None = None
+    rejected: pd.DataFrame = field(default_factory=no_rejects)
 
 
 def bundled_data_path() -> Path:
@@ -71,26 +84,34 @@ def bundled_data_path() -> Path:
     )
 
 
-def load_dataset(data: str | None = None) -> Dataset:
+def load_dataset(
+    data: str | None = None, *, encoding: str | None = None, skip_bad_rows: bool = False
+) -> Dataset:
     """Load a dataset folder, an outcomes CSV, ``-`` (stdin), ``example:NAME`` (an example
-    installed with laborstats) or, by default, the bundled data."""
+    installed with laborstats) or, by default, the bundled data.
+
+    ``encoding`` overrides detection for every file read. By default the first
+    bad row stops the load with a LaborstatsError naming its file and line;
+    with ``skip_bad_rows`` bad rows are set aside in ``Dataset.rejected``
+    instead, verbatim, and only problems of a whole file stop the load.
+    """
+    reader = _Reader(encoding, skip_bad_rows)
     if not data:  # unset, or LABORSTATS_DATA set to nothing
-        return _load_folder(bundled_data_path(), location="bundled dataset")
+        return reader.folder(bundled_data_path(), location="bundled dataset")
     if data.startswith(EXAMPLE_PREFIX):
-        return _load_example(data.removeprefix(EXAMPLE_PREFIX))
+        return reader.folder(_example_folder(data.removeprefix(EXAMPLE_PREFIX)), location=data)
     if data == STDIN:
-        outcomes = _read_table(sys.stdin.buffer.read(), "<stdin>", OUTCOMES)
-        return _assemble("<stdin>", "standard input", (), outcomes, None, None)
+        outcomes = reader.table(sys.stdin.buffer.read(), "<stdin>", OUTCOMES)
+        return reader.assemble("<stdin>", "standard input", (), {OUTCOMES.name: outcomes})
     path = Path(data)
     if path.is_dir():
-        return _load_folder(path, location=str(path))
+        return reader.folder(path, location=str(path))
     if path.is_file():
-        outcomes = _read_table(_read_bytes(path), str(path), OUTCOMES)
+        tables = {OUTCOMES.name: reader.table(_read_bytes(path), str(path), OUTCOMES)}
         beside = path.parent / METRICS.path
-        metrics = (
-            _read_table(_read_bytes(beside), str(beside), METRICS) if beside.is_file() else None
-        )
-        return _assemble(path.name, str(path), (), outcomes, metrics, None)
+        if beside.is_file():
+            tables[METRICS.name] = reader.table(_read_bytes(beside), str(beside), METRICS)
+        return reader.assemble(path.name, str(path), (), tables)
     raise DataSourceError(
         "no such file or folder",
         where=str(path),
@@ -104,7 +125,7 @@ def example_names() -> list[str]:
     return sorted(package.parent.name for package in examples.glob(f"*/{DATAPACKAGE}"))
 
 
-def _load_example(name: str) -> Dataset:
+def _example_folder(name: str) -> Path:
     names = example_names()
     if name not in names:
         raise DataSourceError(
@@ -112,64 +133,127 @@ def _load_example(name: str) -> Dataset:
             where=EXAMPLE_PREFIX + name,
             expected="one of " + ", ".join(EXAMPLE_PREFIX + known for known in names),
         )
-    folder = bundled_data_path() / "examples" / name
-    return _load_folder(folder, location=EXAMPLE_PREFIX + name)
+    return bundled_data_path() / "examples" / name
 
 
-def _load_folder(folder: Path, *, location: str) -> Dataset:
-    package_path = folder / DATAPACKAGE
-    package = _read_datapackage(package_path)
-    paths = {name: folder / path for name, path in _resource_paths(package, package_path).items()}
-    for name, path in paths.items():
-        if not path.is_file():
+class _Reader:
+    """Reads the tables of one dataset with one encoding setting and one way with bad rows."""
+
+    def __init__(self, encoding: str | None, skip_bad_rows: bool) -> None:
+        self.encoding = encoding
+        # Rows set aside, one table per check; None while bad rows stop the load.
+        self.rejected: list[pd.DataFrame] | None = [] if skip_bad_rows else None
+
+    def checker(self, frame: pd.DataFrame, where: str) -> _Checker:
+        return _Checker(frame, where, self.rejected)
+
+    def folder(self, folder: Path, *, location: str) -> Dataset:
+        package_path = folder / DATAPACKAGE
+        package = _read_datapackage(package_path)
+        resources = _resources(package, package_path)
+        for name, (path_text, _) in resources.items():
+            if not (folder / path_text).is_file():
+                raise DataSourceError(
+                    f'the {name} resource names a file that does not exist: "{path_text}"',
+                    where=str(package_path),
+                    expected="a path relative to the dataset folder",
+                )
+        tables = {}
+        for table in TABLES:
+            path_text, encoding = resources.get(table.name, (table.path, None))
+            path = folder / path_text
+            if path.is_file():
+                tables[table.name] = self.table(_read_bytes(path), str(path), table, encoding)
+        if OUTCOMES.name not in tables:
             raise DataSourceError(
-                f'the {name} resource names a file that does not exist: "{path.name}"',
-                where=str(package_path),
-                expected="a path relative to the dataset folder",
+                "the dataset folder has no outcomes table",
+                where=str(folder),
+                expected=f"a file {OUTCOMES.path} (or one named in {DATAPACKAGE})",
             )
-    outcomes_path = paths.get(OUTCOMES.name, folder / OUTCOMES.path)
-    if not outcomes_path.is_file():
-        raise DataSourceError(
-            "the dataset folder has no outcomes table",
-            where=str(folder),
-            expected=f"a file {OUTCOMES.path} (or one named in {DATAPACKAGE})",
+        title = str(package.get("title") or folder.name)
+        return self.assemble(title, location, _source_titles(package, package_path), tables)
+
+    def table(
+        self, raw: bytes, where: str, table: Table, encoding: str | None = None
+    ) -> pd.DataFrame:
+        """One table read, checked and typed; the encoding asked for wins over the file's."""
+        text = decode(raw, where, self.encoding or encoding)
+        frame = read_csv_text(text, where, rejected=self.rejected)
+        return _typed_table(self.checker(_with_schema_columns(frame, where, table), where), table)
+
+    def assemble(
+        self,
+        title: str,
+        location: str,
+        sources: tuple[str, ...],
+        tables: dict[str, pd.DataFrame],
+    ) -> Dataset:
+        metrics = tables.get(METRICS.name)
+        if metrics is None:
+            bundled = bundled_data_path() / METRICS.path
+            metrics = _Reader(None, skip_bad_rows=False).table(
+                _read_bytes(bundled), str(bundled), METRICS
+            )
+        rules = tables.get(RULES.name)
+        if rules is not None:
+            rules = _check_rules(self.checker(rules, rules.attrs["where"]), metrics)
+        outcomes = tables[OUTCOMES.name]
+        where = str(outcomes.attrs["where"])
+        outcomes = _check_against_metrics(self.checker(outcomes, where), metrics)
+        outcomes = _check_values(self.checker(outcomes, where), metrics)
+        return Dataset(
+            title=title,
+            location=location,
+            sources=sources,
+            outcomes=_without_raw(outcomes),
+            metrics=_without_raw(metrics),
+            studios=None
+            if (studios := tables.get(STUDIOS.name)) is None
+            else _without_raw(studios),
+            rules=None if rules is None else _without_raw(rules),
+            rejected=self.rejects(),
         )
-    tables = {
-        table.name: _read_table(_read_bytes(path), str(path), table)
-        for table in TABLES
-        if (path := paths.get(table.name, folder / table.path)).is_file()
-    }
-    sources = _source_titles(package, package_path)
-    return _assemble(
-        str(package.get("title") or folder.name),
-        location,
-        sources,
-        tables[OUTCOMES.name],
-        tables.get(METRICS.name),
-        tables.get(STUDIOS.name),
-        tables.get(RULES.name),
-    )
+
+    def rejects(self) -> pd.DataFrame:
+        frames = [frame for frame in self.rejected or [] if not frame.empty]
+        if not frames:
+            return no_rejects()
+        rejected = pd.concat(frames, ignore_index=True)[REJECT_COLUMNS]
+        return rejected.sort_values(["file", "line"], kind="stable").reset_index(drop=True)
 
 
-def _resource_paths(package: dict[str, Any], where: Path) -> dict[str, str]:
-    """The files a data package names for the tables laborstats reads."""
+def _without_raw(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop(columns=_RAW) if _RAW in frame.columns else frame
+
+
+def _resources(package: dict[str, Any], where: Path) -> dict[str, tuple[str, str | None]]:
+    """The file and, where given, the encoding a data package names for each table."""
     resources = package.get("resources", [])
     if not isinstance(resources, list):
         raise DataFormatError('"resources" is not a list', where=str(where), expected="a list")
-    paths = {}
+    found: dict[str, tuple[str, str | None]] = {}
     for resource in resources:
         if not isinstance(resource, dict):
             raise DataFormatError("a resource is not an object", where=str(where))
         name, path = resource.get("name"), resource.get("path")
-        if name in {table.name for table in TABLES}:
-            if not isinstance(path, str):
-                raise DataFormatError(
-                    f"the {name} resource has no single path",
-                    where=str(where),
-                    expected='"path": "file.csv"',
-                )
-            paths[str(name)] = path
-    return paths
+        if name not in {table.name for table in TABLES}:
+            continue
+        if not isinstance(path, str):
+            raise DataFormatError(
+                f"the {name} resource has no single path",
+                where=str(where),
+                expected='"path": "file.csv"',
+            )
+        encoding = resource.get("encoding")
+        if encoding is not None and not (isinstance(encoding, str) and is_encoding(encoding)):
+            raise DataFormatError(
+                f"the {name} resource names an unknown encoding",
+                where=str(where),
+                found=str(encoding),
+                expected='an encoding such as "utf-8" or "gb18030"',
+            )
+        found[str(name)] = (path, encoding)
+    return found
 
 
 def _source_titles(package: dict[str, Any], where: Path) -> tuple[str, ...]:
@@ -180,31 +264,6 @@ def _source_titles(package: dict[str, Any], where: Path) -> tuple[str, ...]:
         str(source.get("title") or source.get("path"))
         for source in sources
         if source.get("title") or source.get("path")
-    )
-
-
-def _assemble(
-    title: str,
-    location: str,
-    sources: tuple[str, ...],
-    outcomes: pd.DataFrame,
-    metrics: pd.DataFrame | None,
-    studios: pd.DataFrame | None,
-    rules: pd.DataFrame | None = None,
-) -> Dataset:
-    if metrics is None:
-        bundled = bundled_data_path() / METRICS.path
-        metrics = _read_table(_read_bytes(bundled), str(bundled), METRICS)
-    if rules is not None:
-        _check_rules(rules, metrics)
-    return Dataset(
-        title=title,
-        location=location,
-        sources=sources,
-        outcomes=_check_against_metrics(outcomes, metrics),
-        metrics=metrics,
-        studios=studios,
-        rules=rules,
     )
 
 
@@ -220,45 +279,6 @@ def _read_bytes(path: Path) -> bytes:
         raise DataSourceError("is a folder", where=str(path), expected="a CSV file") from None
     except OSError as error:
         raise DataSourceError(f"cannot read: {error.strerror}", where=str(path)) from None
-
-
-def decode(raw: bytes, where: str) -> str:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 text."""
-    if raw.startswith(codecs.BOM_UTF8):
-        return _decode_as(raw[len(codecs.BOM_UTF8) :], "utf-8", where)
-    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return _decode_as(raw, "utf-32", where)
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _decode_as(raw, "utf-16", where)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as utf8_error:
-        try:
-            return raw.decode("gb18030")
-        except UnicodeDecodeError:
-            raise _encoding_error(raw, utf8_error, where, "UTF-8 or GB18030 text") from None
-
-
-def _decode_as(raw: bytes, encoding: str, where: str) -> str:
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as error:
-        raise _encoding_error(
-            raw, error, where, f"{encoding.upper()} text, as its BOM says"
-        ) from None
-
-
-def _encoding_error(
-    raw: bytes, error: UnicodeDecodeError, where: str, expected: str
-) -> DataEncodingError:
-    line = raw.count(b"\n", 0, error.start) + 1
-    bad = raw[error.start : error.start + 4]
-    return DataEncodingError(
-        f"bytes {bad.hex(' ')} are not valid text",
-        where=where,
-        line=line,
-        expected=expected,
-    )
 
 
 def _read_datapackage(path: Path) -> dict[str, Any]:
@@ -279,54 +299,111 @@ def _read_datapackage(path: Path) -> dict[str, Any]:
 # --- CSV into a frame ------------------------------------------------------------------
 
 
-def read_csv_text(text: str, where: str) -> pd.DataFrame:
+def read_csv_text(
+    text: str, where: str, *, rejected: list[pd.DataFrame] | None = None
+) -> pd.DataFrame:
     """Parse CSV text into a frame of stripped strings with a ``line`` column.
 
     ``line`` is where each record starts, as a text editor counts lines, so
-    that every later message can point at it. Blank lines are skipped; a
-    record with more or fewer fields than the header stops the load.
+    that every later message can point at it. Blank lines are skipped. A
+    record with more or fewer fields than the header stops the load or, when
+    ``rejected`` is a list, is set aside there; then a ``raw`` column keeps
+    each record as written, for the rows later checks set aside.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    keep_raw = rejected is not None
+    # The lines as the csv reader meets them, kept to quote rejected records as written.
+    physical = list(io.StringIO(text, newline="")) if keep_raw else []
+    reader = csv.reader(physical if keep_raw else io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     header_line = 1
     records: list[list[str]] = []
     lines: list[int] = []
+    raws: list[str] = []
+    ragged: list[dict[str, Any]] = []
     start = 1
     try:
-        for record in reader:
-            if any(cell.strip() for cell in record):
-                if header is None:
-                    header = _check_header(record, where, start)
-                    header_line = start
-                elif len(record) != len(header):
-                    raise DataFormatError(
-                        f"{len(record)} fields",
-                        where=where,
-                        line=start,
-                        expected=f"{len(header)} fields, as in the header",
-                    )
-                else:
-                    records.append(record)
-                    lines.append(start)
-            start = reader.line_num + 1
+        with _no_field_size_limit():
+            for record in reader:
+                if "".join(record).strip():  # not a blank line, nor one of commas only
+                    if header is None:
+                        header = _check_header(record, where, start)
+                        header_line = start
+                    elif len(record) == len(header) or _trimmed(record, len(header)):
+                        records.append(record)
+                        lines.append(start)
+                        if keep_raw:
+                            raws.append("".join(physical[start - 1 : reader.line_num]))
+                    else:
+                        error = _field_count_error(record, header, where, start)
+                        if rejected is None:
+                            raise error
+                        raw = "".join(physical[start - 1 : reader.line_num])
+                        ragged.append(_reject(error, "load", raw.rstrip("\r\n")))
+                start = reader.line_num + 1
     except csv.Error as error:
         raise DataFormatError(f"malformed CSV: {error}", where=where, line=start) from None
     if header is None:
         raise DataFormatError("the file is empty", where=where, expected="a header row")
+    if ragged and rejected is not None:
+        rejected.append(pd.DataFrame(ragged, columns=REJECT_COLUMNS))
     columns = list(zip(*records, strict=True)) if records else [() for _ in header]
     frame = pd.DataFrame(
         {
-            name: pd.Series(cells, dtype="str").str.strip()
+            name: pd.Series([cell.strip() for cell in cells], dtype="str")
             for name, cells in zip(header, columns, strict=True)
         }
     )
     frame["line"] = pd.Series(lines, dtype="int64")
-    frame.attrs.update(header=header, header_line=header_line)
+    if keep_raw:
+        frame[_RAW] = pd.Series(raws, dtype="str").str.rstrip("\r\n")
+    frame.attrs.update(header=header, header_line=header_line, where=where)
     return frame
 
 
+@contextlib.contextmanager
+def _no_field_size_limit() -> Iterator[None]:
+    """Let a cell be as long as it is (the csv module stops at 128 KiB)."""
+    limit = csv.field_size_limit(2**31 - 1)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _trimmed(record: list[str], width: int) -> bool:
+    """Drop blank fields beyond ``width`` (the trailing commas of spreadsheet exports)."""
+    if len(record) <= width or "".join(record[width:]).strip():
+        return False
+    del record[width:]
+    return True
+
+
+def _field_count_error(
+    record: list[str], header: list[str], where: str, line: int
+) -> DataFormatError:
+    expected = f"{len(header)} fields, as in the header"
+    if len(record) > len(header):
+        expected += ' (quote a cell that holds a comma, such as "1,234")'
+    return DataFormatError(f"{len(record)} fields", where=where, line=line, expected=expected)
+
+
+def _reject(error: LaborstatsError, check: str, row: str) -> dict[str, Any]:
+    """A rejected row as a record of the rejects table."""
+    return {
+        "file": error.where,
+        "line": error.line,
+        "column": error.column or "",
+        "check": check,
+        "problem": error.detail,
+        "row": row,
+    }
+
+
 def _check_header(record: list[str], where: str, line: int) -> list[str]:
+    """The column names; blank names at the end (a spreadsheet's trailing commas) are dropped."""
     names = [name.strip() for name in record]
+    while not names[-1]:
+        names.pop()
     for position, name in enumerate(names, start=1):
         if not name:
             raise DataFormatError(
@@ -346,8 +423,8 @@ def _check_header(record: list[str], where: str, line: int) -> list[str]:
     return names
 
 
-def _read_table(raw: bytes, where: str, table: Table) -> pd.DataFrame:
-    frame = read_csv_text(decode(raw, where), where)
+def _with_schema_columns(frame: pd.DataFrame, where: str, table: Table) -> pd.DataFrame:
+    """The frame with every column of the schema; a missing or unknown column stops the load."""
     header, header_line = frame.attrs["header"], frame.attrs["header_line"]
     missing = [name for name in table.required if name not in header]
     if missing:
@@ -371,8 +448,10 @@ def _read_table(raw: bytes, where: str, table: Table) -> pd.DataFrame:
     for column in table.columns:
         if column.name not in frame.columns:
             frame[column.name] = pd.Series("", index=frame.index, dtype="str")
-    frame.attrs["where"] = where
-    checked = _Checker(frame, where)
+    return frame
+
+
+def _typed_table(checked: _Checker, table: Table) -> pd.DataFrame:
     for column in table.columns:
         if column.required and column.type == "string" and not column.figure:
             checked.require(column.name)
@@ -384,33 +463,93 @@ def _read_table(raw: bytes, where: str, table: Table) -> pd.DataFrame:
         checked.unique(METRICS.key, "metric defined twice")
         _check_formulas(checked)
         _check_flows(checked)
-        return checked.frame
+        return checked.kept()
     if table is RULES:
         checked.unique(RULES.key, "rule defined twice")
-        frame["severity"] = frame["severity"].where(frame["severity"] != "", "error")
-        return checked.frame
+        rules = checked.kept()
+        rules["severity"] = rules["severity"].where(rules["severity"] != "", "error")
+        return rules
     return _typed_studios(checked)
 
 
 class _Checker:
-    """Vectorised cell checks that raise for the first bad row, naming its line."""
+    """Vectorised cell checks of one table.
 
-    def __init__(self, frame: pd.DataFrame, where: str) -> None:
+    The first bad row stops the load with its file and line or, when
+    ``rejected`` is a list, every bad row is set aside there (with its first
+    problem) and ``kept()`` gives the rest.
+    """
+
+    def __init__(
+        self, frame: pd.DataFrame, where: str, rejected: list[pd.DataFrame] | None = None
+    ) -> None:
         self.frame = frame
         self.where = where
+        self.rejected = rejected
+        self.ok = pd.Series(True, index=frame.index)
 
-    def fail_first(self, bad: pd.Series, column: str, problem: str, expected: str) -> None:
-        if bad.any():
-            self.fail_at(bad[bad].index[0], column, problem, expected)
+    def kept(self) -> pd.DataFrame:
+        """The rows no check set aside."""
+        if self.ok.all():
+            return self.frame
+        kept = self.frame[self.ok].reset_index(drop=True)
+        kept.attrs = self.frame.attrs
+        return kept
+
+    def valid(self, column: str) -> pd.Series:
+        """A column of the rows no check has set aside so far."""
+        return self.frame.loc[self.ok, column]
+
+    def fail_first(
+        self,
+        bad: pd.Series,
+        column: str,
+        problem: str,
+        expected: str,
+        *,
+        found_in: str | None = None,
+    ) -> None:
+        """Stop at the first row where ``bad`` holds, or set aside every such row.
+
+        The message quotes the cell of ``column``, or of ``found_in`` when the
+        cell as written is kept there.
+        """
+        bad = bad.reindex(self.frame.index).fillna(False).astype("bool") & self.ok
+        if not bad.any():
+            return
+        if self.rejected is None:
+            raise self._error(bad.idxmax(), column, problem, expected, found_in)
+        rows = self.frame.loc[bad]
+        self.rejected.append(
+            pd.DataFrame(
+                [
+                    _reject(self._error(index, column, problem, expected, found_in), "load", raw)
+                    for index, raw in rows[_RAW].items()
+                ],
+                columns=REJECT_COLUMNS,
+            )
+        )
+        self.ok &= ~bad
+
+    def reject_at(self, index: Any, column: str, problem: str, expected: str) -> None:
+        """Stop at the row ``index``, or set it aside."""
+        self.fail_first(
+            pd.Series(self.frame.index == index, index=self.frame.index), column, problem, expected
+        )
 
     def fail_at(self, index: Any, column: str, problem: str, expected: str) -> NoReturn:
+        raise self._error(index, column, problem, expected)
+
+    def _error(
+        self, index: Any, column: str, problem: str, expected: str, found_in: str | None = None
+    ) -> DataValueError:
         row = self.frame.loc[index]
-        raise DataValueError(
+        return DataValueError(
             problem,
             where=self.where,
             line=int(row["line"]),
             column=column,
-            found=str(row[column]),
+            found=str(row[found_in or column]),
             expected=expected,
         )
 
@@ -422,16 +561,18 @@ class _Checker:
         allowed: str,
         known: set[str],
     ) -> frozenset[str]:
-        """The metrics a formula or rule in a cell names; fail at its row if it is not allowed."""
+        """The metrics a formula or rule in a cell names; a row not allowed names none."""
         try:
             parsed = parse(str(self.frame.at[at, column]))
         except FormulaError as error:
-            self.fail_at(at, column, str(error), allowed)
+            self.reject_at(at, column, str(error), allowed)
+            return frozenset()
         unknown = sorted(parsed.metrics - known)
         if unknown:
-            self.fail_at(
+            self.reject_at(
                 at, column, f"unknown metric {', '.join(unknown)}", "metrics of metrics.csv"
             )
+            return frozenset()
         return parsed.metrics
 
     def require(self, column: str) -> None:
@@ -458,28 +599,46 @@ class _Checker:
         return parsed
 
     def unique(self, key: tuple[str, ...], problem: str) -> None:
-        keys = self.frame[list(key)]
-        repeated = keys.duplicated(keep="first").to_numpy()
-        if repeated.any():
-            position = int(repeated.argmax())
-            again = keys.iloc[position]
-            first = int((keys == again).all(axis=1).to_numpy().argmax())
-            lines = self.frame["line"].to_numpy()
+        """One row per key: the second stops the load, or every copy is set aside."""
+        keys = self.frame.loc[self.ok, list(key)].astype("str")
+        lines = self.frame.loc[self.ok, "line"]
+        expected = "one row per " + ", ".join(key)
+        repeated = keys.duplicated(keep=False)
+        if not repeated.any():
+            return
+        if self.rejected is None:
+            position = int(keys.duplicated(keep="first").to_numpy().argmax())
+            matches = (keys == keys.iloc[position]).all(axis="columns").to_numpy()
             raise DataValueError(
-                f"{problem} (first at line {lines[first]})",
+                f"{problem} (first at line {lines.to_numpy()[matches][0]})",
                 where=self.where,
-                line=int(lines[position]),
-                found=" / ".join(str(cell) for cell in again if str(cell)),
-                expected="one row per " + ", ".join(key),
+                line=int(lines.iloc[position]),
+                found=" / ".join(cell for cell in keys.iloc[position] if cell),
+                expected=expected,
             )
+        copies = lines[repeated].groupby([keys.loc[repeated, name] for name in key], sort=False)
+        rejected = []
+        for _, same in copies:
+            listed = ", ".join(map(str, same))
+            found = " / ".join(cell for cell in keys.loc[same.index[0]] if cell)
+            for at, line in same.items():
+                error = DataValueError(
+                    f"{problem} (lines {listed})",
+                    where=self.where,
+                    line=int(line),
+                    found=found,
+                    expected=expected,
+                )
+                rejected.append(_reject(error, "load", str(self.frame.at[at, _RAW])))
+        self.rejected.append(pd.DataFrame(rejected, columns=REJECT_COLUMNS))
+        self.ok &= ~repeated.reindex(self.frame.index, fill_value=False)
 
 
 def _typed_outcomes(checked: _Checker) -> pd.DataFrame:
     frame = checked.frame
-    frame["year"] = checked.integers("year", required=True).astype("int64")
+    years = checked.integers("year", required=True)
     figures = checked.figures("value")
     checked.fail_first(figures["value"].isna(), "value", "no figure", "a figure for every row")
-    frame["percent_written"] = figures["percent"]
     written = figures["qualifier"]
     stated = frame["qualifier"]
     contradicts = (stated != "") & written.notna() & (written != EXACT) & (written != stated)
@@ -489,12 +648,9 @@ def _typed_outcomes(checked: _Checker) -> pd.DataFrame:
         "contradicts the value",
         "the qualifier written in the value, or a blank cell",
     )
-    frame["qualifier"] = stated.where(stated != "", written.fillna(EXACT))
-    frame["value"] = figures["value"]
-    frame["basis"] = frame["basis"].where(frame["basis"] != "", REPORTED)
     period = frame["period"]
     bad_period = ~period.str.fullmatch(_PERIOD.pattern) | (
-        period.str.fullmatch(r"\d{4}") & (period != frame["year"].astype("str"))
+        period.str.fullmatch(r"\d{4}") & (period != years.astype("str"))
     )
     checked.fail_first(
         bad_period, "period", "unknown period", "the row's year, annual, cumulative or 'N years'"
@@ -506,42 +662,54 @@ def _typed_outcomes(checked: _Checker) -> pd.DataFrame:
         "another name for the region",
     )
     checked.unique(OUTCOMES.key, "the same figure twice")
-    return frame
+    frame["year"] = years
+    frame["percent_written"] = figures["percent"]
+    frame["value_written"] = frame["value"]
+    frame["qualifier"] = stated.where(stated != "", written.fillna(EXACT))
+    frame["value"] = figures["value"]
+    frame["basis"] = frame["basis"].where(frame["basis"] != "", REPORTED)
+    kept = checked.kept()
+    kept["year"] = kept["year"].astype("int64")
+    return kept
 
 
 def _check_formulas(checked: _Checker) -> None:
     """Formulas are arithmetic on defined metrics, with no metric defined through itself."""
     frame = checked.frame
-    known = set(frame["metric"])
+    known = set(checked.valid("metric"))
     graph: dict[str, set[str]] = {}
-    for at, metric, text in zip(frame.index, frame["metric"], frame["formula"], strict=True):
-        if not text:
-            continue
-        graph[metric] = set(checked.metrics_of(at, "formula", parse_formula, ALLOWED, known))
-    try:
-        tuple(TopologicalSorter(graph).static_order())
-    except CycleError as error:
-        cycle = list(error.args[1])
-        checked.fail_at(
-            frame.index[frame["metric"] == cycle[0]][0],
-            "formula",
-            "metrics defined through each other: " + " → ".join(cycle),
-            "formulas without a cycle",
-        )
+    for at in frame.index[checked.ok & (frame["formula"] != "")]:
+        names = checked.metrics_of(at, "formula", parse_formula, ALLOWED, known)
+        if checked.ok[at]:
+            graph[str(frame.at[at, "metric"])] = set(names)
+    while True:
+        try:
+            tuple(TopologicalSorter(graph).static_order())
+        except CycleError as error:
+            cycle = list(error.args[1])
+            checked.reject_at(
+                frame.index[frame["metric"] == cycle[0]][0],
+                "formula",
+                "metrics defined through each other: " + " → ".join(cycle),
+                "formulas without a cycle",
+            )
+            del graph[cycle[0]]
+        else:
+            return
 
 
-def _check_rules(rules: pd.DataFrame, metrics: pd.DataFrame) -> None:
+def _check_rules(checked: _Checker, metrics: pd.DataFrame) -> pd.DataFrame:
     """Rules are comparisons of arithmetic on the dictionary's metrics."""
-    checked = _Checker(rules, rules.attrs["where"])
     known = set(metrics["metric"])
-    for at in rules.index:
+    for at in checked.frame.index:
         checked.metrics_of(at, "check", parse_rule, RULE_ALLOWED, known)
+    return checked.kept()
 
 
 def _check_flows(checked: _Checker) -> None:
     """A flow adds to another metric of the dictionary, counted in the same unit."""
     frame = checked.frame
-    units = frame.set_index("metric")["unit"]
+    units = pd.Series(checked.valid("unit").to_numpy(), index=checked.valid("metric"))
     flows = frame[frame["flow_of"] != ""]
     checked.fail_first(
         ~flows["flow_of"].isin(units.index), "flow_of", "unknown metric", "a metric of metrics.csv"
@@ -558,47 +726,61 @@ def _check_flows(checked: _Checker) -> None:
 
 
 def _typed_studios(checked: _Checker) -> pd.DataFrame:
-    frame = checked.frame
     checked.unique(STUDIOS.key, "studio listed twice")
-    frame["founded"] = checked.integers("founded", required=False)
-    for column in STUDIOS.columns:
-        if column.figure:
-            parsed = checked.figures(column.name)
-            frame[column.name] = parsed["value"]
-            frame[f"{column.name}_qualifier"] = parsed["qualifier"]
-    return frame
+    founded = checked.integers("founded", required=False)
+    parsed = {
+        column.name: checked.figures(column.name) for column in STUDIOS.columns if column.figure
+    }
+    frame = checked.frame
+    frame["founded"] = founded
+    for name, figures in parsed.items():
+        frame[name] = figures["value"]
+        frame[f"{name}_qualifier"] = figures["qualifier"]
+    return checked.kept()
 
 
-def _check_against_metrics(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
-    """Every outcome names a defined metric and agrees with its programme."""
-    where = str(outcomes.attrs.get("where", "outcomes"))
-    known = outcomes["metric"].isin(metrics["metric"])
-    if not known.all():
-        row = outcomes.loc[~known].iloc[0]
-        close = closest(row["metric"], metrics["metric"])
-        hint = f' (did you mean "{close}"?)' if close else ""
-        raise DataValueError(
+def _check_against_metrics(checked: _Checker, metrics: pd.DataFrame) -> pd.DataFrame:
+    """Every outcome names a defined metric and agrees with its programme and unit."""
+    outcomes = checked.frame
+    unknown = outcomes.loc[~outcomes["metric"].isin(metrics["metric"]), "metric"]
+    for name in unknown.unique():
+        close = closest(name, metrics["metric"])
+        checked.fail_first(
+            outcomes["metric"] == name,
+            "metric",
             "unknown metric",
-            where=where,
-            line=int(row["line"]),
-            column="metric",
-            found=row["metric"],
-            expected="a metric defined in metrics.csv" + hint,
+            "a metric defined in metrics.csv" + (f' (did you mean "{close}"?)' if close else ""),
         )
     defined = outcomes["metric"].map(metrics.set_index("metric")["programme"])
-    checked = _Checker(outcomes, where)
     checked.fail_first(
         (outcomes["programme"] != "") & (outcomes["programme"] != defined),
         "programme",
         "disagrees with metrics.csv",
         "the metric's programme in metrics.csv, or a blank cell",
     )
-    outcomes["programme"] = defined
     units = outcomes["metric"].map(metrics.set_index("metric")["unit"])
     checked.fail_first(
-        outcomes.pop("percent_written") & (units != "percent"),
+        outcomes["percent_written"] & (units != "percent"),
         "value",
         "a percentage for a metric that is not counted in percent",
         "a figure in the metric's unit, as metrics.csv defines it",
+        found_in="value_written",
     )
-    return outcomes
+    outcomes["programme"] = defined
+    kept = checked.kept()
+    return kept.drop(columns=["percent_written", "value_written"])
+
+
+def _check_values(checked: _Checker, metrics: pd.DataFrame) -> pd.DataFrame:
+    """The cheap checks of values (stats.checks): stop at the first error, or set aside."""
+    outcomes = checked.frame
+    problems = value_problems(outcomes, metrics, datetime.date.today().year, checked.where)
+    if checked.rejected is None:
+        raise_first_error(problems)
+        return outcomes
+    errors = problems[problems["severity"] == ERROR].drop_duplicates("line")
+    raws = pd.Series(outcomes[_RAW].to_numpy(), index=outcomes["line"])
+    rejected = errors.rename(columns={"message": "problem"}).assign(row=errors["line"].map(raws))
+    checked.rejected.append(rejected[REJECT_COLUMNS])
+    checked.ok &= ~outcomes["line"].isin(errors["line"])
+    return checked.kept()

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from laborstats.encoding import is_encoding
 from laborstats.render import Lang, OutputFormat
 
 DataOption = Annotated[
@@ -53,4 +54,42 @@ LangOption = Annotated[
 ]
 DebugOption = Annotated[
     bool, typer.Option("--debug", help="Show the full traceback when something goes wrong.")
+]
+
+
+def _known_encoding(name: str | None) -> str | None:
+    if name is not None and not is_encoding(name):
+        raise typer.BadParameter(f'"{name}" is not an encoding Python knows (try gb18030, big5)')
+    return name
+
+
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        "-e",
+        metavar="NAME",
+        callback=_known_encoding,
+        show_default="a BOM, else UTF-8, else GB18030",
+        help="The encoding of every data file read, when detection is not enough: gb18030, "
+        "big5, utf-16, cp1252…",
+    ),
+]
+SkipBadRowsOption = Annotated[
+    bool,
+    typer.Option(
+        "--skip-bad-rows",
+        help="Set malformed rows aside and go on, instead of stopping at the first; the "
+        "caption (or a note on standard error) says how many.",
+    ),
+]
+RejectsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--rejects",
+        metavar="FILE",
+        dir_okay=False,
+        help="Write the rows set aside to FILE (CSV, or JSON by its suffix): file, line, "
+        "column, check, problem and the row as written. Implies --skip-bad-rows.",
+    ),
 ]

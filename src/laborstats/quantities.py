@@ -12,7 +12,7 @@ MISSING_TOKENS = frozenset(
     {"", "-", "--", "—", "——", "–", "N/A", "n/a", "NA", "NaN", "nan", "不详"}
 )
 
-EXAMPLES = "a number such as 1234, 1,234, 12%, 15.24万, 8000余万元 or 近90"
+EXAMPLES = "a number such as 1234, 1,234, 1 234, 12%, 15.24万, 8000余万元 or 近90"
 # Beyond this, whole numbers are no longer exact in a float: no programme counts that high.
 LARGEST = 2.0**53
 
@@ -40,6 +40,10 @@ _MEASURE_WORDS = ["个月", "人次", "个百分点", "家次", "元", "人", "�
 _MEASURE_WORDS += ["对", "家", "篇", "份", "枚", "年", "次", "件", "户", "所", "座"]
 
 
+# Spaces that group thousands (1 234): plain, no-break, thin and narrow no-break.
+_GROUP_SPACES = " \u00a0\u2009\u202f"
+
+
 def _alternation(words: object) -> str:
     return "|".join(sorted(map(str, words), key=len, reverse=True))  # type: ignore[call-overload]
 
@@ -47,7 +51,8 @@ def _alternation(words: object) -> str:
 _PATTERN = (
     rf"^(?P<prefix>{_alternation(_PREFIXES)})?\s*"
     r"(?P<sign>[-+−])?\s*"
-    r"(?P<whole>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?P<fraction>\d+))?"
+    rf"(?P<whole>\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:[{_GROUP_SPACES}]\d{{3}})+|\d+)?"
+    r"(?:\.(?P<fraction>\d+))?"
     r"(?:[eE](?P<exponent>[-+]?\d+))?\s*"
     r"(?P<more>余|多)?\s*"
     rf"(?P<scale>{_alternation(_SCALES)})?\s*"
@@ -95,7 +100,7 @@ def parse_quantities(cells: pd.Series) -> pd.DataFrame:
 def _parse_written_figures(text: pd.Series) -> pd.DataFrame:
     """The slow path: figures with scale words, qualifiers, separators or units."""
     parts = text.str.extract(_PATTERN)
-    whole = parts["whole"].fillna("").str.replace(",", "", regex=False)
+    whole = parts["whole"].fillna("").str.replace(f"[,{_GROUP_SPACES}]", "", regex=True)
     fraction = parts["fraction"].fillna("")
     has_digits = (whole.str.len() + fraction.str.len()) > 0
 

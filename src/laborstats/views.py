@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from laborstats.dataset import Dataset
+from laborstats.dataset import REJECT_COLUMNS, Dataset
 from laborstats.render import Column, Lang, Style, View
 from laborstats.stats.checks import ERROR, PROBLEM_COLUMNS
 from laborstats.stats.growth import GROWTH_COLUMNS, YEARLY_COLUMNS
@@ -448,3 +448,34 @@ def check_view(
         title=title,
         caption=text,
     )
+
+
+def rejects_view(rejected: pd.DataFrame) -> View:
+    """Rows set aside by --skip-bad-rows, for the --rejects file: where, why, and the row."""
+    return View(
+        frame=rejected,
+        machine_columns=REJECT_COLUMNS,
+        columns=(
+            Column("file", "File", "文件", wraps=True),
+            Column("line", "Line", "行", Style.KEY),
+            Column("column", "Column", "列"),
+            Column("check", "Check", "检查项"),
+            Column("problem", "Problem", "问题", wraps=True),
+            Column("row", "Row", "原始行", wraps=True),
+        ),
+        title="Rows set aside",
+        caption="",
+    )
+
+
+def set_aside_note(rejected: pd.DataFrame, rejects: str | None, lang: Lang) -> str:
+    """How many bad rows were set aside, and where they went."""
+    count = len(rejected)
+    if not count:
+        return ""
+    if lang is Lang.ZH:
+        kept = f"，已写入 {rejects}" if rejects else "；用 --rejects FILE 保存这些行"
+        return f"已跳过 {count} 行有问题的数据{kept}。"
+    rows = "row" if count == 1 else "rows"
+    kept = f", written to {rejects}" if rejects else "; --rejects FILE keeps them"
+    return f"{count} bad {rows} set aside{kept}."

@@ -148,6 +148,12 @@ def error_problem(error: LaborstatsError) -> pd.DataFrame:
     )
 
 
+def rejected_problems(rejected: pd.DataFrame) -> pd.DataFrame:
+    """Rows the loader set aside (file, line, column, check, problem), as errors."""
+    problems = rejected.rename(columns={"problem": "message"}).assign(severity=ERROR)
+    return problems[PROBLEM_COLUMNS]
+
+
 def raise_first_error(problems: pd.DataFrame) -> None:
     """Stop at the first error among ``problems``, as the loader stops at a bad row."""
     errors = problems[problems["severity"] == ERROR]

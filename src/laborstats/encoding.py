@@ -1,0 +1,168 @@
+"""Bytes into text: the encodings laborstats detects, and the ones it refuses to guess."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from laborstats.errors import DataEncodingError
+
+
+def is_encoding(name: str) -> bool:
+    """Whether Python knows a text encoding by this name."""
+    try:
+        "".encode(name)  # LookupError for unknown names and for codecs such as rot13
+    except LookupError:
+        return False
+    return True
+
+
+def decode(raw: bytes, where: str, encoding: str | None = None) -> str:
+    """Decode ``raw`` in ``encoding`` or, when it is None, detect the encoding.
+
+    A BOM settles it (UTF-8, UTF-16, UTF-32), and so do the zero bytes of
+    UTF-16 without one; else UTF-8, else GB18030. A file whose lines are in
+    different encodings is refused, and so is GB18030 text that reads as rare
+    characters, as Big5 or Latin-1 bytes do. Text never holds a NUL.
+    """
+    if encoding is not None:
+        # utf-8-sig reads UTF-8 with or without a BOM; the UTF-16 and -32 codecs read their BOM.
+        chosen = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+        text = _decode_as(raw, chosen, where, f"{encoding} text")
+    else:
+        text = _detect(raw, where)
+    if "\0" in text:
+        raise DataEncodingError(
+            "a NUL character: this is not a text file, or it is damaged",
+            where=where,
+            line=text.count("\n", 0, text.index("\0")) + 1,
+            expected="a CSV text file",
+        )
+    return text
+
+
+def _detect(raw: bytes, where: str) -> str:
+    if raw.startswith(codecs.BOM_UTF8):
+        return _decode_as(raw[len(codecs.BOM_UTF8) :], "utf-8", where, "UTF-8, as its BOM says")
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return _decode_as(raw, "utf-32", where, "UTF-32, as its BOM says")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode_as(raw, "utf-16", where, "UTF-16, as its BOM says")
+    utf16 = _utf16_without_bom(raw)
+    if utf16 is not None:
+        return _decode_as(raw, utf16, where, "UTF-16 text, as its zero bytes suggest")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as utf8_error:
+        _refuse_mixed_encodings(raw, where)
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise _encoding_error(raw, utf8_error, where, "UTF-8 or GB18030 text") from None
+    _refuse_unlikely_gb18030(raw, text, where)
+    return text
+
+
+# A CSV in UTF-16 is mostly digits, commas and other ASCII: one byte of each such pair is 0.
+_UTF16_ZEROS = 0.2
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """utf-16-le or -be when zero bytes fill a good part of every other byte, and few of
+    the others, as the ASCII digits and commas of a CSV do in UTF-16; else None."""
+    sample = raw[:4096]
+    if len(sample) % 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    enough = len(sample) // 2 * _UTF16_ZEROS
+    # A Chinese character may have a zero byte too (一 is 00 4e): ten times fewer will do.
+    if odd >= enough and even * 10 <= odd:
+        return "utf-16-le"
+    if even >= enough and odd * 10 <= even:
+        return "utf-16-be"
+    return None
+
+
+def _decode_as(raw: bytes, encoding: str, where: str, expected: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise _encoding_error(raw, error, where, expected) from None
+
+
+def _encoding_error(
+    raw: bytes, error: UnicodeDecodeError, where: str, expected: str
+) -> DataEncodingError:
+    line = raw[: error.start].decode(error.encoding, errors="replace").count("\n") + 1
+    bad = raw[error.start : error.start + 4]
+    return DataEncodingError(
+        f"bytes {bad.hex(' ')} are not valid text",
+        where=where,
+        line=line,
+        expected=expected,
+    )
+
+
+# Three-byte UTF-8 sequences: how Chinese characters look in UTF-8.
+_UTF8_CJK = re.compile(rb"[\xe0-\xef][\x80-\xbf]{2}")
+
+
+def _refuse_mixed_encodings(raw: bytes, where: str) -> None:
+    """Stop when some lines are UTF-8 Chinese and others GB18030, not UTF-8."""
+    utf8_line = other_line = 0
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        if _decodes(line, "utf-8"):
+            if _UTF8_CJK.search(line):
+                utf8_line = utf8_line or number
+        elif _decodes(line, "gb18030"):
+            other_line = other_line or number
+        if utf8_line and other_line:
+            raise DataEncodingError(
+                f"the file mixes encodings: line {utf8_line} is UTF-8, this line GB18030",
+                where=where,
+                line=other_line,
+                expected="one encoding for the whole file (save it again as UTF-8)",
+            )
+
+
+# Among the characters a GB18030 decoding yields, more than this share outside the
+# 6,763 common ones of GB2312, or any in the Private Use Area (which GB18030 gives
+# for byte pairs no character has), means the bytes were written in another encoding.
+_RARE_SHARE = 0.3
+
+
+def _refuse_unlikely_gb18030(raw: bytes, text: str, where: str) -> None:
+    wide = {char for char in set(text) if not char.isascii()}
+    unassigned = {char for char in wide if "\ue000" <= char <= "\uf8ff"}
+    rare = {char for char in wide - unassigned if not _in_gb2312(char)}
+    if not unassigned and (not rare or len(rare) < _RARE_SHARE * len(wide)):
+        return
+    first = min(text.index(char) for char in unassigned | rare)
+    shown = sorted(rare)[:4] + [f"U+{ord(char):04X}" for char in sorted(unassigned)[:2]]
+    likely = "Big5" if _decodes(raw, "big5") else "Latin-1 or Windows-1252"
+    raise DataEncodingError(
+        f"read as GB18030 this gives rare or unassigned characters ({', '.join(shown)}), "
+        f"so the file is likely {likely}",
+        where=where,
+        line=text.count("\n", 0, first) + 1,
+        expected=f"--encoding with the file's encoding, such as --encoding "
+        f"{'big5' if likely == 'Big5' else 'cp1252'} (or --encoding gb18030 if it is right)",
+    )
+
+
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -1,0 +1,309 @@
+"""The hostile-input suite: what users really feed laborstats, and the exact answer to each.
+
+Every input is generated here, not kept as a binary blob. Each case either
+loads with the right values or stops with a message naming the file, the
+line and what is wrong; none shows a traceback.
+"""
+
+from __future__ import annotations
+
+import codecs
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from laborstats.cli import app
+from laborstats.dataset import load_dataset
+from laborstats.errors import DataEncodingError, LaborstatsError
+from tests.conftest import OUTCOMES_HEADER, WriteFile
+
+HEADER = OUTCOMES_HEADER + "\n"
+ROW = "2024,庆阳市,司机之家,,frontline_workers_served,1.4万,,2024,,全年为1.4万名一线职工开展服务\n"
+TRADITIONAL = "year,region,metric,value,source\n2024,慶陽市,disputes_mediated,82,勞動爭議調解成功\n"
+
+
+def load_error(path: Path, encoding: str | None = None) -> str:
+    """The message a load stops with, without the file name in front."""
+    with pytest.raises(LaborstatsError) as caught:
+        load_dataset(str(path), encoding=encoding)
+    message = str(caught.value)
+    assert message.startswith(str(path))
+    assert "\n" not in message
+    return message.removeprefix(str(path))
+
+
+# --- encodings ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_recognised_by_its_zero_bytes(
+    write_file: WriteFile, encoding: str
+) -> None:
+    path = write_file("outcomes.csv", (HEADER + ROW).encode(encoding))
+    assert load_dataset(str(path)).outcomes["entity"].tolist() == ["司机之家"]
+
+
+def test_a_file_mixing_utf8_and_gb18030_lines_is_refused(write_file: WriteFile) -> None:
+    second = "2024,庆阳市,,,disputes_mediated,82,,2024,,调解劳动争议案件82起\n"
+    path = write_file("outcomes.csv", (HEADER + ROW).encode() + second.encode("gb18030"))
+    assert load_error(path) == (
+        ":3: the file mixes encodings: line 2 is UTF-8, this line GB18030; "
+        "expected one encoding for the whole file (save it again as UTF-8)"
+    )
+
+
+def test_big5_is_not_misread_as_gb18030(write_file: WriteFile) -> None:
+    path = write_file("outcomes.csv", TRADITIONAL.encode("big5"))
+    message = load_error(path)
+    assert message.startswith(":2: read as GB18030 this gives rare or unassigned characters (")
+    assert message.endswith(
+        "so the file is likely Big5; expected --encoding with the file's encoding, such as "
+        "--encoding big5 (or --encoding gb18030 if it is right)"
+    )
+    outcomes = load_dataset(str(path), encoding="big5").outcomes
+    assert outcomes[["region", "value", "source"]].values.tolist() == [
+        ["慶陽市", 82, "勞動爭議調解成功"]
+    ]
+
+
+def test_latin1_is_not_misread_as_gb18030(write_file: WriteFile) -> None:
+    text = "year,region,metric,value\n2024,Zürich,disputes_mediated,82\n"
+    text += "2024,Genève,disputes_mediated,3\n"
+    path = write_file("outcomes.csv", text.encode("latin-1"))
+    assert "so the file is likely Latin-1 or Windows-1252" in load_error(path)
+    outcomes = load_dataset(str(path), encoding="cp1252").outcomes
+    assert outcomes["region"].tolist() == ["Zürich", "Genève"]
+
+
+def test_a_rare_name_in_gb18030_text_still_loads(write_file: WriteFile) -> None:
+    # 堃 is outside GB2312, as names sometimes are; one among common characters is fine.
+    rows = ROW + "2024,庆阳市,王堃工作室,,disputes_mediated,82,,2024,,调解劳动争议案件82起\n"
+    path = write_file("outcomes.csv", (HEADER + rows).encode("gb18030"))
+    assert "王堃工作室" in load_dataset(str(path)).outcomes["entity"].tolist()
+
+
+def test_the_encoding_a_data_package_names_is_used(write_file: WriteFile) -> None:
+    write_file("outcomes.csv", TRADITIONAL.encode("big5"))
+    write_file(
+        "datapackage.json",
+        '{"resources": [{"name": "outcomes", "path": "outcomes.csv", "encoding": "big5"}]}',
+    )
+    folder = write_file("metrics.csv", "metric\n").parent
+    (folder / "metrics.csv").unlink()
+    assert load_dataset(str(folder)).outcomes["region"].tolist() == ["慶陽市"]
+
+
+def test_an_unknown_encoding_in_a_data_package(write_file: WriteFile) -> None:
+    write_file("outcomes.csv", "year,region,metric,value\n2024,A,disputes_mediated,1\n")
+    path = write_file(
+        "datapackage.json",
+        '{"resources": [{"name": "outcomes", "path": "outcomes.csv", "encoding": "rot13"}]}',
+    )
+    with pytest.raises(LaborstatsError) as caught:
+        load_dataset(str(path.parent))
+    assert str(caught.value) == (
+        f'{path}: the outcomes resource names an unknown encoding; found "rot13"; '
+        'expected an encoding such as "utf-8" or "gb18030"'
+    )
+
+
+def test_bytes_invalid_in_the_encoding_asked_for(write_file: WriteFile) -> None:
+    path = write_file("outcomes.csv", (HEADER + ROW).encode("gb18030"))
+    assert load_error(path, encoding="utf-8").startswith(
+        ":2: bytes c7 ec d1 f4 are not valid text; expected utf-8 text"
+    )
+
+
+# --- structure ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"", ": the file is empty; expected a header row"),
+        (b" \r\n\n,,,\n", ": the file is empty; expected a header row"),
+        (
+            (HEADER + "2024,庆阳市,,,disputes_mediated,82,,2024,,q\x00\n").encode(),
+            ":2: a NUL character: this is not a text file, or it is damaged; "
+            "expected a CSV text file",
+        ),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(128, 256)),
+            ":1: bytes 89 50 4e 47 are not valid text; expected UTF-8 or GB18030 text",
+        ),
+        (
+            (HEADER + "2024,庆阳市,,,disputes_mediated,1,234,,2024,,q\n").encode(),
+            ":2: 11 fields; expected 10 fields, as in the header (quote a cell that holds a "
+            'comma, such as "1,234")',
+        ),
+        (
+            (HEADER + '2024,庆阳市,,,disputes_mediated,82,,2024,,"a "quoted" word"\n').encode(),
+            ":2: malformed CSV: ',' expected after '\"'",
+        ),
+    ],
+    ids=["empty", "blank-lines-only", "nul-byte", "binary", "unquoted-comma", "stray-quote"],
+)
+def test_broken_structure_is_named(write_file: WriteFile, raw: bytes, message: str) -> None:
+    assert load_error(write_file("outcomes.csv", raw)) == message
+
+
+def test_random_bytes_never_pass_for_text(write_file: WriteFile) -> None:
+    noise = random.Random(4).randbytes(64 * 1024)
+    message = load_error(write_file("outcomes.csv", noise))
+    assert "not valid text" in message or "NUL character" in message
+
+
+def test_trailing_commas_of_a_spreadsheet_export_are_dropped(write_file: WriteFile) -> None:
+    other_year = ROW.replace("2024,", "2023,").replace(",2023,,", ",2023,,")
+    text = HEADER.replace("\n", ",,\n") + ROW.replace("\n", ",,\n") + other_year
+    outcomes = load_dataset(str(write_file("outcomes.csv", text))).outcomes
+    assert outcomes["year"].tolist() == [2024, 2023]
+    assert outcomes["source"].tolist() == ["全年为1.4万名一线职工开展服务"] * 2
+
+
+def test_a_cell_beyond_a_trailing_blank_header_is_not_dropped(write_file: WriteFile) -> None:
+    path = write_file("outcomes.csv", HEADER.replace("\n", ",\n") + ROW.replace("\n", ",x\n"))
+    assert load_error(path).startswith(":2: 11 fields; expected 10 fields")
+
+
+def test_mixed_newlines_count_lines_as_an_editor_does(write_file: WriteFile) -> None:
+    rows = "2024,A,,,disputes_mediated,82,,2024,,q\r\n2024,B,,,disputes_mediated,3,,2024,,q\r"
+    rows += "2024,C,,,disputes_mediated,lots,,2024,,q\n"
+    path = write_file("outcomes.csv", HEADER + rows)
+    assert load_error(path).startswith(':4: column "value": not a figure; found "lots"')
+
+
+def test_a_one_megabyte_cell_loads_whole(write_file: WriteFile) -> None:
+    quote = "调解" * (1 << 19)
+    path = write_file("outcomes.csv", HEADER + ROW.replace("全年为1.4万名一线职工开展服务", quote))
+    assert load_dataset(str(path)).outcomes["source"].tolist() == [quote]
+
+
+def test_a_million_rows_load_with_their_line_numbers(write_file: WriteFile) -> None:
+    count = 1_000_000
+    rows = "".join(f"{2000 + i % 25},区{i // 25},disputes_mediated,{i}\n" for i in range(count))
+    path = write_file("outcomes.csv", "year,region,metric,value\n" + rows)
+    outcomes = load_dataset(str(path)).outcomes
+    assert len(outcomes) == count
+    assert outcomes["value"].sum() == count * (count - 1) // 2
+    last = outcomes.iloc[-1]
+    assert (last["line"], last["region"], last["year"]) == (
+        count + 1,
+        f"区{(count - 1) // 25}",
+        2024,
+    )
+
+
+# --- values ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "qualifier"),
+    [
+        ('"1,234"', 1234, "exact"),
+        ("1 234", 1234, "exact"),
+        ("1\u00a0234\u00a0567", 1234567, "exact"),
+        ("１２３", 123, "exact"),
+        ("１，２３４", 1234, "exact"),
+        ("15.24万", 152_400, "exact"),
+        ("1.2亿", 120_000_000, "exact"),
+        ("8000余万元", 80_000_000, "at_least"),
+        ("近90", 90, "approx"),
+        ("+5", 5, "exact"),
+    ],
+)
+def test_figures_as_people_write_them(
+    outcomes_csv: Callable[[str], Path], cell: str, value: float, qualifier: str
+) -> None:
+    path = outcomes_csv(f"2024,庆阳市,,,disputes_mediated,{cell},,2024,,q\n")
+    row = load_dataset(str(path)).outcomes.iloc[0]
+    assert (row["value"], row["qualifier"]) == (value, qualifier)
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("—", ':2: column "value": no figure; found "—"; expected a figure for every row'),
+        ("-", ':2: column "value": no figure; found "-"; expected a figure for every row'),
+        ("N/A", ':2: column "value": no figure; found "N/A"; expected a figure for every row'),
+        ("不详", ':2: column "value": no figure; found "不详"; expected a figure for every row'),
+        ("", ':2: column "value": no figure; found ""; expected a figure for every row'),
+        ("NaN", ':2: column "value": no figure; found "NaN"; expected a figure for every row'),
+        (
+            "-27%",
+            ':2: column "value": a percentage for a metric that is not counted in percent; '
+            'found "-27%"',
+        ),
+        ("1e309", ':2: column "value": not a figure; found "1e309"'),
+        ("=1+2", ':2: column "value": not a figure; found "=1+2"'),
+        ("@SUM(A1)", ':2: column "value": not a figure; found "@SUM(A1)"'),
+        ("1 23", ':2: column "value": not a figure; found "1 23"'),
+        ("-3", ':2: column "value": a count below zero; found -3'),
+    ],
+)
+def test_cells_that_are_no_figure_are_never_zero(
+    outcomes_csv: Callable[[str], Path], cell: str, message: str
+) -> None:
+    path = outcomes_csv(f"2024,庆阳市,,,disputes_mediated,{cell},,2024,,q\n")
+    assert load_error(path).startswith(message)
+
+
+def test_missing_studio_figures_stay_missing(write_file: WriteFile) -> None:
+    write_file("outcomes.csv", "year,region,metric,value\n2024,A,disputes_mediated,1\n")
+    folder = write_file(
+        "studios.csv",
+        "studio,kind,invention_patents,annual_savings\n甲工作室,innovation_team,—,不详\n",
+    ).parent
+    studios = load_dataset(str(folder)).studios
+    assert studios is not None
+    assert studios[["invention_patents", "annual_savings"]].isna().all(axis=None)
+
+
+def test_a_negative_percentage_is_a_fall_for_a_rate(outcomes_csv: Callable[[str], Path]) -> None:
+    path = outcomes_csv("2024,庆阳市,,,rd_investment_growth,-27%,,2024,,q\n")
+    row = load_dataset(str(path)).outcomes.iloc[0]
+    assert (row["value"], row["qualifier"]) == (-27, "exact")
+
+
+# --- no traceback, whatever the input ----------------------------------------------------
+
+SUITE = {
+    "empty": b"",
+    "nul": (HEADER + ROW.replace("全年", "全\x00年")).encode(),
+    "binary": bytes(range(256)) * 4,
+    "big5": TRADITIONAL.encode("big5"),
+    "mixed": (HEADER + ROW).encode() + ROW.encode("gb18030"),
+    "ragged": (HEADER + "2024,庆阳市\n").encode(),
+    "unclosed-quote": (HEADER + '2024,庆阳市,,,x,1,,2024,,"open\n').encode(),
+    "bad-values": (HEADER + ROW.replace("1.4万", "1e309") + ROW.replace("1.4万", "-3")).encode(),
+    "header-only": HEADER.encode(),
+}
+COMMANDS = [["summary"], ["metrics"], ["growth"], ["compare", "2023", "2024"], ["check"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda args: args[0])
+@pytest.mark.parametrize("name", sorted(SUITE))
+def test_no_command_shows_a_traceback(
+    runner: CliRunner, write_file: WriteFile, name: str, command: list[str]
+) -> None:
+    path = write_file("outcomes.csv", SUITE[name])
+    result = runner.invoke(app, [*command, "-d", str(path), "-f", "csv"])
+    assert result.exit_code in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    if result.exit_code == 1:
+        assert result.stderr.startswith(("Error: ", "Note: ")) or command == ["check"]
+
+
+def test_debug_shows_the_traceback_when_asked(runner: CliRunner, write_file: WriteFile) -> None:
+    path = write_file("outcomes.csv", SUITE["big5"])
+    result = runner.invoke(app, ["summary", "-d", str(path), "--debug"])
+    assert isinstance(result.exception, DataEncodingError)
+
+
+def test_a_bom_is_read_whatever_encoding_is_asked(write_file: WriteFile) -> None:
+    path = write_file("outcomes.csv", codecs.BOM_UTF8 + (HEADER + ROW).encode())
+    assert load_dataset(str(path), encoding="utf-8").outcomes.columns[0] == "year"
