@@ -676,3 +676,55 @@ def test_encoding_option(runner: CliRunner, write_file: WriteFile) -> None:
     code, _, err = run_cli(runner, "summary", "-d", str(path), "--encoding", "klingon")
     assert code == 2
     assert '"klingon" is not an encoding Python knows' in err
+
+
+# --- CSV for spreadsheets ----------------------------------------------------------------
+
+FORMULA_CELLS = (
+    '2024,=HYPERLINK("http://x"),,,disputes_mediated,82,,2024,,@SUM(A1)\n'
+    "2024,+1 区,,,disputes_mediated,3,,2024,,-2+3\n"
+    "2024,普通区,,,rd_investment_growth,-27%,,2024,,plain text\n"
+)
+
+
+def test_excel_csv_has_a_bom_crlf_and_inert_formulas(
+    runner: CliRunner, outcomes_csv: MakeOutcomes, tmp_path: Path
+) -> None:
+    path = outcomes_csv(FORMULA_CELLS)
+    target = tmp_path / "summary.csv"
+    code, _, _ = run_cli(runner, "summary", "-d", str(path), "--excel", "-o", str(target))
+    assert code == 0
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfyear,")
+    assert raw.count(b"\r\n") == 4
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", keep_default_na=False)
+    assert dict(zip(frame["region"], frame["source"], strict=True)) == {
+        '\'=HYPERLINK("http://x")': "'@SUM(A1)",
+        "'+1 区": "'-2+3",
+        "普通区": "plain text",
+    }
+    assert sorted(frame["value"]) == [-27, 3, 82]  # numbers stay numbers
+
+
+def test_plain_csv_keeps_the_data_as_it_is(runner: CliRunner, outcomes_csv: MakeOutcomes) -> None:
+    path = outcomes_csv(FORMULA_CELLS)
+    code, out, _ = run_cli(runner, "summary", "-d", str(path), "-f", "csv")
+    assert code == 0
+    assert not out.startswith("\ufeff")
+    assert "\r" not in out
+    frame = pd.read_csv(io.StringIO(out), keep_default_na=False)
+    assert dict(zip(frame["region"], frame["source"], strict=True)) == {
+        '=HYPERLINK("http://x")': "@SUM(A1)",
+        "+1 区": "-2+3",
+        "普通区": "plain text",
+    }
+
+
+def test_excel_writes_csv_only(runner: CliRunner) -> None:
+    code, _, err = run_cli(runner, "summary", "--excel", "-f", "json")
+    assert code == 2
+    assert "writes CSV, so it does not go with --format json" in err
+    code, out, _ = run_cli(runner, "studios", "--excel")
+    assert code == 0
+    assert out.startswith("\ufeffrank,")

@@ -18,6 +18,7 @@ from laborstats.render import (
     Style,
     View,
     bar,
+    excel_csv,
     format_change,
     format_figure,
     format_number,
@@ -280,3 +281,18 @@ def test_sparkline_column_in_a_table() -> None:
     )
     assert "▁▅█" in render(view, OutputFormat.TABLE, Lang.EN)
     assert "| a | ▁▅█ |" in render(view, OutputFormat.MARKDOWN, Lang.EN)
+
+
+def test_excel_csv_makes_formula_cells_inert_and_keeps_numbers() -> None:
+    view = dataclasses.replace(
+        small_view(),
+        frame=small_view().frame.assign(
+            metric=["=1+2", "\tcmd"], qualifier=pd.Series(["@x", pd.NA], dtype="str")
+        ),
+    )
+    view.frame.loc[0, "change"] = -21_000.0
+    assert excel_csv(view) == (
+        "\ufeffyear,metric,value,qualifier,change\r\n"
+        "2024,'=1+2,152400,'@x,-21000\r\n"
+        "2024,'\tcmd,0.30000000000000004,,\r\n"
+    )

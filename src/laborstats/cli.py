@@ -19,6 +19,7 @@ from laborstats.options import (
     DataOption,
     DebugOption,
     EncodingOption,
+    ExcelOption,
     FormatOption,
     LangOption,
     OutputOption,
@@ -108,23 +109,36 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 
 def emit(
-    view: View, output_format: OutputFormat, output: Path | None, lang: Lang, note: str = ""
+    view: View,
+    output_format: OutputFormat,
+    output: Path | None,
+    lang: Lang,
+    note: str = "",
+    *,
+    excel: bool = False,
 ) -> None:
     """Render ``view`` and write it to standard output or, atomically, to ``output``.
 
-    ``note`` adds a line to the view's own note (rows set aside while loading, say).
+    ``note`` adds a line to the view's own note (rows set aside while loading,
+    say); ``excel`` writes CSV for spreadsheets.
     """
     from dataclasses import replace
 
     from laborstats.output import write_atomically, write_stdout
-    from laborstats.render import print_table, render, resolve_format
+    from laborstats.render import excel_csv, print_table, render, resolve_format
 
     if note:
         view = replace(view, note="\n".join(part for part in (view.note, note) if part))
-
     if output is not None and str(output) == "-":
         output = None
-    chosen = resolve_format(output_format, output, sys.stdout.isatty())
+    if excel and output_format not in (OutputFormat.AUTO, OutputFormat.CSV):
+        raise typer.BadParameter(
+            f"writes CSV, so it does not go with --format {output_format.value}",
+            param_hint="'--excel'",
+        )
+    chosen = (
+        OutputFormat.CSV if excel else resolve_format(output_format, output, sys.stdout.isatty())
+    )
     if chosen is OutputFormat.AUTO:
         raise typer.BadParameter(
             f'cannot tell a format from "{output}": name it .csv, .tsv, .json, .jsonl, .md or '
@@ -134,16 +148,18 @@ def emit(
     if view.note and chosen not in (OutputFormat.TABLE, OutputFormat.MARKDOWN):
         for line in view.note.splitlines():
             typer.echo(f"Note: {line}", err=True)
-    if output is not None:
-        write_atomically(output, render(view, chosen, lang))
-    elif chosen is OutputFormat.TABLE:
+    if output is None and chosen is OutputFormat.TABLE:
         from laborstats.console import stdout_console
 
         console = stdout_console()
         print_table(view, lang, console)
         console.file.flush()
+        return
+    text = excel_csv(view) if excel else render(view, chosen, lang)
+    if output is None:
+        write_stdout(text)
     else:
-        write_stdout(render(view, chosen, lang))
+        write_atomically(output, text)
 
 
 @app.command()
@@ -172,6 +188,7 @@ def summary(
     rejects: RejectsOption = None,
     output_format: FormatOption = OutputFormat.AUTO,
     output: OutputOption = None,
+    excel: ExcelOption = False,
     lang: LangOption = Lang.EN,
     debug: DebugOption = False,
 ) -> None:
@@ -201,9 +218,8 @@ def summary(
     result = summarise(
         outcomes, dataset.metrics, year=year, programmes=_names(programme, "--programme")
     )
-    emit(
-        summary_view(result, dataset, lang), output_format, output, lang, source.note(dataset, lang)
-    )
+    view = summary_view(result, dataset, lang)
+    emit(view, output_format, output, lang, source.note(dataset, lang), excel=excel)
 
 
 @app.command()
@@ -215,6 +231,7 @@ def metrics(
     rejects: RejectsOption = None,
     output_format: FormatOption = OutputFormat.AUTO,
     output: OutputOption = None,
+    excel: ExcelOption = False,
     lang: LangOption = Lang.EN,
     debug: DebugOption = False,
 ) -> None:
@@ -242,6 +259,7 @@ def metrics(
         output,
         lang,
         source.note(dataset, lang),
+        excel=excel,
     )
 
 
@@ -289,6 +307,7 @@ def growth(
     rejects: RejectsOption = None,
     output_format: FormatOption = OutputFormat.AUTO,
     output: OutputOption = None,
+    excel: ExcelOption = False,
     lang: LangOption = Lang.EN,
     debug: DebugOption = False,
 ) -> None:
@@ -348,7 +367,7 @@ def growth(
         view = growth_view(
             growth_wide(every_year, shown), dataset, lang, wide=wide, left_out=left_out
         )
-    emit(view, output_format, output, lang, source.note(dataset, lang))
+    emit(view, output_format, output, lang, source.note(dataset, lang), excel=excel)
 
 
 class CompareBy(StrEnum):
@@ -400,6 +419,7 @@ def compare(
     rejects: RejectsOption = None,
     output_format: FormatOption = OutputFormat.AUTO,
     output: OutputOption = None,
+    excel: ExcelOption = False,
     lang: LangOption = Lang.EN,
     debug: DebugOption = False,
 ) -> None:
@@ -464,6 +484,7 @@ def compare(
         output,
         lang,
         source.note(dataset, lang),
+        excel=excel,
     )
 
 
@@ -520,6 +541,7 @@ def check(
     encoding: EncodingOption = None,
     output_format: FormatOption = OutputFormat.AUTO,
     output: OutputOption = None,
+    excel: ExcelOption = False,
     lang: LangOption = Lang.EN,
     debug: DebugOption = False,
 ) -> None:
@@ -565,7 +587,7 @@ def check(
             where = str(dataset.outcomes.attrs.get("where", dataset.location))
             found.append(rule_problems(outcomes, dataset.rules, where))
         problems = combine_problems(found)
-    emit(check_view(problems, dataset, data, lang), output_format, output, lang)
+    emit(check_view(problems, dataset, data, lang), output_format, output, lang, excel=excel)
     if (problems["severity"] == ERROR).any():
         raise typer.Exit(EXIT_DATA_PROBLEM)
 
@@ -628,6 +650,7 @@ def studios(
     rejects: RejectsOption = None,
     output_format: FormatOption = OutputFormat.AUTO,
     output: OutputOption = None,
+    excel: ExcelOption = False,
     lang: LangOption = Lang.EN,
     debug: DebugOption = False,
 ) -> None:
@@ -675,6 +698,7 @@ def studios(
         output,
         lang,
         source.note(dataset, lang),
+        excel=excel,
     )
 
 

@@ -44,6 +44,14 @@ OutputOption = Annotated[
         help="Write to FILE (replaced atomically) instead of standard output.",
     ),
 ]
+ExcelOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel",
+        help="CSV for Excel and WPS: a UTF-8 BOM and CRLF, so that Chinese opens right on a "
+        "double-click, and text cells starting with = + - @ made inert with a leading '.",
+    ),
+]
 LangOption = Annotated[
     Lang,
     typer.Option(

@@ -171,6 +171,28 @@ def _delimited(separator: str) -> Callable[[View, Lang, int], str]:
     return render_delimited
 
 
+# Cells a spreadsheet would run as a formula (=, +, -, @, and tab or CR before them).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_csv(view: View) -> str:
+    """CSV for Excel and WPS on Chinese Windows: a UTF-8 BOM, CRLF line ends, and text
+    cells that a spreadsheet would run as a formula made inert with a leading '.
+
+    Numbers stay numbers: -3 is a value, not a formula.
+    """
+    frame = machine_frame(view)
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype.kind in "biuf" or str(column.dtype) in ("Int64", "boolean"):
+            continue
+        text = column.astype("str")
+        risky = column.notna() & text.str.startswith(_FORMULA_START)
+        if risky.any():
+            frame = frame.assign(**{name: column.where(~risky, "'" + text)})
+    return "\ufeff" + str(frame.to_csv(index=False, lineterminator="\r\n"))
+
+
 def _json(view: View, lang: Lang, width: int) -> str:
     return json.dumps(machine_records(view), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
