@@ -728,3 +728,40 @@ def test_excel_writes_csv_only(runner: CliRunner) -> None:
     code, out, _ = run_cli(runner, "studios", "--excel")
     assert code == 0
     assert out.startswith("\ufeffrank,")
+
+
+def test_outcomes_turns_a_messy_file_into_a_clean_one(
+    runner: CliRunner, write_file: WriteFile, tmp_path: Path
+) -> None:
+    text = (
+        "year,region,metric,value,source\n"
+        "2024,慶陽市,disputes_mediated,近90,調解勞動爭議\n"
+        '2024,慶陽市,losses_recovered,"393,600",追回經濟損失\n'
+        "2024,慶陽市,study_grant_amount,很多,助學金\n"
+    )
+    path = write_file("sent.csv", text.encode("big5"))
+    clean, rejects = tmp_path / "clean.csv", tmp_path / "bad.csv"
+    code, _, err = run_cli(
+        runner,
+        "outcomes",
+        "-d",
+        str(path),
+        "-e",
+        "big5",
+        "--rejects",
+        str(rejects),
+        "-o",
+        str(clean),
+    )
+    assert code == 0, err
+    assert clean.read_text(encoding="utf-8") == (
+        "year,region,entity,programme,metric,value,qualifier,period,basis,source\n"
+        "2024,慶陽市,,rights,disputes_mediated,90,approx,,reported,調解勞動爭議\n"
+        "2024,慶陽市,,rights,losses_recovered,393600,exact,,reported,追回經濟損失\n"
+    )
+    assert pd.read_csv(rejects)["row"].tolist() == ["2024,慶陽市,study_grant_amount,很多,助學金"]
+    assert run_cli(runner, "check", "-d", str(clean)) == (
+        0,
+        "severity,file,line,column,check,message\n",
+        "",
+    )

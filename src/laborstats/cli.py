@@ -263,6 +263,58 @@ def metrics(
     )
 
 
+@app.command()
+@reports_errors
+def outcomes(
+    year: Annotated[
+        int | None,
+        typer.Option("--year", "-y", metavar="YEAR", help="Only this year.", show_default="all"),
+    ] = None,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metric",
+            "-m",
+            metavar="METRIC",
+            help="Only these metrics (repeat, or separate with commas).",
+            show_default="all",
+        ),
+    ] = None,
+    data: DataOption = None,
+    encoding: EncodingOption = None,
+    skip_bad_rows: SkipBadRowsOption = False,
+    rejects: RejectsOption = None,
+    output_format: FormatOption = OutputFormat.AUTO,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+    lang: LangOption = Lang.EN,
+    debug: DebugOption = False,
+) -> None:
+    """The outcome rows as loaded: checked, typed, in base units, in the file's order.
+
+    CSV and JSON carry the columns of outcomes.csv, so what is written loads
+    again as a dataset: a file read in another encoding, with figures written
+    as reports write them (15.24万, 近90), comes out as clean UTF-8 in base
+    units with a qualifier column.
+
+    Examples:
+
+      laborstats outcomes --metric disputes_mediated
+
+      laborstats outcomes --data sent.csv --encoding big5 --rejects bad.csv -o clean.csv
+    """
+    from laborstats.stats.outcomes import outcome_rows
+    from laborstats.views import outcomes_view
+
+    source = Source(data, encoding, skip_bad_rows, rejects)
+    dataset = source.load()
+    result = outcome_rows(
+        dataset.outcomes, dataset.metrics, year=year, names=_names(metric, "--metric")
+    )
+    view = outcomes_view(result, dataset, lang)
+    emit(view, output_format, output, lang, source.note(dataset, lang), excel=excel)
+
+
 class GrowthBy(StrEnum):
     """What a growth series covers."""
 

@@ -10,6 +10,7 @@ from laborstats.render import Column, Lang, Style, View
 from laborstats.stats.checks import ERROR, PROBLEM_COLUMNS
 from laborstats.stats.growth import GROWTH_COLUMNS, YEARLY_COLUMNS
 from laborstats.stats.metrics import METRICS_COLUMNS
+from laborstats.stats.outcomes import OUTCOME_COLUMNS
 from laborstats.stats.studios import ANNUAL_BENEFIT
 from laborstats.stats.studios import UNITS as STUDIO_UNITS
 from laborstats.stats.summary import SUMMARY_COLUMNS
@@ -447,6 +448,29 @@ def check_view(
         ),
         title=title,
         caption=text,
+    )
+
+
+def outcomes_view(result: pd.DataFrame, dataset: Dataset, lang: Lang) -> View:
+    """The outcome rows as loaded; machine formats write the columns of outcomes.csv."""
+    zh = lang is Lang.ZH
+    display = result.assign(
+        figure=_figure_names(result, result["basis"] == DERIVED, lang),
+        period_name=[_period_name(period, lang) for period in result["period"]],
+    )
+    return View(
+        frame=display,
+        machine_columns=OUTCOME_COLUMNS,
+        columns=(
+            Column("year", "Year", "年份", Style.KEY),
+            Column("region", "Region", "地区"),
+            Column("figure", "Figure", "指标", wraps=True),
+            Column("value", "Value", "数值", Style.FIGURE, qualifier="qualifier"),
+            Column("period_name", "Period", "时段"),
+            Column("source", "Source", "出处", wraps=True),
+        ),
+        title="结果数据" if zh else "Outcome rows",
+        caption=caption(dataset, lang),
     )
 
 

@@ -1,0 +1,32 @@
+"""The outcome rows themselves, as loaded: the dataset's own table, to look at or save."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from laborstats.schema import OUTCOMES
+from laborstats.stats.series import check_metrics, select_year, with_definitions
+
+# The columns of outcomes.csv, so that what is written loads again as a dataset.
+OUTCOME_COLUMNS = [column.name for column in OUTCOMES.columns]
+
+
+def outcome_rows(
+    outcomes: pd.DataFrame,
+    metrics: pd.DataFrame,
+    *,
+    year: int | None = None,
+    names: list[str] | None = None,
+) -> pd.DataFrame:
+    """The rows of ``outcomes`` in the file's order, checked and typed, in base units.
+
+    ``year`` and ``names`` (metric keys) narrow them down; both are checked
+    against the data. Labels, unit and kind come from the dictionary.
+    """
+    check_metrics(names, metrics)
+    chosen = outcomes
+    if year is not None:
+        chosen = chosen[chosen["year"] == select_year(outcomes, year)]
+    if names:
+        chosen = chosen[chosen["metric"].isin(names)]
+    return with_definitions(chosen.sort_values("line", kind="stable"), metrics)
