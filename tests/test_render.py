@@ -296,3 +296,14 @@ def test_excel_csv_makes_formula_cells_inert_and_keeps_numbers() -> None:
         "2024,'=1+2,152400,'@x,-21000\r\n"
         "2024,'\tcmd,0.30000000000000004,,\r\n"
     )
+
+
+def test_csv_quotes_a_cell_holding_a_carriage_return() -> None:
+    view = dataclasses.replace(
+        small_view(), frame=small_view().frame.assign(metric=["a\rb", "c\r\nd"])
+    )
+    assert render(view, OutputFormat.CSV, Lang.EN) == (
+        "year,metric,value,qualifier,change\n"
+        '2024,"a\rb",152400,at_least,21000\n'
+        '2024,"c\r\nd",0.30000000000000004,,\n'
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -166,9 +167,27 @@ def is_missing(cell: object) -> bool:
 
 def _delimited(separator: str) -> Callable[[View, Lang, int], str]:
     def render_delimited(view: View, lang: Lang, width: int) -> str:
-        return str(machine_frame(view).to_csv(index=False, sep=separator, lineterminator="\n"))
+        frame = machine_frame(view)
+        cells = frame.astype("object").where(frame.notna(), None)
+        records = _LineFeedRecords()
+        # A \r in the terminator makes the writer quote every cell holding a CR (with
+        # "\n" alone it would not, and "a\rb" would break the row); records end in \n.
+        writer = csv.writer(records, delimiter=separator, lineterminator="\r\n")
+        writer.writerow(frame.columns)
+        writer.writerows(cells.itertuples(index=False, name=None))
+        return "".join(records.lines)
 
     return render_delimited
+
+
+class _LineFeedRecords:
+    """A csv writer's file: each record (one write call) ends in \n instead of \r\n."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def write(self, record: str) -> None:
+        self.lines.append(record.removesuffix("\r\n") + "\n")
 
 
 # Cells a spreadsheet would run as a formula (=, +, -, @, and tab or CR before them).
