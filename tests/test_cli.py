@@ -765,3 +765,32 @@ def test_outcomes_turns_a_messy_file_into_a_clean_one(
         "severity,file,line,column,check,message\n",
         "",
     )
+
+
+def test_check_warns_of_a_flow_larger_than_its_stock(
+    runner: CliRunner, outcomes_csv: MakeOutcomes
+) -> None:
+    path = outcomes_csv(
+        "2024,庆阳市,,,skilled_talents_total,100,,2024,,q\n"
+        "2024,庆阳市,,,skilled_talents_new,250,,2024,,q\n"
+    )
+    code, out, _ = run_cli(runner, "check", "-d", str(path), "-f", "json")
+    assert code == 0  # a warning
+    (problem,) = json.loads(out)
+    assert (problem["severity"], problem["check"], problem["line"]) == (
+        "warning",
+        "skilled_talents_new_within_skilled_talents_total",
+        2,
+    )
+
+
+def test_ctrl_c_ends_with_130_and_no_traceback(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("laborstats.dataset.load_dataset", interrupted)
+    for command in (["summary"], ["check"], ["outcomes"]):
+        code, out, err = run_cli(runner, *command)
+        assert (code, out, err) == (130, "", "Interrupted.\n")

@@ -281,7 +281,15 @@ SUITE = {
     "bad-values": (HEADER + ROW.replace("1.4万", "1e309") + ROW.replace("1.4万", "-3")).encode(),
     "header-only": HEADER.encode(),
 }
-COMMANDS = [["summary"], ["metrics"], ["growth"], ["compare", "2023", "2024"], ["check"]]
+COMMANDS = [
+    ["summary"],
+    ["metrics"],
+    ["growth"],
+    ["compare", "2023", "2024"],
+    ["studios"],
+    ["outcomes"],
+    ["check"],
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda args: args[0])
@@ -307,3 +315,30 @@ def test_debug_shows_the_traceback_when_asked(runner: CliRunner, write_file: Wri
 def test_a_bom_is_read_whatever_encoding_is_asked(write_file: WriteFile) -> None:
     path = write_file("outcomes.csv", codecs.BOM_UTF8 + (HEADER + ROW).encode())
     assert load_dataset(str(path), encoding="utf-8").outcomes.columns[0] == "year"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "studios.csv",
+            "studio,kind\n,innovation_team\n",
+            ':2: column "studio": empty cell; found ""; expected a value',
+        ),
+        (
+            "metrics.csv",
+            "metric,programme,label_en,label_zh,unit,kind,direction\n"
+            "a,skills,A,甲,people,count,higher\n",
+            ':2: column "unit": unknown value; found "people"; expected one of person, yuan,',
+        ),
+    ],
+    ids=["studio-without-a-name", "unknown-unit"],
+)
+def test_other_tables_name_their_bad_rows(
+    write_file: WriteFile, name: str, text: str, message: str
+) -> None:
+    write_file("outcomes.csv", "year,region,metric,value\n2024,A,disputes_mediated,1\n")
+    path = write_file(name, text)
+    with pytest.raises(LaborstatsError) as caught:
+        load_dataset(str(path.parent))
+    assert str(caught.value).startswith(str(path) + message)

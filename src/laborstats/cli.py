@@ -602,7 +602,8 @@ def check(
     Lists every malformed row of every file (a problem with a whole file,
     such as its encoding or header, stops the check there), counts below
     zero or not whole, shares outside 0–100 %, years still to come, the
-    same figure given twice, and the dataset's consistency rules from
+    same figure given twice, a flow larger than its stock (a warning), and
+    the dataset's consistency rules from
     rules.csv (for the bundled report: gold + silver + bronze medals =
     projects with medals; new skilled talents ≤ total; grant amount ÷
     children = grant per child). A rule broken by inexact figures (≈ ≥ ≤)
@@ -614,12 +615,15 @@ def check(
 
       laborstats check --data ./my-dataset --format csv
     """
+    import pandas as pd
+
     from laborstats.dataset import load_dataset
     from laborstats.errors import LaborstatsError
     from laborstats.stats.checks import (
         ERROR,
         combine_problems,
         error_problem,
+        flow_rules,
         rejected_problems,
         rule_problems,
     )
@@ -633,12 +637,12 @@ def check(
             raise
         dataset, problems = None, error_problem(error)
     if dataset is not None:
-        found = [rejected_problems(dataset.rejected)]
-        if dataset.rules is not None:
-            outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
-            where = str(dataset.outcomes.attrs.get("where", dataset.location))
-            found.append(rule_problems(outcomes, dataset.rules, where))
-        problems = combine_problems(found)
+        rules = pd.concat([dataset.rules, flow_rules(dataset.metrics, dataset.rules)])
+        outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
+        where = str(dataset.outcomes.attrs.get("where", dataset.location))
+        problems = combine_problems(
+            [rejected_problems(dataset.rejected), rule_problems(outcomes, rules, where)]
+        )
     emit(check_view(problems, dataset, data, lang), output_format, output, lang, excel=excel)
     if (problems["severity"] == ERROR).any():
         raise typer.Exit(EXIT_DATA_PROBLEM)

@@ -11,6 +11,7 @@ from laborstats.dataset import load_dataset
 from laborstats.errors import DataValueError
 from laborstats.stats.checks import (
     PROBLEM_COLUMNS,
+    flow_rules,
     raise_first_error,
     rule_problems,
     value_problems,
@@ -107,3 +108,26 @@ def test_impossible_values() -> None:
     with pytest.raises(DataValueError) as caught:
         raise_first_error(found)
     assert str(caught.value) == ('outcomes.csv:2: column "value": a count below zero; found -1')
+
+
+def test_a_flow_larger_than_its_stock_is_a_warning() -> None:
+    implied = flow_rules(METRICS, None)
+    assert implied[["rule", "check", "severity"]].values.tolist() == [
+        ["joined_within_members", "joined <= members", "warning"]
+    ]
+    rows = [(2024, "A", "members", 10, "exact"), (2024, "A", "joined", 25, "exact")]
+    found = rule_problems(outcomes_frame(rows), implied, "outcomes.csv")
+    assert found[["severity", "line", "check", "message"]].values.tolist() == [
+        [
+            "warning",
+            2,
+            "joined_within_members",
+            "joined adds to members, so it is no larger: joined = 25, members = 10; "
+            "expected <= (2024 A)",
+        ]
+    ]
+
+
+def test_a_flow_related_to_its_stock_by_rules_csv_gets_no_second_rule() -> None:
+    assert flow_rules(METRICS, rules("members >= joined")).empty
+    assert len(flow_rules(METRICS, rules("members >= children"))) == 1

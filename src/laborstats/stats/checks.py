@@ -56,6 +56,28 @@ def value_problems(
     return combine_problems(problems)
 
 
+def flow_rules(metrics: pd.DataFrame, rules: pd.DataFrame | None) -> pd.DataFrame:
+    """A rule for each flow of the dictionary: a year's flow is no larger than its stock.
+
+    It can be larger only if more left the stock than remained in it, so a
+    failure is a warning. A flow that rules.csv already relates to its stock
+    gets no second rule.
+    """
+    covered = {parse_rule(text).metrics for text in ([] if rules is None else rules["check"])}
+    flows = metrics[metrics["flow_of"] != ""]
+    found = [
+        {
+            "rule": f"{flow}_within_{stock}",
+            "description": f"{flow} adds to {stock}, so it is no larger",
+            "check": f"{flow} <= {stock}",
+            "severity": WARNING,
+        }
+        for flow, stock in zip(flows["metric"], flows["flow_of"], strict=True)
+        if frozenset({flow, stock}) not in covered
+    ]
+    return pd.DataFrame(found, columns=["rule", "description", "check", "severity"])
+
+
 def rule_problems(outcomes: pd.DataFrame, rules: pd.DataFrame, where: str) -> pd.DataFrame:
     """Each place (year, region, entity) where a consistency rule of rules.csv fails.
 
