@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import io
 import json
 import math
@@ -18,9 +19,11 @@ import typer
 from typer.testing import CliRunner
 
 from laborstats import __version__
+from laborstats.__main__ import main
 from laborstats.cli import app
 from laborstats.dataset import bundled_data_path, load_dataset
-from laborstats.errors import DataSourceError
+from laborstats.errors import DataSourceError, OutputError
+from laborstats.output import write_stdout
 from laborstats.render import Column, OutputFormat, View, machine_records
 from laborstats.stats.derived import with_derived_metrics
 from laborstats.stats.summary import SUMMARY_COLUMNS, summarise
@@ -231,7 +234,7 @@ ENVIRONMENT = {**os.environ, "NO_COLOR": "1", "LABORSTATS_DATA": ""}
 def test_help_does_not_import_pandas() -> None:
     code = (
         "import sys\n"
-        "from laborstats.cli import main\n"
+        "from laborstats.__main__ import main\n"
         "for argv in (['laborstats', '--help'], ['laborstats', 'summary', '--help']):\n"
         "    sys.argv = argv\n"
         "    try:\n"
@@ -794,3 +797,66 @@ def test_ctrl_c_ends_with_130_and_no_traceback(
     for command in (["summary"], ["check"], ["outcomes"]):
         code, out, err = run_cli(runner, *command)
         assert (code, out, err) == (130, "", "Interrupted.\n")
+
+
+def test_ctrl_c_while_starting_up_ends_with_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real_import = builtins.__import__
+
+    def interrupted_import(name: str, *args: object, **kwargs: object) -> object:
+        if name == "laborstats.cli":
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", interrupted_import)
+    with pytest.raises(SystemExit) as caught:
+        main()
+    assert caught.value.code == 130
+    assert capsys.readouterr().err == "Interrupted.\n"
+
+
+def test_excel_keeps_negative_changes_as_numbers(runner: CliRunner) -> None:
+    code, out, _ = run_cli(runner, "summary", "-d", EXAMPLE, "--excel")
+    assert code == 0
+    frame = pd.read_csv(io.StringIO(out.removeprefix("\ufeff")))
+    assert "'" not in out
+    assert (frame["change"] < 0).any()
+    assert frame["pct_change"].dtype == "float64"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--rejects", "-"], "needs a file: standard output carries the result"),
+        (["--rejects", "{tmp}/same.csv", "-o", "{tmp}/same.csv"], "is the output or a data file"),
+        (["--rejects", "{data}"], "is the output or a data file"),
+        (["--excel", "-o", "{tmp}/out.json"], "writes CSV, so it does not go with"),
+    ],
+    ids=["rejects-to-stdout", "rejects-is-output", "rejects-is-input", "excel-to-json"],
+)
+def test_files_that_would_clash_are_usage_errors(
+    runner: CliRunner, outcomes_csv: MakeOutcomes, tmp_path: Path, args: list[str], message: str
+) -> None:
+    path = outcomes_csv(BAD_ROWS)
+    before = path.read_bytes()
+    filled = [arg.format(tmp=tmp_path, data=path) for arg in args]
+    code, out, err = run_cli(runner, "summary", "-d", str(path), *filled)
+    assert (code, out) == (2, "")
+    assert message in err
+    assert path.read_bytes() == before
+    assert not (tmp_path / "same.csv").exists()
+
+
+def test_a_full_disk_is_one_line(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    class FullDisk(io.BytesIO):
+        def write(self, data: object) -> int:
+            raise OSError(28, "No space left on device")
+
+    class Stdout:
+        buffer = FullDisk()
+
+    monkeypatch.setattr(sys, "stdout", Stdout())
+    with pytest.raises(OutputError) as caught:
+        write_stdout("x")
+    assert str(caught.value) == "standard output: cannot write: No space left on device"

@@ -132,7 +132,8 @@ def test_bytes_invalid_in_the_encoding_asked_for(write_file: WriteFile) -> None:
         ),
         (
             b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(128, 256)),
-            ":1: bytes 89 50 4e 47 are not valid text; expected UTF-8 or GB18030 text",
+            ":3: a NUL character: this is not a text file, or it is damaged; "
+            "expected a CSV text file",
         ),
         (
             (HEADER + "2024,庆阳市,,,disputes_mediated,1,234,,2024,,q\n").encode(),
@@ -280,6 +281,8 @@ SUITE = {
     "unclosed-quote": (HEADER + '2024,庆阳市,,,x,1,,2024,,"open\n').encode(),
     "bad-values": (HEADER + ROW.replace("1.4万", "1e309") + ROW.replace("1.4万", "-3")).encode(),
     "header-only": HEADER.encode(),
+    "year-spelt-twice": (HEADER + ROW + ROW.replace("2024,", "2024.0,", 1)).encode(),
+    "cr-only": (HEADER + ROW + ROW.replace("2024", "2023")).replace("\n", "\r").encode(),
 }
 COMMANDS = [
     ["summary"],
@@ -302,6 +305,7 @@ def test_no_command_shows_a_traceback(
     assert result.exit_code in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "internal error" not in result.stderr
     if result.exit_code == 1:
         assert result.stderr.startswith(("Error: ", "Note: ")) or command == ["check"]
 
@@ -342,3 +346,87 @@ def test_other_tables_name_their_bad_rows(
     with pytest.raises(LaborstatsError) as caught:
         load_dataset(str(path.parent))
     assert str(caught.value).startswith(str(path) + message)
+
+
+# --- found by review: spellings that hide a duplicate, positions, small files ------------
+
+
+@pytest.mark.parametrize("year", ["2024.0", "+2024", "2.024e3", " 2024x", "２０２４"])
+def test_a_year_is_four_digits_as_written(outcomes_csv: Callable[[str], Path], year: str) -> None:
+    path = outcomes_csv(
+        f"2024,庆阳市,,,disputes_mediated,82,,,,q\n{year},庆阳市,,,disputes_mediated,83,,,,q\n"
+    )
+    assert load_error(path).startswith(f':3: column "year": not a year; found "{year.strip()}"')
+
+
+def test_a_half_downloaded_gb18030_file_names_where_it_breaks(write_file: WriteFile) -> None:
+    rows = "".join(
+        f"2024,庆阳市,第{number}站,,frontline_workers_served,{number},,2024,,全年服务\n"
+        for number in range(1, 30)
+    )
+    raw = (HEADER + rows).encode("gb18030")
+    cut = raw[: raw.rindex("全".encode("gb18030")) + 1]  # half of the last character
+    assert load_error(write_file("outcomes.csv", cut)) == (
+        ":30: bytes c8 are not valid text; expected UTF-8 or GB18030 text"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "line"),
+    [
+        ((HEADER + ROW).replace("\n", "\r").encode() + b"2024,\xff\xfe\r", 3),
+        ((HEADER + ROW + ROW).replace("\n", "\r").encode().replace("全年".encode(), b"\x00", 1), 2),
+    ],
+    ids=["bad-byte", "nul"],
+)
+def test_lines_ending_in_a_lone_cr_are_counted(
+    write_file: WriteFile, raw: bytes, line: int
+) -> None:
+    assert load_error(write_file("outcomes.csv", raw)).startswith(f":{line}: ")
+
+
+def test_one_rare_name_in_a_small_gb18030_file_loads(write_file: WriteFile) -> None:
+    text = "year,region,entity,metric,value\n2024,庆阳市,王喆,disputes_mediated,82\n"
+    path = write_file("outcomes.csv", text.encode("gb18030"))
+    assert load_dataset(str(path)).outcomes["entity"].tolist() == ["王喆"]
+
+
+def test_one_latin1_word_is_not_read_as_chinese(write_file: WriteFile) -> None:
+    text = "year,region,metric,value\n2024,Zürich,disputes_mediated,82\n"
+    path = write_file("outcomes.csv", text.encode("latin-1"))
+    assert "so the file is likely Latin-1 or Windows-1252" in load_error(path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-8"])
+def test_a_bom_is_dropped_whatever_encoding_is_named(write_file: WriteFile, encoding: str) -> None:
+    path = write_file("outcomes.csv", ("\ufeff" + HEADER + ROW).encode(encoding))
+    assert load_dataset(str(path), encoding=encoding).outcomes.columns[0] == "year"
+
+
+def test_a_stray_quote_is_one_bad_row_when_skipping(outcomes_csv: Callable[[str], Path]) -> None:
+    rows = (
+        "2024,庆阳市,,,disputes_mediated,82,,2024,,a\n"
+        '2024,庆阳市,,,losses_recovered,1,,2024,,"a "quoted" word"\n'
+        "2023,庆阳市,,,disputes_mediated,80,,2023,,c\n"
+        "2024,庆阳市,,,study_grant_amount,x,,2024,,d\n"
+    )
+    dataset = load_dataset(str(outcomes_csv(rows)), skip_bad_rows=True)
+    assert dataset.outcomes["line"].tolist() == [2, 4]
+    assert dataset.rejected["line"].tolist() == [3, 5]
+    assert dataset.rejected["problem"][0] == "malformed CSV: ',' expected after '\"'"
+    assert dataset.rejected["row"][0] == rows.splitlines()[1]
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("9007199254740993", "not a figure"),
+        ("9007199254740992", "not a figure"),
+        ("1e-400", "not a figure"),
+    ],
+)
+def test_numbers_that_a_float_cannot_keep(
+    outcomes_csv: Callable[[str], Path], cell: str, message: str
+) -> None:
+    path = outcomes_csv(f"2024,庆阳市,,,losses_recovered,{cell},,2024,,q\n")
+    assert load_error(path).startswith(f':2: column "value": {message}; found "{cell}"')

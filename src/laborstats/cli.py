@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 import typer
 
 from laborstats import __version__
+from laborstats.__main__ import EXIT_INTERRUPTED
 from laborstats.errors import LaborstatsError
 from laborstats.options import (
     DataOption,
@@ -36,7 +37,6 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 EXIT_DATA_PROBLEM = 1
-EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
     name="laborstats",
@@ -44,6 +44,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _first_line(error: Exception) -> str:
+    return next(iter(str(error).splitlines()), "")
 
 
 def _show_version(value: bool) -> None:
@@ -99,67 +103,13 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             if kwargs.get("debug"):
                 raise
             typer.echo(
-                f"Error: internal error ({type(error).__name__}: {error}); "
+                f"Error: internal error ({type(error).__name__}: {_first_line(error)}); "
                 "please report it with the output of --debug",
                 err=True,
             )
             raise typer.Exit(EXIT_DATA_PROBLEM) from None
 
     return run
-
-
-def emit(
-    view: View,
-    output_format: OutputFormat,
-    output: Path | None,
-    lang: Lang,
-    note: str = "",
-    *,
-    excel: bool = False,
-) -> None:
-    """Render ``view`` and write it to standard output or, atomically, to ``output``.
-
-    ``note`` adds a line to the view's own note (rows set aside while loading,
-    say); ``excel`` writes CSV for spreadsheets.
-    """
-    from dataclasses import replace
-
-    from laborstats.output import write_atomically, write_stdout
-    from laborstats.render import excel_csv, print_table, render, resolve_format
-
-    if note:
-        view = replace(view, note="\n".join(part for part in (view.note, note) if part))
-    if output is not None and str(output) == "-":
-        output = None
-    if excel and output_format not in (OutputFormat.AUTO, OutputFormat.CSV):
-        raise typer.BadParameter(
-            f"writes CSV, so it does not go with --format {output_format.value}",
-            param_hint="'--excel'",
-        )
-    chosen = (
-        OutputFormat.CSV if excel else resolve_format(output_format, output, sys.stdout.isatty())
-    )
-    if chosen is OutputFormat.AUTO:
-        raise typer.BadParameter(
-            f'cannot tell a format from "{output}": name it .csv, .tsv, .json, .jsonl, .md or '
-            ".txt, or give --format",
-            param_hint="'--output'",
-        )
-    if view.note and chosen not in (OutputFormat.TABLE, OutputFormat.MARKDOWN):
-        for line in view.note.splitlines():
-            typer.echo(f"Note: {line}", err=True)
-    if output is None and chosen is OutputFormat.TABLE:
-        from laborstats.console import stdout_console
-
-        console = stdout_console()
-        print_table(view, lang, console)
-        console.file.flush()
-        return
-    text = excel_csv(view) if excel else render(view, chosen, lang)
-    if output is None:
-        write_stdout(text)
-    else:
-        write_atomically(output, text)
 
 
 @app.command()
@@ -212,14 +162,14 @@ def summary(
     from laborstats.stats.summary import summarise
     from laborstats.views import summary_view
 
-    source = Source(data, encoding, skip_bad_rows, rejects)
-    dataset = source.load()
+    streams = Streams(data, encoding, skip_bad_rows, rejects, output_format, output, excel)
+    dataset = streams.load()
     outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
     result = summarise(
         outcomes, dataset.metrics, year=year, programmes=_names(programme, "--programme")
     )
     view = summary_view(result, dataset, lang)
-    emit(view, output_format, output, lang, source.note(dataset, lang), excel=excel)
+    streams.emit(view, lang, dataset)
 
 
 @app.command()
@@ -250,17 +200,11 @@ def metrics(
     from laborstats.stats.metrics import metric_coverage
     from laborstats.views import metrics_view
 
-    source = Source(data, encoding, skip_bad_rows, rejects)
-    dataset = source.load()
+    streams = Streams(data, encoding, skip_bad_rows, rejects, output_format, output, excel)
+    dataset = streams.load()
     outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
-    emit(
-        metrics_view(metric_coverage(outcomes, dataset.metrics), dataset, lang),
-        output_format,
-        output,
-        lang,
-        source.note(dataset, lang),
-        excel=excel,
-    )
+    view = metrics_view(metric_coverage(outcomes, dataset.metrics), dataset, lang)
+    streams.emit(view, lang, dataset)
 
 
 @app.command()
@@ -306,13 +250,13 @@ def outcomes(
     from laborstats.stats.outcomes import outcome_rows
     from laborstats.views import outcomes_view
 
-    source = Source(data, encoding, skip_bad_rows, rejects)
-    dataset = source.load()
+    streams = Streams(data, encoding, skip_bad_rows, rejects, output_format, output, excel)
+    dataset = streams.load()
     result = outcome_rows(
         dataset.outcomes, dataset.metrics, year=year, names=_names(metric, "--metric")
     )
     view = outcomes_view(result, dataset, lang)
-    emit(view, output_format, output, lang, source.note(dataset, lang), excel=excel)
+    streams.emit(view, lang, dataset)
 
 
 class GrowthBy(StrEnum):
@@ -401,8 +345,8 @@ def growth(
 
     if wide and yearly:
         raise typer.BadParameter("choose one of --wide and --yearly", param_hint="'--wide'")
-    source = Source(data, encoding, skip_bad_rows, rejects)
-    dataset = source.load()
+    streams = Streams(data, encoding, skip_bad_rows, rejects, output_format, output, excel)
+    dataset = streams.load()
     names = _names(metric, "METRIC")
     check_metrics(names, dataset.metrics)
     outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
@@ -419,7 +363,7 @@ def growth(
         view = growth_view(
             growth_wide(every_year, shown), dataset, lang, wide=wide, left_out=left_out
         )
-    emit(view, output_format, output, lang, source.note(dataset, lang), excel=excel)
+    streams.emit(view, lang, dataset)
 
 
 class CompareBy(StrEnum):
@@ -510,8 +454,8 @@ def compare(
     if a == b:
         raise typer.BadParameter(f"A and B are both {a}; name two different ones", param_hint="'B'")
     names = _names(metric, "--metric")
-    source = Source(data, encoding, skip_bad_rows, rejects)
-    dataset = source.load()
+    streams = Streams(data, encoding, skip_bad_rows, rejects, output_format, output, excel)
+    dataset = streams.load()
     if by is CompareBy.STUDIO:
         if dataset.studios is None:
             raise SelectionError(
@@ -530,14 +474,7 @@ def compare(
             result = compare_regions(outcomes, dataset.metrics, a, b, chosen)
         columns = names
     result = only_metrics(result, columns)
-    emit(
-        compare_view(result, dataset, lang, by.value),
-        output_format,
-        output,
-        lang,
-        source.note(dataset, lang),
-        excel=excel,
-    )
+    streams.emit(compare_view(result, dataset, lang, by.value), lang, dataset)
 
 
 def _year(text: str, argument: str) -> int:
@@ -550,40 +487,131 @@ def _year(text: str, argument: str) -> int:
 
 
 @dataclass(frozen=True)
-class Source:
-    """Where a command's data come from, how to decode them, and what to do with bad rows."""
+class Streams:
+    """Where a command reads its data and writes its result, and how.
+
+    ``load`` decodes and checks the dataset, setting bad rows aside (and
+    writing them to ``rejects``) when asked; ``emit`` renders a view to
+    standard output or, atomically, to ``output``. Combinations that cannot
+    work are usage errors before anything is read or written.
+    """
 
     data: str | None
-    encoding: str | None = None
-    skip_bad_rows: bool = False
-    rejects: Path | None = None
+    encoding: str | None
+    skip_bad_rows: bool
+    rejects: Path | None
+    output_format: OutputFormat
+    output: Path | None
+    excel: bool
 
     def load(self) -> Dataset:
         """Load and check the dataset; with --rejects, write the rows set aside."""
         from laborstats.dataset import load_dataset
 
+        self._check_usage()
         dataset = load_dataset(
             self.data,
             encoding=self.encoding,
             skip_bad_rows=self.skip_bad_rows or self.rejects is not None,
         )
         if self.rejects is not None:
-            from laborstats.output import write_atomically
-            from laborstats.render import render, resolve_format
             from laborstats.views import rejects_view
 
-            chosen = resolve_format(OutputFormat.AUTO, self.rejects, stdout_is_terminal=False)
-            if chosen in (OutputFormat.AUTO, OutputFormat.TABLE, OutputFormat.MARKDOWN):
-                chosen = OutputFormat.CSV
-            write_atomically(self.rejects, render(rejects_view(dataset.rejected), chosen, Lang.EN))
+            as_json = self.rejects.suffix.lower() in (".json", ".jsonl")
+            chosen = OutputFormat(self.rejects.suffix.lower()[1:]) if as_json else OutputFormat.CSV
+            self._write(rejects_view(dataset.rejected), chosen, Lang.EN, self.rejects)
         return dataset
 
-    def note(self, dataset: Dataset, lang: Lang) -> str:
-        """Say how many rows were set aside, if any."""
+    def emit(self, view: View, lang: Lang, dataset: Dataset | None = None) -> None:
+        """Render ``view``, saying beside it how many rows of ``dataset`` were set aside."""
+        from dataclasses import replace
+
+        from laborstats.render import print_table, resolve_format
         from laborstats.views import set_aside_note
 
-        rejects = None if self.rejects is None else str(self.rejects)
-        return set_aside_note(dataset.rejected, rejects, lang)
+        if dataset is not None:
+            rejects = None if self.rejects is None else str(self.rejects)
+            note = set_aside_note(dataset.rejected, rejects, lang)
+            view = replace(view, note="\n".join(part for part in (view.note, note) if part))
+        output = self._output()
+        chosen = (
+            OutputFormat.CSV
+            if self.excel
+            else resolve_format(self.output_format, output, sys.stdout.isatty())
+        )
+        if view.note and chosen not in (OutputFormat.TABLE, OutputFormat.MARKDOWN):
+            for line in view.note.splitlines():
+                typer.echo(f"Note: {line}", err=True)
+        if output is None and chosen is OutputFormat.TABLE:
+            from laborstats.console import stdout_console
+
+            console = stdout_console()
+            print_table(view, lang, console)
+            console.file.flush()
+            return
+        self._write(view, chosen, lang, output)
+
+    def _write(self, view: View, chosen: OutputFormat, lang: Lang, path: Path | None) -> None:
+        from laborstats.output import write_atomically, write_stdout
+        from laborstats.render import excel_csv, render
+
+        excel = self.excel and chosen is OutputFormat.CSV
+        text = excel_csv(view) if excel else render(view, chosen, lang)
+        if path is None:
+            write_stdout(text)
+        else:
+            write_atomically(path, text)
+
+    def _output(self) -> Path | None:
+        return None if self.output is None or str(self.output) == "-" else self.output
+
+    def _check_usage(self) -> None:
+        from laborstats.render import resolve_format
+
+        output = self._output()
+        if self.excel:
+            by_suffix = OutputFormat.AUTO
+            if output is not None:
+                by_suffix = resolve_format(OutputFormat.AUTO, output, stdout_is_terminal=False)
+            if self.output_format not in (OutputFormat.AUTO, OutputFormat.CSV) or by_suffix not in (
+                OutputFormat.AUTO,
+                OutputFormat.CSV,
+            ):
+                raise typer.BadParameter(
+                    "writes CSV, so it does not go with "
+                    + (
+                        f"--format {self.output_format.value}"
+                        if by_suffix is OutputFormat.AUTO
+                        else f'"{output}"'
+                    ),
+                    param_hint="'--excel'",
+                )
+        elif resolve_format(self.output_format, output, False) is OutputFormat.AUTO:
+            raise typer.BadParameter(
+                f'cannot tell a format from "{output}": name it .csv, .tsv, .json, .jsonl, .md '
+                "or .txt, or give --format",
+                param_hint="'--output'",
+            )
+        if self.rejects is None:
+            return
+        if str(self.rejects) == "-":
+            raise typer.BadParameter(
+                "needs a file: standard output carries the result", param_hint="'--rejects'"
+            )
+        taken = [output] if output is not None else []
+        if self.data and Path(self.data).is_file():
+            taken.append(Path(self.data))
+        elif self.data and Path(self.data).is_dir():
+            taken.extend(Path(self.data).iterdir())
+        if any(_same_file(self.rejects, path) for path in taken):
+            raise typer.BadParameter(
+                f"{self.rejects} is the output or a data file; name another file",
+                param_hint="'--rejects'",
+            )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve()
 
 
 @app.command()
@@ -617,7 +645,6 @@ def check(
     """
     import pandas as pd
 
-    from laborstats.dataset import load_dataset
     from laborstats.errors import LaborstatsError
     from laborstats.stats.checks import (
         ERROR,
@@ -630,8 +657,9 @@ def check(
     from laborstats.stats.derived import with_derived_metrics
     from laborstats.views import check_view
 
+    streams = Streams(data, encoding, True, None, output_format, output, excel)
     try:
-        dataset: Dataset | None = load_dataset(data, encoding=encoding, skip_bad_rows=True)
+        dataset: Dataset | None = streams.load()
     except LaborstatsError as error:
         if debug:
             raise
@@ -643,7 +671,7 @@ def check(
         problems = combine_problems(
             [rejected_problems(dataset.rejected), rule_problems(outcomes, rules, where)]
         )
-    emit(check_view(problems, dataset, data, lang), output_format, output, lang, excel=excel)
+    streams.emit(check_view(problems, dataset, data, lang), lang)
     if (problems["severity"] == ERROR).any():
         raise typer.Exit(EXIT_DATA_PROBLEM)
 
@@ -730,8 +758,8 @@ def studios(
     from laborstats.stats.studios import league_table, resolve_column
     from laborstats.views import studios_view
 
-    source = Source(data, encoding, skip_bad_rows, rejects)
-    dataset = source.load()
+    streams = Streams(data, encoding, skip_bad_rows, rejects, output_format, output, excel)
+    dataset = streams.load()
     if dataset.studios is None:
         raise SelectionError(
             f"the dataset at {dataset.location} has no studios table",
@@ -748,16 +776,4 @@ def studios(
     )
     by = resolve_column(sort)
     shown = [resolve_column(name) for name in chosen] if chosen else None
-    emit(
-        studios_view(result, dataset, lang, by, shown),
-        output_format,
-        output,
-        lang,
-        source.note(dataset, lang),
-        excel=excel,
-    )
-
-
-def main() -> None:
-    """Entry point of the ``laborstats`` script."""
-    app(prog_name="laborstats")
+    streams.emit(studios_view(result, dataset, lang, by, shown), lang, dataset)

@@ -15,7 +15,6 @@ from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any, NoReturn
 
-import numpy as np
 import pandas as pd
 
 from laborstats.encoding import decode, is_encoding
@@ -306,46 +305,40 @@ def read_csv_text(
 
     ``line`` is where each record starts, as a text editor counts lines, so
     that every later message can point at it. Blank lines are skipped. A
-    record with more or fewer fields than the header stops the load or, when
-    ``rejected`` is a list, is set aside there; then a ``raw`` column keeps
-    each record as written, for the rows later checks set aside.
+    record that is not CSV, or has more or fewer fields than the header,
+    stops the load or, when ``rejected`` is a list, is set aside there; then
+    a ``raw`` column keeps each record as written, for later checks to set
+    aside.
     """
     keep_raw = rejected is not None
-    # The lines as the csv reader meets them, kept to quote rejected records as written.
-    physical = list(io.StringIO(text, newline="")) if keep_raw else []
-    reader = csv.reader(physical if keep_raw else io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     header_line = 1
     records: list[list[str]] = []
     lines: list[int] = []
     raws: list[str] = []
-    ragged: list[dict[str, Any]] = []
-    start = 1
-    try:
-        with _no_field_size_limit():
-            for record in reader:
-                if "".join(record).strip():  # not a blank line, nor one of commas only
-                    if header is None:
-                        header = _check_header(record, where, start)
-                        header_line = start
-                    elif len(record) == len(header) or _trimmed(record, len(header)):
-                        records.append(record)
-                        lines.append(start)
-                        if keep_raw:
-                            raws.append("".join(physical[start - 1 : reader.line_num]))
-                    else:
-                        error = _field_count_error(record, header, where, start)
-                        if rejected is None:
-                            raise error
-                        raw = "".join(physical[start - 1 : reader.line_num])
-                        ragged.append(_reject(error, "load", raw.rstrip("\r\n")))
-                start = reader.line_num + 1
-    except csv.Error as error:
-        raise DataFormatError(f"malformed CSV: {error}", where=where, line=start) from None
+    bad: list[dict[str, Any]] = []
+    for start, record, problem, raw in _records(text, keep_raw):
+        if header is None:
+            if record is None:
+                raise DataFormatError(problem, where=where, line=start)
+            header, header_line = _check_header(record, where, start), start
+        elif record is not None and (len(record) == len(header) or _trimmed(record, len(header))):
+            records.append(record)
+            lines.append(start)
+            raws.append(raw)
+        else:
+            error = (
+                DataFormatError(problem, where=where, line=start)
+                if record is None
+                else _field_count_error(record, header, where, start)
+            )
+            if rejected is None:
+                raise error
+            bad.append(_reject(error, "load", raw))
     if header is None:
         raise DataFormatError("the file is empty", where=where, expected="a header row")
-    if ragged and rejected is not None:
-        rejected.append(pd.DataFrame(ragged, columns=REJECT_COLUMNS))
+    if bad and rejected is not None:
+        rejected.append(pd.DataFrame(bad, columns=REJECT_COLUMNS))
     columns = list(zip(*records, strict=True)) if records else [() for _ in header]
     frame = pd.DataFrame(
         {
@@ -355,9 +348,31 @@ def read_csv_text(
     )
     frame["line"] = pd.Series(lines, dtype="int64")
     if keep_raw:
-        frame[_RAW] = pd.Series(raws, dtype="str").str.rstrip("\r\n")
+        frame[_RAW] = pd.Series(raws, dtype="str")
     frame.attrs.update(header=header, header_line=header_line, where=where)
     return frame
+
+
+def _records(text: str, keep_raw: bool) -> Iterator[tuple[int, list[str] | None, str, str]]:
+    """Each record but blank ones: the line it starts on; its fields, or None with the
+    problem when it is not CSV; and, with ``keep_raw``, its text as written."""
+    # The lines as the csv reader meets them, kept to quote records as written.
+    physical = list(io.StringIO(text, newline="")) if keep_raw else []
+    reader = csv.reader(physical if keep_raw else io.StringIO(text, newline=""), strict=True)
+    start = 1
+    with _no_field_size_limit():
+        while True:
+            try:
+                record: list[str] | None = next(reader)
+                problem = ""
+            except StopIteration:
+                return
+            except csv.Error as error:  # the reader goes on with the next line
+                record, problem = None, f"malformed CSV: {error}"
+            if record is None or "".join(record).strip():  # not blank, nor commas only
+                raw = "".join(physical[start - 1 : reader.line_num]) if keep_raw else ""
+                yield start, record, problem, raw.rstrip("\r\n")
+            start = reader.line_num + 1
 
 
 @contextlib.contextmanager
@@ -463,7 +478,11 @@ def _typed_table(checked: _Checker, table: Table) -> pd.DataFrame:
         checked.unique(METRICS.key, "metric defined twice")
         _check_formulas(checked)
         _check_flows(checked)
-        return checked.kept()
+        metrics = checked.kept()
+        # Figures of a metric whose definition was set aside say so, not "unknown metric".
+        aside = checked.frame[~checked.ok]
+        metrics.attrs["set_aside"] = dict(zip(aside["metric"], aside["line"], strict=True))
+        return metrics
     if table is RULES:
         checked.unique(RULES.key, "rule defined twice")
         rules = checked.kept()
@@ -584,14 +603,14 @@ class _Checker:
         self.fail_first(bad, column, "unknown value", "one of " + ", ".join(allowed))
 
     def integers(self, column: str, *, required: bool) -> pd.Series:
+        """Years: four digits as written (2024.0 or +2024 would hide a duplicate)."""
         cells = self.frame[column]
-        numbers = pd.to_numeric(cells.where(cells != ""), errors="coerce")
-        year = (numbers == np.floor(numbers)) & numbers.between(1000, 9999)
+        year = cells.str.fullmatch(r"[0-9]{4}")
         bad = (cells != "") & ~year
         if required:
             bad |= cells == ""
         self.fail_first(bad, column, "not a year", "a year such as 2024")
-        return numbers.where(year).astype("Int64")
+        return pd.to_numeric(cells.where(year), errors="coerce").astype("Int64")
 
     def figures(self, column: str) -> pd.DataFrame:
         parsed = parse_quantities(self.frame[column])
@@ -661,8 +680,8 @@ def _typed_outcomes(checked: _Checker) -> pd.DataFrame:
         "a name laborstats keeps for totals over regions",
         "another name for the region",
     )
-    checked.unique(OUTCOMES.key, "the same figure twice")
     frame["year"] = years
+    checked.unique(OUTCOMES.key, "the same figure twice")
     frame["percent_written"] = figures["percent"]
     frame["value_written"] = frame["value"]
     frame["qualifier"] = stated.where(stated != "", written.fillna(EXACT))
@@ -743,14 +762,20 @@ def _check_against_metrics(checked: _Checker, metrics: pd.DataFrame) -> pd.DataF
     """Every outcome names a defined metric and agrees with its programme and unit."""
     outcomes = checked.frame
     unknown = outcomes.loc[~outcomes["metric"].isin(metrics["metric"]), "metric"]
+    set_aside = metrics.attrs.get("set_aside", {})
     for name in unknown.unique():
-        close = closest(name, metrics["metric"])
-        checked.fail_first(
-            outcomes["metric"] == name,
-            "metric",
-            "unknown metric",
-            "a metric defined in metrics.csv" + (f' (did you mean "{close}"?)' if close else ""),
-        )
+        if name in set_aside:
+            problem = (
+                f"a metric whose definition (metrics.csv line {set_aside[name]}) was set aside"
+            )
+            expected = "a metric defined in metrics.csv without problems"
+        else:
+            close = closest(name, metrics["metric"])
+            problem = "unknown metric"
+            expected = "a metric defined in metrics.csv" + (
+                f' (did you mean "{close}"?)' if close else ""
+            )
+        checked.fail_first(outcomes["metric"] == name, "metric", problem, expected)
     defined = outcomes["metric"].map(metrics.set_index("metric")["programme"])
     checked.fail_first(
         (outcomes["programme"] != "") & (outcomes["programme"] != defined),

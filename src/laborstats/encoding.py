@@ -7,6 +7,15 @@ import re
 
 from laborstats.errors import DataEncodingError
 
+# Line ends as an editor counts them: LF, CRLF, or a lone CR.
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
+
+
+def line_of(text: str, position: int) -> int:
+    """The line, counted from 1, that ``position`` of ``text`` is on."""
+    return len(_LINE_END.findall(text, 0, position)) + 1
+
 
 def is_encoding(name: str) -> bool:
     """Whether Python knows a text encoding by this name."""
@@ -26,19 +35,22 @@ def decode(raw: bytes, where: str, encoding: str | None = None) -> str:
     characters, as Big5 or Latin-1 bytes do. Text never holds a NUL.
     """
     if encoding is not None:
-        # utf-8-sig reads UTF-8 with or without a BOM; the UTF-16 and -32 codecs read their BOM.
-        chosen = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
-        text = _decode_as(raw, chosen, where, f"{encoding} text")
+        # A BOM the codec leaves in the text (utf-8, utf-16-le…) is not part of it.
+        text = _decode_as(raw, encoding, where, f"{encoding} text").removeprefix("\ufeff")
     else:
         text = _detect(raw, where)
     if "\0" in text:
-        raise DataEncodingError(
-            "a NUL character: this is not a text file, or it is damaged",
-            where=where,
-            line=text.count("\n", 0, text.index("\0")) + 1,
-            expected="a CSV text file",
-        )
+        raise _not_text(where, line_of(text, text.index("\0")))
     return text
+
+
+def _not_text(where: str, line: int) -> DataEncodingError:
+    return DataEncodingError(
+        "a NUL character: this is not a text file, or it is damaged",
+        where=where,
+        line=line,
+        expected="a CSV text file",
+    )
 
 
 def _detect(raw: bytes, where: str) -> str:
@@ -51,14 +63,18 @@ def _detect(raw: bytes, where: str) -> str:
     utf16 = _utf16_without_bom(raw)
     if utf16 is not None:
         return _decode_as(raw, utf16, where, "UTF-16 text, as its zero bytes suggest")
+    if b"\0" in raw:
+        raise _not_text(where, len(_LINE_END_BYTES.findall(raw, 0, raw.index(b"\0"))) + 1)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as utf8_error:
         _refuse_mixed_encodings(raw, where)
         try:
             text = raw.decode("gb18030")
-        except UnicodeDecodeError:
-            raise _encoding_error(raw, utf8_error, where, "UTF-8 or GB18030 text") from None
+        except UnicodeDecodeError as gb_error:
+            # Name the bytes where the likelier reading, the one that went further, stops.
+            error = max(utf8_error, gb_error, key=lambda error: error.start)
+            raise _encoding_error(raw, error, where, "UTF-8 or GB18030 text") from None
     _refuse_unlikely_gb18030(raw, text, where)
     return text
 
@@ -93,7 +109,8 @@ def _decode_as(raw: bytes, encoding: str, where: str, expected: str) -> str:
 def _encoding_error(
     raw: bytes, error: UnicodeDecodeError, where: str, expected: str
 ) -> DataEncodingError:
-    line = raw[: error.start].decode(error.encoding, errors="replace").count("\n") + 1
+    before = raw[: error.start].decode(error.encoding, errors="replace")
+    line = line_of(before, len(before))
     bad = raw[error.start : error.start + 4]
     return DataEncodingError(
         f"bytes {bad.hex(' ')} are not valid text",
@@ -110,7 +127,7 @@ _UTF8_CJK = re.compile(rb"[\xe0-\xef][\x80-\xbf]{2}")
 def _refuse_mixed_encodings(raw: bytes, where: str) -> None:
     """Stop when some lines are UTF-8 Chinese and others GB18030, not UTF-8."""
     utf8_line = other_line = 0
-    for number, line in enumerate(raw.split(b"\n"), start=1):
+    for number, line in enumerate(_LINE_END_BYTES.split(raw), start=1):
         if line.isascii():
             continue
         if _decodes(line, "utf-8"):
@@ -128,8 +145,10 @@ def _refuse_mixed_encodings(raw: bytes, where: str) -> None:
 
 
 # Among the characters a GB18030 decoding yields, more than this share outside the
-# 6,763 common ones of GB2312, or any in the Private Use Area (which GB18030 gives
-# for byte pairs no character has), means the bytes were written in another encoding.
+# 6,763 common ones of GB2312 means the bytes were written in another encoding, if
+# there are two of them at least, or the one there is came from a byte pair ending in
+# an ASCII letter (ü r in Latin-1 is 黵 in GB18030). Any in the Private Use Area, which
+# GB18030 gives for byte pairs no character has, means so too.
 _RARE_SHARE = 0.3
 
 
@@ -137,7 +156,10 @@ def _refuse_unlikely_gb18030(raw: bytes, text: str, where: str) -> None:
     wide = {char for char in set(text) if not char.isascii()}
     unassigned = {char for char in wide if "\ue000" <= char <= "\uf8ff"}
     rare = {char for char in wide - unassigned if not _in_gb2312(char)}
-    if not unassigned and (not rare or len(rare) < _RARE_SHARE * len(wide)):
+    many = len(rare) >= _RARE_SHARE * len(wide) and (
+        len(rare) >= 2 or any(_ends_in_a_letter(char) for char in rare)
+    )
+    if not unassigned and not (rare and many):
         return
     first = min(text.index(char) for char in unassigned | rare)
     shown = sorted(rare)[:4] + [f"U+{ord(char):04X}" for char in sorted(unassigned)[:2]]
@@ -146,10 +168,16 @@ def _refuse_unlikely_gb18030(raw: bytes, text: str, where: str) -> None:
         f"read as GB18030 this gives rare or unassigned characters ({', '.join(shown)}), "
         f"so the file is likely {likely}",
         where=where,
-        line=text.count("\n", 0, first) + 1,
+        line=line_of(text, first),
         expected=f"--encoding with the file's encoding, such as --encoding "
         f"{'big5' if likely == 'Big5' else 'cp1252'} (or --encoding gb18030 if it is right)",
     )
+
+
+def _ends_in_a_letter(char: str) -> bool:
+    """Whether GB18030 writes ``char`` as two bytes, the second an ASCII letter."""
+    pair = char.encode("gb18030")
+    return len(pair) == 2 and chr(pair[1]).isascii() and chr(pair[1]).isalpha()
 
 
 def _in_gb2312(char: str) -> bool:

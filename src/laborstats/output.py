@@ -12,9 +12,20 @@ from laborstats.errors import OutputError
 
 
 def write_stdout(text: str) -> None:
-    """Write UTF-8 text to standard output and flush, so a closed pipe shows up here."""
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    sys.stdout.buffer.flush()
+    """Write UTF-8 text to standard output and flush, so a closed pipe shows up here.
+
+    A closed pipe stays a BrokenPipeError (the CLI ends quietly); any other
+    failure, such as a full disk, is an OutputError.
+    """
+    try:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise OutputError(
+            f"cannot write: {error.strerror or error}", where="standard output"
+        ) from None
 
 
 def _mode_for(path: Path) -> int:

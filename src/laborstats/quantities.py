@@ -13,7 +13,7 @@ MISSING_TOKENS = frozenset(
 )
 
 EXAMPLES = "a number such as 1234, 1,234, 1 234, 12%, 15.24万, 8000余万元 or 近90"
-# Beyond this, whole numbers are no longer exact in a float: no programme counts that high.
+# From here on, whole numbers are no longer exact in a float: no programme counts that high.
 LARGEST = 2.0**53
 
 # Full-width digits and signs, as Chinese input methods type them.
@@ -69,14 +69,15 @@ def parse_quantities(cells: pd.Series) -> pd.DataFrame:
     Returns a frame on the same index with ``value`` (float, base units,
     percent as percent points), ``qualifier`` (exact, approx, at_least,
     at_most; missing where the cell is empty), ``valid`` (False where the
-    cell is not a figure or beyond ±2**53) and ``percent`` (written with %).
+    cell is not a figure, is ±2**53 or more, or so small it reads as 0) and
+    ``percent`` (written with %).
     Missing cells (blank, —, N/A, 不详…) are valid with a missing value, never
     zero.
     """
     text = cells.astype("str").str.strip()
     missing = cells.isna() | text.isin(MISSING_TOKENS)
     plain = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
-    plain_ok = plain.notna() & (plain.abs() <= LARGEST)
+    plain_ok = plain.notna() & (plain.abs() < LARGEST) & ~_underflow(plain, text)
 
     value = plain.where(plain_ok)
     qualifier = pd.Series(pd.NA, index=cells.index, dtype="str")
@@ -95,6 +96,14 @@ def parse_quantities(cells: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(
         {"value": value, "qualifier": qualifier, "valid": valid, "percent": percent}
     )
+
+
+def _underflow(plain: pd.Series, text: pd.Series) -> pd.Series:
+    """Where a number written with a digit other than 0 reads as 0 (1e-400)."""
+    zero = plain == 0
+    if not zero.any():
+        return zero
+    return zero & text.str.contains(r"^[^eE]*[1-9]", regex=True)
 
 
 def _parse_written_figures(text: pd.Series) -> pd.DataFrame:
@@ -139,7 +148,8 @@ def _parse_written_figures(text: pd.Series) -> pd.DataFrame:
         )
         | (more.notna() & stated["suffix"].notna() & (more != stated["suffix"]))
     )
-    valid = has_digits & value.notna() & (value.abs() <= LARGEST) & ~conflicting
+    vanished = (mantissa != 0) & (value == 0)  # 1e-400: too small to be kept
+    valid = has_digits & value.notna() & (value.abs() < LARGEST) & ~conflicting & ~vanished
     return pd.DataFrame(
         {
             "value": value.where(valid),

@@ -167,27 +167,9 @@ def is_missing(cell: object) -> bool:
 
 def _delimited(separator: str) -> Callable[[View, Lang, int], str]:
     def render_delimited(view: View, lang: Lang, width: int) -> str:
-        frame = machine_frame(view)
-        cells = frame.astype("object").where(frame.notna(), None)
-        records = _LineFeedRecords()
-        # A \r in the terminator makes the writer quote every cell holding a CR (with
-        # "\n" alone it would not, and "a\rb" would break the row); records end in \n.
-        writer = csv.writer(records, delimiter=separator, lineterminator="\r\n")
-        writer.writerow(frame.columns)
-        writer.writerows(cells.itertuples(index=False, name=None))
-        return "".join(records.lines)
+        return delimited_text(view, separator)
 
     return render_delimited
-
-
-class _LineFeedRecords:
-    """A csv writer's file: each record (one write call) ends in \n instead of \r\n."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def write(self, record: str) -> None:
-        self.lines.append(record.removesuffix("\r\n") + "\n")
 
 
 # Cells a spreadsheet would run as a formula (=, +, -, @, and tab or CR before them).
@@ -200,16 +182,42 @@ def excel_csv(view: View) -> str:
 
     Numbers stay numbers: -3 is a value, not a formula.
     """
+    return "\ufeff" + delimited_text(view, ",", line_end="\r\n", inert_formulas=True)
+
+
+def delimited_text(
+    view: View, separator: str, *, line_end: str = "\n", inert_formulas: bool = False
+) -> str:
+    """The machine columns as CSV (or TSV): missing cells empty, quoting as needed."""
     frame = machine_frame(view)
-    for name in frame.columns:
-        column = frame[name]
-        if column.dtype.kind in "biuf" or str(column.dtype) in ("Int64", "boolean"):
-            continue
-        text = column.astype("str")
-        risky = column.notna() & text.str.startswith(_FORMULA_START)
-        if risky.any():
-            frame = frame.assign(**{name: column.where(~risky, "'" + text)})
-    return "\ufeff" + str(frame.to_csv(index=False, lineterminator="\r\n"))
+    rows = frame.astype("object").where(frame.notna(), None).itertuples(index=False, name=None)
+    if inert_formulas:
+        rows = (tuple(map(_inert, row)) for row in rows)
+    records = _Records(line_end)
+    # A \r in the terminator makes the writer quote every cell holding a CR (with
+    # "\n" alone it would not, and "a\rb" would break the row); _Records sets the end.
+    writer = csv.writer(records, delimiter=separator, lineterminator="\r\n")
+    writer.writerow(frame.columns)
+    writer.writerows(rows)
+    return "".join(records.lines)
+
+
+def _inert(cell: object) -> object:
+    """A text cell a spreadsheet would run as a formula, with a leading '; else the cell."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
+
+
+class _Records:
+    """A csv writer's file: each record (one write call) ends in ``line_end``."""
+
+    def __init__(self, line_end: str) -> None:
+        self.line_end = line_end
+        self.lines: list[str] = []
+
+    def write(self, record: str) -> None:
+        self.lines.append(record.removesuffix("\r\n") + self.line_end)
 
 
 def _json(view: View, lang: Lang, width: int) -> str:
