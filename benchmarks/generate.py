@@ -79,7 +79,9 @@ def _chunk(
     text = pd.Series(value).map(repr).str.removesuffix(".0")
     written = rng.random(len(index))
     wan = (written < 0.01) & (value >= 10_000) & (unit != "percent")
-    text[wan] = [f"{number / 10_000:.4f}万" for number in value[wan]]
+    text[wan] = pd.Series(
+        [f"{number / 10_000:.4f}万" for number in value[wan]], index=text.index[wan]
+    )
     near = (written >= 0.99) & (kind == "count")
     text[near] = "近" + text[near]
     period = pd.Series(year).astype(str)
