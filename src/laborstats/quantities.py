@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from laborstats.vocabulary import APPROX, AT_LEAST, AT_MOST, EXACT
+from laborstats.vocabulary import APPROX, AT_LEAST, AT_MOST, EXACT, QUALIFIERS
 
 # Cells that mean "no figure": missing, never zero.
 MISSING_TOKENS = frozenset(
@@ -63,98 +65,138 @@ _PATTERN = (
 )
 
 
+# A number as Python and Arrow both read it, and nothing else (no "inf", no "1_000").
+_PLAIN = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+_NONZERO_MANTISSA = r"^[^eE]*[1-9]"
+_FULL_WIDTH_CHARACTER = "[０-９．，％－＋　]"
+
+
 def parse_quantities(cells: pd.Series) -> pd.DataFrame:
-    """Parse a column of figures, vectorised.
+    """Parse a column of figures, vectorised on Arrow's compute kernels.
 
     Returns a frame on the same index with ``value`` (float, base units,
     percent as percent points), ``qualifier`` (exact, approx, at_least,
     at_most; missing where the cell is empty), ``valid`` (False where the
     cell is not a figure, is ±2**53 or more, or so small it reads as 0) and
-    ``percent`` (written with %).
-    Missing cells (blank, —, N/A, 不详…) are valid with a missing value, never
-    zero.
+    ``percent`` (written with %). Missing cells (blank, —, N/A, 不详…) are
+    valid with a missing value, never zero.
     """
-    text = cells.astype("str").str.strip()
-    missing = cells.isna() | text.isin(MISSING_TOKENS)
-    plain = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
-    plain_ok = plain.notna() & (plain.abs() < LARGEST) & ~_underflow(plain, text)
+    text = pc.utf8_trim_whitespace(_arrow_strings(cells))
+    missing = _numpy(pc.or_kleene(pc.is_null(text), pc.is_in(text, pa.array(MISSING_TOKENS))))
+    is_plain = _numpy(pc.match_substring_regex(text, _PLAIN))
+    plain = _numpy(pc.cast(pc.if_else(is_plain, text, None), pa.float64()), fill=np.nan)
+    zero_read = plain == 0
+    if zero_read.any():  # 1e-400 reads as 0 and is refused; 0.000 is a zero
+        zero_read &= _numpy(pc.match_substring_regex(text, _NONZERO_MANTISSA))
+    plain_ok = is_plain & (np.abs(plain) < LARGEST) & ~zero_read
 
-    value = plain.where(plain_ok)
-    qualifier = pd.Series(pd.NA, index=cells.index, dtype="str")
+    value = np.where(plain_ok, plain, np.nan)
+    qualifier = np.full(len(cells), None, dtype=object)
     qualifier[plain_ok] = EXACT
     valid = missing | plain_ok
-
-    rest = text[~valid]
-    if not rest.empty:
-        parsed = _parse_written_figures(rest.str.translate(_FULL_WIDTH))
-        value.loc[rest.index] = parsed["value"]
-        qualifier.loc[rest.index] = parsed["qualifier"]
-        valid.loc[rest.index] = parsed["valid"]
-    percent = pd.Series(False, index=cells.index)
-    if not rest.empty:
-        percent.loc[rest.index] = parsed["percent"]
+    percent = np.zeros(len(cells), dtype=bool)
+    rest = np.flatnonzero(~valid)
+    if len(rest):
+        parsed = _parse_written_figures(text.take(pa.array(rest)))
+        value[rest] = parsed["value"]
+        qualifier[rest] = parsed["qualifier"]
+        valid[rest] = parsed["valid"]
+        percent[rest] = parsed["percent"]
     return pd.DataFrame(
-        {"value": value, "qualifier": qualifier, "valid": valid, "percent": percent}
+        {
+            "value": value,
+            "qualifier": pd.array(qualifier, dtype="str"),
+            "valid": valid,
+            "percent": percent,
+        },
+        index=cells.index,
     )
 
 
-def _underflow(plain: pd.Series, text: pd.Series) -> pd.Series:
-    """Where a number written with a digit other than 0 reads as 0 (1e-400)."""
-    zero = plain == 0
-    if not zero.any():
-        return zero
-    return zero & text.str.contains(r"^[^eE]*[1-9]", regex=True)
+def _arrow_strings(cells: pd.Series) -> pa.ChunkedArray:
+    """The cells as an Arrow string column (no copy when pandas keeps them in Arrow)."""
+    array = pa.array(cells.astype("str"), type=pa.string(), from_pandas=True)
+    return pa.chunked_array([array]) if isinstance(array, pa.Array) else array
 
 
-def _parse_written_figures(text: pd.Series) -> pd.DataFrame:
+def _numpy(array: pa.ChunkedArray | pa.Array, fill: object = False) -> np.ndarray:
+    """An Arrow column as NumPy, nulls as ``fill``."""
+    if array.null_count:
+        array = pc.fill_null(array, fill)
+    return np.asarray(array.to_numpy(zero_copy_only=False))
+
+
+_CODE = {qualifier: position for position, qualifier in enumerate(QUALIFIERS)}
+
+
+def _codes(words: dict[str, str]) -> dict[str, float]:
+    return {word: float(_CODE[qualifier]) for word, qualifier in words.items()}
+
+
+def _parse_written_figures(text: pa.ChunkedArray) -> dict[str, np.ndarray]:
     """The slow path: figures with scale words, qualifiers, separators or units."""
-    parts = text.str.extract(_PATTERN)
-    whole = parts["whole"].fillna("").str.replace(f"[,{_GROUP_SPACES}]", "", regex=True)
-    fraction = parts["fraction"].fillna("")
-    has_digits = (whole.str.len() + fraction.str.len()) > 0
+    wide = _numpy(pc.match_substring_regex(text, _FULL_WIDTH_CHARACTER))
+    if wide.any():  # translate the cells typed with a Chinese input method
+        typed = text.filter(pa.array(wide)).to_pylist()
+        translated = pa.array([cell.translate(_FULL_WIDTH) for cell in typed], type=pa.string())
+        text = pa.chunked_array(
+            [pc.replace_with_mask(text.combine_chunks(), pa.array(wide), translated)]
+        )
+    parts = pc.extract_regex(text, _PATTERN).combine_chunks()
 
-    mantissa = pd.to_numeric((whole + fraction).where(has_digits), errors="coerce")
-    shift = (
-        parts["scale"].map(_SCALES).fillna(0)
-        + pd.to_numeric(parts["exponent"], errors="coerce").fillna(0)
-        - fraction.str.len()
-    ).astype("float64")
+    def field(name: str) -> pa.Array:
+        return (
+            parts.field(name)
+            if parts.null_count == 0
+            else pc.if_else(pc.is_valid(parts), parts.field(name), None)
+        )
+
+    def present(name: str) -> np.ndarray:
+        return _numpy(pc.not_equal(pc.fill_null(field(name), ""), ""))
+
+    def looked_up(name: str, table: dict[str, float]) -> np.ndarray:
+        """Each cell's entry in ``table`` (NaN where the part is absent)."""
+        positions = _numpy(pc.index_in(field(name), value_set=pa.array(list(table))), fill=-1)
+        entries = np.append(np.array(list(table.values()), dtype="float64"), np.nan)
+        return np.asarray(entries[positions])
+
+    whole = pc.replace_substring_regex(pc.fill_null(field("whole"), ""), f"[,{_GROUP_SPACES}]", "")
+    fraction = pc.fill_null(field("fraction"), "")
+    digits = pc.binary_join_element_wise(whole, fraction, "")
+    has_digits = _numpy(pc.greater(pc.utf8_length(digits), 0))
+    mantissa = _numpy(pc.cast(pc.if_else(has_digits, digits, None), pa.float64()), fill=np.nan)
+    scale = looked_up("scale", {word: float(power) for word, power in _SCALES.items()})
+    exponent = _numpy(
+        pc.cast(pc.if_else(present("exponent"), field("exponent"), None), pa.float64()), fill=0.0
+    )
+    shift = np.nan_to_num(scale) + exponent - _numpy(pc.utf8_length(fraction))
     # Whole-number mantissa times or divided by an exact power of ten rounds
     # once, so 15.24万 is exactly 152400 and 0.07万 exactly 700.
     with np.errstate(over="ignore", invalid="ignore"):
         magnitude = np.where(
             shift >= 0,
-            mantissa * np.power(10.0, shift.clip(lower=0)),
-            mantissa / np.power(10.0, (-shift).clip(lower=0)),
+            mantissa * np.power(10.0, np.clip(shift, 0, None)),
+            mantissa / np.power(10.0, np.clip(-shift, 0, None)),
         )
-    sign = np.where(parts["sign"].isin(["-", "−"]), -1.0, 1.0)
-    value = pd.Series(sign * magnitude, index=text.index, dtype="float64")
+    sign = np.where(np.isin(_numpy(field("sign"), fill=""), ["-", "−"]), -1.0, 1.0)
+    value = sign * magnitude
 
-    stated = pd.DataFrame(
-        {
-            "prefix": parts["prefix"].map(_PREFIXES),
-            "more": parts["more"].notna() | parts["more_after_scale"].notna(),
-            "suffix": parts["suffix"].map(_SUFFIXES),
-        }
-    )
-    more = stated["more"].map({True: AT_LEAST, False: pd.NA})
-    qualifier = stated["prefix"].fillna(more).fillna(stated["suffix"]).fillna(EXACT)
+    # Qualifiers as positions in QUALIFIERS (NaN where none is written).
+    prefix = looked_up("prefix", _codes(_PREFIXES))
+    suffix = looked_up("suffix", _codes(_SUFFIXES))
+    more = np.where(present("more") | present("more_after_scale"), _CODE[AT_LEAST], np.nan)
+    stated = np.stack([prefix, more, suffix])
+    first = stated[np.argmax(~np.isnan(stated), axis=0), np.arange(stated.shape[1])]
+    # Two different qualifiers in one cell (近110多) contradict each other.
     conflicting = (
-        (stated["prefix"].notna() & more.notna() & (stated["prefix"] != more))
-        | (
-            stated["prefix"].notna()
-            & stated["suffix"].notna()
-            & (stated["prefix"] != stated["suffix"])
-        )
-        | (more.notna() & stated["suffix"].notna() & (more != stated["suffix"]))
-    )
+        np.nanmax(stated, axis=0, initial=-1) != np.nanmin(stated, axis=0, initial=9)
+    ) & (np.sum(~np.isnan(stated), axis=0) > 1)
+    code = np.where(np.isnan(first), _CODE[EXACT], first).astype("int64")
     vanished = (mantissa != 0) & (value == 0)  # 1e-400: too small to be kept
-    valid = has_digits & value.notna() & (value.abs() < LARGEST) & ~conflicting & ~vanished
-    return pd.DataFrame(
-        {
-            "value": value.where(valid),
-            "qualifier": qualifier.where(valid).astype("str"),
-            "percent": parts["percent"].notna() & valid,
-            "valid": valid,
-        }
-    )
+    valid = has_digits & ~np.isnan(value) & (np.abs(value) < LARGEST) & ~conflicting & ~vanished
+    return {
+        "value": np.where(valid, value, np.nan),
+        "qualifier": np.where(valid, np.array(QUALIFIERS, dtype=object)[code], None),
+        "percent": present("percent") & valid,
+        "valid": valid,
+    }
