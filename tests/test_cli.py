@@ -860,3 +860,26 @@ def test_a_full_disk_is_one_line(runner: CliRunner, monkeypatch: pytest.MonkeyPa
     with pytest.raises(OutputError) as caught:
         write_stdout("x")
     assert str(caught.value) == "standard output: cannot write: No space left on device"
+
+
+def test_check_can_keep_the_bad_rows_too(
+    runner: CliRunner, outcomes_csv: MakeOutcomes, tmp_path: Path
+) -> None:
+    rejects = tmp_path / "bad.csv"
+    code, _, _ = run_cli(
+        runner, "check", "-d", str(outcomes_csv(BAD_ROWS)), "--rejects", str(rejects)
+    )
+    assert code == 1
+    assert pd.read_csv(rejects)["line"].tolist() == [3, 4]
+
+
+@pytest.mark.parametrize(
+    "command", ["summary", "metrics", "outcomes", "growth", "compare", "check", "studios"]
+)
+def test_every_command_takes_the_shared_options(runner: CliRunner, command: str) -> None:
+    code, out, _ = run_cli(runner, command, "--help")
+    assert code == 0
+    for option in ("--data", "--encoding", "--skip-bad-rows", "--rejects", "--format", "--output"):
+        assert option in out
+    for option in ("--excel", "--lang", "--debug"):
+        assert option in out

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
@@ -112,380 +113,6 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
-@app.command()
-@reports_errors
-def summary(
-    year: Annotated[
-        int | None,
-        typer.Option(
-            "--year", "-y", metavar="YEAR", help="The year to show.", show_default="the latest year"
-        ),
-    ] = None,
-    programme: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--programme",
-            "-p",
-            metavar="NAME",
-            help="Only these programmes (repeat, or separate with commas): skills, innovation, "
-            "rights, services, aid, representation, safety in the bundled data.",
-            show_default="all",
-        ),
-    ] = None,
-    data: DataOption = None,
-    encoding: EncodingOption = None,
-    skip_bad_rows: SkipBadRowsOption = False,
-    rejects: RejectsOption = None,
-    output_format: FormatOption = OutputFormat.AUTO,
-    output: OutputOption = None,
-    excel: ExcelOption = False,
-    lang: LangOption = Lang.EN,
-    debug: DebugOption = False,
-) -> None:
-    """Headline figures of one year, by programme, with the change on the year before.
-
-    Each figure keeps its qualifier: ≈ approximate (近, 约), ≥ at least (多, 余),
-    ≤ at most (最高). Where the year before is in the data, the change and the
-    % change are shown; percent figures change in percentage points. Metrics
-    with a formula in metrics.csv (such as the study grant per child) are
-    computed from their inputs and marked derived (†).
-
-    Examples:
-
-      laborstats summary
-
-      laborstats summary --lang zh --programme skills
-
-      laborstats summary --format json -o summary.json
-    """
-    from laborstats.stats.derived import with_derived_metrics
-    from laborstats.stats.summary import summarise
-    from laborstats.views import summary_view
-
-    streams = Streams(data, encoding, skip_bad_rows, rejects, output_format, output, excel)
-    dataset = streams.load()
-    outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
-    result = summarise(
-        outcomes, dataset.metrics, year=year, programmes=_names(programme, "--programme")
-    )
-    view = summary_view(result, dataset, lang)
-    streams.emit(view, lang, dataset)
-
-
-@app.command()
-@reports_errors
-def metrics(
-    data: DataOption = None,
-    encoding: EncodingOption = None,
-    skip_bad_rows: SkipBadRowsOption = False,
-    rejects: RejectsOption = None,
-    output_format: FormatOption = OutputFormat.AUTO,
-    output: OutputOption = None,
-    excel: ExcelOption = False,
-    lang: LangOption = Lang.EN,
-    debug: DebugOption = False,
-) -> None:
-    """The metric dictionary: key, labels, unit, kind, programme, which way is better,
-    formula, and the years and number of figures each metric has in the data.
-
-    Derived metrics (those with a formula) count the figures their formula yields.
-
-    Examples:
-
-      laborstats metrics
-
-      laborstats metrics --format csv -o metrics.csv
-    """
-    from laborstats.stats.derived import with_derived_metrics
-    from laborstats.stats.metrics import metric_coverage
-    from laborstats.views import metrics_view
-
-    streams = Streams(data, encoding, skip_bad_rows, rejects, output_format, output, excel)
-    dataset = streams.load()
-    outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
-    view = metrics_view(metric_coverage(outcomes, dataset.metrics), dataset, lang)
-    streams.emit(view, lang, dataset)
-
-
-@app.command()
-@reports_errors
-def outcomes(
-    year: Annotated[
-        int | None,
-        typer.Option("--year", "-y", metavar="YEAR", help="Only this year.", show_default="all"),
-    ] = None,
-    metric: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--metric",
-            "-m",
-            metavar="METRIC",
-            help="Only these metrics (repeat, or separate with commas).",
-            show_default="all",
-        ),
-    ] = None,
-    data: DataOption = None,
-    encoding: EncodingOption = None,
-    skip_bad_rows: SkipBadRowsOption = False,
-    rejects: RejectsOption = None,
-    output_format: FormatOption = OutputFormat.AUTO,
-    output: OutputOption = None,
-    excel: ExcelOption = False,
-    lang: LangOption = Lang.EN,
-    debug: DebugOption = False,
-) -> None:
-    """The outcome rows as loaded: checked, typed, in base units, in the file's order.
-
-    CSV and JSON carry the columns of outcomes.csv, so what is written loads
-    again as a dataset: a file read in another encoding, with figures written
-    as reports write them (15.24万, 近90), comes out as clean UTF-8 in base
-    units with a qualifier column.
-
-    Examples:
-
-      laborstats outcomes --metric disputes_mediated
-
-      laborstats outcomes --data sent.csv --encoding big5 --rejects bad.csv -o clean.csv
-    """
-    from laborstats.stats.outcomes import outcome_rows
-    from laborstats.views import outcomes_view
-
-    streams = Streams(data, encoding, skip_bad_rows, rejects, output_format, output, excel)
-    dataset = streams.load()
-    result = outcome_rows(
-        dataset.outcomes, dataset.metrics, year=year, names=_names(metric, "--metric")
-    )
-    view = outcomes_view(result, dataset, lang)
-    streams.emit(view, lang, dataset)
-
-
-class GrowthBy(StrEnum):
-    """What a growth series covers."""
-
-    TOTAL = "total"
-    REGION = "region"
-
-
-@app.command()
-@reports_errors
-def growth(
-    metric: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="METRIC",
-            help="Metric keys (laborstats metrics lists them).",
-            show_default="every metric with figures for two years or more",
-        ),
-    ] = None,
-    by: Annotated[
-        GrowthBy,
-        typer.Option(
-            "--by",
-            case_sensitive=False,
-            help="total: one series for the whole area, summing the regions where figures "
-            "add up (rates keep a series per region); region: a series for each region.",
-        ),
-    ] = GrowthBy.TOTAL,
-    wide: Annotated[
-        bool, typer.Option("--wide", help="Add a column for each year's value.")
-    ] = False,
-    yearly: Annotated[
-        bool,
-        typer.Option(
-            "--yearly",
-            help="One row per series and year: the value, its change on the year before, "
-            "and its index (first year = 100).",
-        ),
-    ] = False,
-    data: DataOption = None,
-    encoding: EncodingOption = None,
-    skip_bad_rows: SkipBadRowsOption = False,
-    rejects: RejectsOption = None,
-    output_format: FormatOption = OutputFormat.AUTO,
-    output: OutputOption = None,
-    excel: ExcelOption = False,
-    lang: LangOption = Lang.EN,
-    debug: DebugOption = False,
-) -> None:
-    """Growth of each metric over the years: first and last year, change, % change,
-    CAGR, and the yearly series (a sparkline in tables).
-
-    CAGR is over the actual span between the first and last year, so a
-    missing year in between does not shift it. A year after a gap has no
-    year-on-year change; nor has the first year (empty, never 0). Percent
-    figures change in percentage points, with no % change or CAGR; a base of
-    zero or below gives none either. A change from an approximate or bounded
-    figure keeps a qualifier (≈ ≥ ≤). Where metrics.csv declares a flow into
-    a stock (new skilled talents into the total), the stock of the year
-    before is derived, so growth shows even with one year of data.
-
-    With several regions, counts and amounts are summed into one series for
-    the whole area, for the years every region reports, and metrics with a
-    formula are computed again from those totals; rates, ranks and other
-    ratios keep a series per region.
-
-    Examples:
-
-      laborstats growth
-
-      laborstats growth skilled_talents_total --yearly
-
-      laborstats growth --data example:qingyang-counties --by region --wide
-    """
-    from laborstats.stats.derived import with_derived_metrics
-    from laborstats.stats.growth import (
-        growth_summary,
-        growth_wide,
-        series_with_change,
-        yearly_growth,
-    )
-    from laborstats.stats.series import check_metrics
-    from laborstats.stats.totals import across_regions
-    from laborstats.views import growth_view, yearly_view
-
-    if wide and yearly:
-        raise typer.BadParameter("choose one of --wide and --yearly", param_hint="'--wide'")
-    streams = Streams(data, encoding, skip_bad_rows, rejects, output_format, output, excel)
-    dataset = streams.load()
-    names = _names(metric, "METRIC")
-    check_metrics(names, dataset.metrics)
-    outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
-    if by is GrowthBy.TOTAL:
-        outcomes = across_regions(outcomes, dataset.metrics)
-    every_year = yearly_growth(outcomes, dataset.metrics, names)
-    summary = growth_summary(every_year)
-    shown = summary if names else series_with_change(summary)
-    left_out = len(summary) - len(shown)
-    if yearly:
-        kept = every_year.merge(shown[["metric", "region", "entity"]].drop_duplicates())
-        view = yearly_view(kept, dataset, lang, left_out=left_out)
-    else:
-        view = growth_view(
-            growth_wide(every_year, shown), dataset, lang, wide=wide, left_out=left_out
-        )
-    streams.emit(view, lang, dataset)
-
-
-class CompareBy(StrEnum):
-    """What the two sides of a comparison are."""
-
-    YEAR = "year"
-    REGION = "region"
-    STUDIO = "studio"
-
-
-@app.command()
-@reports_errors
-def compare(
-    a: Annotated[str, typer.Argument(metavar="A", help="The first year, region or studio.")],
-    b: Annotated[str, typer.Argument(metavar="B", help="The second year, region or studio.")],
-    by: Annotated[
-        CompareBy,
-        typer.Option(
-            "--by",
-            case_sensitive=False,
-            help="What A and B are: years, regions, or studios (part of a name will do "
-            "when it matches one studio only).",
-        ),
-    ] = CompareBy.YEAR,
-    year: Annotated[
-        int | None,
-        typer.Option(
-            "--year",
-            "-y",
-            metavar="YEAR",
-            help="With --by region: the year to compare in.",
-            show_default="the latest year",
-        ),
-    ] = None,
-    metric: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--metric",
-            "-m",
-            metavar="METRIC",
-            help="Only these metrics (repeat, or separate with commas); with --by studio, "
-            "studio columns or their aliases.",
-            show_default="all",
-        ),
-    ] = None,
-    data: DataOption = None,
-    encoding: EncodingOption = None,
-    skip_bad_rows: SkipBadRowsOption = False,
-    rejects: RejectsOption = None,
-    output_format: FormatOption = OutputFormat.AUTO,
-    output: OutputOption = None,
-    excel: ExcelOption = False,
-    lang: LangOption = Lang.EN,
-    debug: DebugOption = False,
-) -> None:
-    """Two years, two regions or two studios side by side: each value, the change
-    and % change from A to B, the share of the total and the rank in each, and
-    how share and rank moved.
-
-    Shares are of the total of all regions (or of the studios reporting the
-    figure), only for counts and amounts, and only where every region that
-    reports the figure does so that year. Ranks follow each metric's better
-    direction (1 = best); a rank change counts the places gained. A figure on
-    one side only keeps its row, with the other side empty.
-
-    Examples:
-
-      laborstats compare 2023 2024
-
-      laborstats compare --data example:qingyang-counties --by region 西峰区 环县
-
-      laborstats compare --by studio 华能 巩怀华
-    """
-    from laborstats.errors import SelectionError
-    from laborstats.stats.compare import (
-        compare_regions,
-        compare_studios,
-        compare_years,
-        only_metrics,
-    )
-    from laborstats.stats.derived import with_derived_metrics
-    from laborstats.stats.series import check_metrics, select_year
-    from laborstats.stats.studios import resolve_column
-    from laborstats.views import compare_view
-
-    if year is not None and by is not CompareBy.REGION:
-        raise typer.BadParameter("applies to --by region only", param_hint="'--year'")
-    if a == b:
-        raise typer.BadParameter(f"A and B are both {a}; name two different ones", param_hint="'B'")
-    names = _names(metric, "--metric")
-    streams = Streams(data, encoding, skip_bad_rows, rejects, output_format, output, excel)
-    dataset = streams.load()
-    if by is CompareBy.STUDIO:
-        if dataset.studios is None:
-            raise SelectionError(
-                f"the dataset at {dataset.location} has no studios table",
-                expected="a studios.csv in the dataset folder",
-            )
-        result = compare_studios(dataset.studios, a, b)
-        columns = [resolve_column(name) for name in names] if names else None
-    else:
-        check_metrics(names, dataset.metrics)
-        outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
-        if by is CompareBy.YEAR:
-            result = compare_years(outcomes, dataset.metrics, _year(a, "A"), _year(b, "B"))
-        else:
-            chosen = select_year(outcomes, year)
-            result = compare_regions(outcomes, dataset.metrics, a, b, chosen)
-        columns = names
-    result = only_metrics(result, columns)
-    streams.emit(compare_view(result, dataset, lang, by.value), lang, dataset)
-
-
-def _year(text: str, argument: str) -> int:
-    if not (text.isdigit() and len(text) == 4):
-        raise typer.BadParameter(
-            f'"{text}" is not a year; give --by region or --by studio to compare those',
-            param_hint=f"'{argument}'",
-        )
-    return int(text)
-
-
 @dataclass(frozen=True)
 class Streams:
     """Where a command reads its data and writes its result, and how.
@@ -524,8 +151,6 @@ class Streams:
 
     def emit(self, view: View, lang: Lang, dataset: Dataset | None = None) -> None:
         """Render ``view``, saying beside it how many rows of ``dataset`` were set aside."""
-        from dataclasses import replace
-
         from laborstats.render import print_table, resolve_format
         from laborstats.views import set_aside_note
 
@@ -614,16 +239,399 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
-@app.command()
-@reports_errors
-def check(
+def _shared_options(
     data: DataOption = None,
     encoding: EncodingOption = None,
+    skip_bad_rows: SkipBadRowsOption = False,
+    rejects: RejectsOption = None,
     output_format: FormatOption = OutputFormat.AUTO,
     output: OutputOption = None,
     excel: ExcelOption = False,
     lang: LangOption = Lang.EN,
     debug: DebugOption = False,
+) -> None:
+    """The options every command takes, in the order --help lists them after its own."""
+
+
+_STREAMS = ("data", "encoding", "skip_bad_rows", "rejects", "output_format", "output", "excel")
+
+
+def with_streams(command: Callable[..., None]) -> Callable[..., None]:
+    """Give ``command`` the shared options, passed to it as one ``streams`` (and ``lang``
+    and ``debug`` where it asks for them), so that each command declares only its own."""
+    own = inspect.signature(command, eval_str=True)
+    shared = inspect.signature(_shared_options, eval_str=True).parameters.values()
+    replaced = ("streams", "lang", "debug")
+    parameters = [
+        *(parameter for name, parameter in own.parameters.items() if name not in replaced),
+        *(parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY) for parameter in shared),
+    ]
+
+    @functools.wraps(command)
+    def run(**options: Any) -> None:
+        streams = Streams(*(options.pop(name) for name in _STREAMS))
+        for name in ("lang", "debug"):
+            if name not in own.parameters:
+                del options[name]
+        command(**options, streams=streams)
+
+    run.__signature__ = own.replace(parameters=parameters)  # type: ignore[attr-defined]
+    run.__annotations__ = {parameter.name: parameter.annotation for parameter in parameters}
+    return run
+
+
+@app.command()
+@reports_errors
+@with_streams
+def summary(
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", "-y", metavar="YEAR", help="The year to show.", show_default="the latest year"
+        ),
+    ] = None,
+    programme: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--programme",
+            "-p",
+            metavar="NAME",
+            help="Only these programmes (repeat, or separate with commas): skills, innovation, "
+            "rights, services, aid, representation, safety in the bundled data.",
+            show_default="all",
+        ),
+    ] = None,
+    *,
+    streams: Streams,
+    lang: Lang,
+) -> None:
+    """Headline figures of one year, by programme, with the change on the year before.
+
+    Each figure keeps its qualifier: ≈ approximate (近, 约), ≥ at least (多, 余),
+    ≤ at most (最高). Where the year before is in the data, the change and the
+    % change are shown; percent figures change in percentage points. Metrics
+    with a formula in metrics.csv (such as the study grant per child) are
+    computed from their inputs and marked derived (†).
+
+    Examples:
+
+      laborstats summary
+
+      laborstats summary --lang zh --programme skills
+
+      laborstats summary --format json -o summary.json
+    """
+    from laborstats.stats.derived import with_derived_metrics
+    from laborstats.stats.summary import summarise
+    from laborstats.views import summary_view
+
+    dataset = streams.load()
+    outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
+    result = summarise(
+        outcomes, dataset.metrics, year=year, programmes=_names(programme, "--programme")
+    )
+    view = summary_view(result, dataset, lang)
+    streams.emit(view, lang, dataset)
+
+
+@app.command()
+@reports_errors
+@with_streams
+def metrics(
+    *,
+    streams: Streams,
+    lang: Lang,
+) -> None:
+    """The metric dictionary: key, labels, unit, kind, programme, which way is better,
+    formula, and the years and number of figures each metric has in the data.
+
+    Derived metrics (those with a formula) count the figures their formula yields.
+
+    Examples:
+
+      laborstats metrics
+
+      laborstats metrics --format csv -o metrics.csv
+    """
+    from laborstats.stats.derived import with_derived_metrics
+    from laborstats.stats.metrics import metric_coverage
+    from laborstats.views import metrics_view
+
+    dataset = streams.load()
+    outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
+    view = metrics_view(metric_coverage(outcomes, dataset.metrics), dataset, lang)
+    streams.emit(view, lang, dataset)
+
+
+@app.command()
+@reports_errors
+@with_streams
+def outcomes(
+    year: Annotated[
+        int | None,
+        typer.Option("--year", "-y", metavar="YEAR", help="Only this year.", show_default="all"),
+    ] = None,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metric",
+            "-m",
+            metavar="METRIC",
+            help="Only these metrics (repeat, or separate with commas).",
+            show_default="all",
+        ),
+    ] = None,
+    *,
+    streams: Streams,
+    lang: Lang,
+) -> None:
+    """The outcome rows as loaded: checked, typed, in base units, in the file's order.
+
+    CSV and JSON carry the columns of outcomes.csv, so what is written loads
+    again as a dataset: a file read in another encoding, with figures written
+    as reports write them (15.24万, 近90), comes out as clean UTF-8 in base
+    units with a qualifier column.
+
+    Examples:
+
+      laborstats outcomes --metric disputes_mediated
+
+      laborstats outcomes --data sent.csv --encoding big5 --rejects bad.csv -o clean.csv
+    """
+    from laborstats.stats.outcomes import outcome_rows
+    from laborstats.views import outcomes_view
+
+    dataset = streams.load()
+    result = outcome_rows(
+        dataset.outcomes, dataset.metrics, year=year, names=_names(metric, "--metric")
+    )
+    view = outcomes_view(result, dataset, lang)
+    streams.emit(view, lang, dataset)
+
+
+class GrowthBy(StrEnum):
+    """What a growth series covers."""
+
+    TOTAL = "total"
+    REGION = "region"
+
+
+@app.command()
+@reports_errors
+@with_streams
+def growth(
+    metric: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="METRIC",
+            help="Metric keys (laborstats metrics lists them).",
+            show_default="every metric with figures for two years or more",
+        ),
+    ] = None,
+    by: Annotated[
+        GrowthBy,
+        typer.Option(
+            "--by",
+            case_sensitive=False,
+            help="total: one series for the whole area, summing the regions where figures "
+            "add up (rates keep a series per region); region: a series for each region.",
+        ),
+    ] = GrowthBy.TOTAL,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="Add a column for each year's value.")
+    ] = False,
+    yearly: Annotated[
+        bool,
+        typer.Option(
+            "--yearly",
+            help="One row per series and year: the value, its change on the year before, "
+            "and its index (first year = 100).",
+        ),
+    ] = False,
+    *,
+    streams: Streams,
+    lang: Lang,
+) -> None:
+    """Growth of each metric over the years: first and last year, change, % change,
+    CAGR, and the yearly series (a sparkline in tables).
+
+    CAGR is over the actual span between the first and last year, so a
+    missing year in between does not shift it. A year after a gap has no
+    year-on-year change; nor has the first year (empty, never 0). Percent
+    figures change in percentage points, with no % change or CAGR; a base of
+    zero or below gives none either. A change from an approximate or bounded
+    figure keeps a qualifier (≈ ≥ ≤). Where metrics.csv declares a flow into
+    a stock (new skilled talents into the total), the stock of the year
+    before is derived, so growth shows even with one year of data.
+
+    With several regions, counts and amounts are summed into one series for
+    the whole area, for the years every region reports, and metrics with a
+    formula are computed again from those totals; rates, ranks and other
+    ratios keep a series per region.
+
+    Examples:
+
+      laborstats growth
+
+      laborstats growth skilled_talents_total --yearly
+
+      laborstats growth --data example:qingyang-counties --by region --wide
+    """
+    from laborstats.stats.derived import with_derived_metrics
+    from laborstats.stats.growth import (
+        growth_summary,
+        growth_wide,
+        series_with_change,
+        yearly_growth,
+    )
+    from laborstats.stats.series import check_metrics
+    from laborstats.stats.totals import across_regions
+    from laborstats.views import growth_view, yearly_view
+
+    if wide and yearly:
+        raise typer.BadParameter("choose one of --wide and --yearly", param_hint="'--wide'")
+    dataset = streams.load()
+    names = _names(metric, "METRIC")
+    check_metrics(names, dataset.metrics)
+    outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
+    if by is GrowthBy.TOTAL:
+        outcomes = across_regions(outcomes, dataset.metrics)
+    every_year = yearly_growth(outcomes, dataset.metrics, names)
+    summary = growth_summary(every_year)
+    shown = summary if names else series_with_change(summary)
+    left_out = len(summary) - len(shown)
+    if yearly:
+        kept = every_year.merge(shown[["metric", "region", "entity"]].drop_duplicates())
+        view = yearly_view(kept, dataset, lang, left_out=left_out)
+    else:
+        view = growth_view(
+            growth_wide(every_year, shown), dataset, lang, wide=wide, left_out=left_out
+        )
+    streams.emit(view, lang, dataset)
+
+
+class CompareBy(StrEnum):
+    """What the two sides of a comparison are."""
+
+    YEAR = "year"
+    REGION = "region"
+    STUDIO = "studio"
+
+
+@app.command()
+@reports_errors
+@with_streams
+def compare(
+    a: Annotated[str, typer.Argument(metavar="A", help="The first year, region or studio.")],
+    b: Annotated[str, typer.Argument(metavar="B", help="The second year, region or studio.")],
+    by: Annotated[
+        CompareBy,
+        typer.Option(
+            "--by",
+            case_sensitive=False,
+            help="What A and B are: years, regions, or studios (part of a name will do "
+            "when it matches one studio only).",
+        ),
+    ] = CompareBy.YEAR,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            "-y",
+            metavar="YEAR",
+            help="With --by region: the year to compare in.",
+            show_default="the latest year",
+        ),
+    ] = None,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metric",
+            "-m",
+            metavar="METRIC",
+            help="Only these metrics (repeat, or separate with commas); with --by studio, "
+            "studio columns or their aliases.",
+            show_default="all",
+        ),
+    ] = None,
+    *,
+    streams: Streams,
+    lang: Lang,
+) -> None:
+    """Two years, two regions or two studios side by side: each value, the change
+    and % change from A to B, the share of the total and the rank in each, and
+    how share and rank moved.
+
+    Shares are of the total of all regions (or of the studios reporting the
+    figure), only for counts and amounts, and only where every region that
+    reports the figure does so that year. Ranks follow each metric's better
+    direction (1 = best); a rank change counts the places gained. A figure on
+    one side only keeps its row, with the other side empty.
+
+    Examples:
+
+      laborstats compare 2023 2024
+
+      laborstats compare --data example:qingyang-counties --by region 西峰区 环县
+
+      laborstats compare --by studio 华能 巩怀华
+    """
+    from laborstats.errors import SelectionError
+    from laborstats.stats.compare import (
+        compare_regions,
+        compare_studios,
+        compare_years,
+        only_metrics,
+    )
+    from laborstats.stats.derived import with_derived_metrics
+    from laborstats.stats.series import check_metrics, select_year
+    from laborstats.stats.studios import resolve_column
+    from laborstats.views import compare_view
+
+    if year is not None and by is not CompareBy.REGION:
+        raise typer.BadParameter("applies to --by region only", param_hint="'--year'")
+    if a == b:
+        raise typer.BadParameter(f"A and B are both {a}; name two different ones", param_hint="'B'")
+    names = _names(metric, "--metric")
+    dataset = streams.load()
+    if by is CompareBy.STUDIO:
+        if dataset.studios is None:
+            raise SelectionError(
+                f"the dataset at {dataset.location} has no studios table",
+                expected="a studios.csv in the dataset folder",
+            )
+        result = compare_studios(dataset.studios, a, b)
+        columns = [resolve_column(name) for name in names] if names else None
+    else:
+        check_metrics(names, dataset.metrics)
+        outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
+        if by is CompareBy.YEAR:
+            result = compare_years(outcomes, dataset.metrics, _year(a, "A"), _year(b, "B"))
+        else:
+            chosen = select_year(outcomes, year)
+            result = compare_regions(outcomes, dataset.metrics, a, b, chosen)
+        columns = names
+    result = only_metrics(result, columns)
+    streams.emit(compare_view(result, dataset, lang, by.value), lang, dataset)
+
+
+def _year(text: str, argument: str) -> int:
+    if not (text.isdigit() and len(text) == 4):
+        raise typer.BadParameter(
+            f'"{text}" is not a year; give --by region or --by studio to compare those',
+            param_hint=f"'{argument}'",
+        )
+    return int(text)
+
+
+@app.command()
+@reports_errors
+@with_streams
+def check(
+    *,
+    streams: Streams,
+    lang: Lang,
+    debug: bool,
 ) -> None:
     """Check a dataset and list every problem found: file, line, column, severity, message.
 
@@ -657,7 +665,7 @@ def check(
     from laborstats.stats.derived import with_derived_metrics
     from laborstats.views import check_view
 
-    streams = Streams(data, encoding, True, None, output_format, output, excel)
+    streams = replace(streams, skip_bad_rows=True)  # check lists every bad row
     try:
         dataset: Dataset | None = streams.load()
     except LaborstatsError as error:
@@ -671,7 +679,7 @@ def check(
         problems = combine_problems(
             [rejected_problems(dataset.rejected), rule_problems(outcomes, rules, where)]
         )
-    streams.emit(check_view(problems, dataset, data, lang), lang)
+    streams.emit(check_view(problems, dataset, streams.data, lang), lang)
     if (problems["severity"] == ERROR).any():
         raise typer.Exit(EXIT_DATA_PROBLEM)
 
@@ -688,6 +696,7 @@ def _names(values: list[str] | None, option: str) -> list[str] | None:
 
 @app.command()
 @reports_errors
+@with_streams
 def studios(
     sort: Annotated[
         str,
@@ -728,15 +737,9 @@ def studios(
             show_default="savings, benefit, patents, projects; all in CSV and JSON",
         ),
     ] = None,
-    data: DataOption = None,
-    encoding: EncodingOption = None,
-    skip_bad_rows: SkipBadRowsOption = False,
-    rejects: RejectsOption = None,
-    output_format: FormatOption = OutputFormat.AUTO,
-    output: OutputOption = None,
-    excel: ExcelOption = False,
-    lang: LangOption = Lang.EN,
-    debug: DebugOption = False,
+    *,
+    streams: Streams,
+    lang: Lang,
 ) -> None:
     """A league table of innovation studios and teams, ranked by one outcome.
 
@@ -758,7 +761,6 @@ def studios(
     from laborstats.stats.studios import league_table, resolve_column
     from laborstats.views import studios_view
 
-    streams = Streams(data, encoding, skip_bad_rows, rejects, output_format, output, excel)
     dataset = streams.load()
     if dataset.studios is None:
         raise SelectionError(
