@@ -831,9 +831,19 @@ def test_excel_keeps_negative_changes_as_numbers(runner: CliRunner) -> None:
         (["--rejects", "-"], "needs a file: standard output carries the result"),
         (["--rejects", "{tmp}/same.csv", "-o", "{tmp}/same.csv"], "is the output or a data file"),
         (["--rejects", "{data}"], "is the output or a data file"),
-        (["--excel", "-o", "{tmp}/out.json"], "writes CSV, so it does not go with"),
+        (["--excel", "-o", "{tmp}/out.json"], 'writes CSV, so it does not go with "out.json"'),
+        (
+            ["--excel", "-f", "tsv", "-o", "{tmp}/out.csv"],
+            "writes CSV, so it does not go with --format tsv",
+        ),
     ],
-    ids=["rejects-to-stdout", "rejects-is-output", "rejects-is-input", "excel-to-json"],
+    ids=[
+        "rejects-to-stdout",
+        "rejects-is-output",
+        "rejects-is-input",
+        "excel-to-json",
+        "excel-with-tsv",
+    ],
 )
 def test_files_that_would_clash_are_usage_errors(
     runner: CliRunner, outcomes_csv: MakeOutcomes, tmp_path: Path, args: list[str], message: str

@@ -142,10 +142,12 @@ class Streams:
             skip_bad_rows=self.skip_bad_rows or self.rejects is not None,
         )
         if self.rejects is not None:
+            from laborstats.render import resolve_format
             from laborstats.views import rejects_view
 
-            as_json = self.rejects.suffix.lower() in (".json", ".jsonl")
-            chosen = OutputFormat(self.rejects.suffix.lower()[1:]) if as_json else OutputFormat.CSV
+            chosen = resolve_format(OutputFormat.AUTO, self.rejects, stdout_is_terminal=False)
+            if chosen not in (OutputFormat.JSON, OutputFormat.JSONL):
+                chosen = OutputFormat.CSV
             self._write(rejects_view(dataset.rejected), chosen, Lang.EN, self.rejects)
         return dataset
 
@@ -195,21 +197,16 @@ class Streams:
 
         output = self._output()
         if self.excel:
-            by_suffix = OutputFormat.AUTO
-            if output is not None:
-                by_suffix = resolve_format(OutputFormat.AUTO, output, stdout_is_terminal=False)
-            if self.output_format not in (OutputFormat.AUTO, OutputFormat.CSV) or by_suffix not in (
-                OutputFormat.AUTO,
-                OutputFormat.CSV,
-            ):
+            by_suffix = resolve_format(OutputFormat.AUTO, output, stdout_is_terminal=False)
+            if self.output_format not in (OutputFormat.AUTO, OutputFormat.CSV):
+                clash = f"--format {self.output_format.value}"
+            elif output is not None and by_suffix not in (OutputFormat.AUTO, OutputFormat.CSV):
+                clash = f'"{output.name}"'
+            else:
+                clash = ""
+            if clash:
                 raise typer.BadParameter(
-                    "writes CSV, so it does not go with "
-                    + (
-                        f"--format {self.output_format.value}"
-                        if by_suffix is OutputFormat.AUTO
-                        else f'"{output}"'
-                    ),
-                    param_hint="'--excel'",
+                    f"writes CSV, so it does not go with {clash}", param_hint="'--excel'"
                 )
         elif resolve_format(self.output_format, output, False) is OutputFormat.AUTO:
             raise typer.BadParameter(

@@ -411,6 +411,15 @@ def compare_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, by: str) ->
     )
 
 
+# Where a problem is, and which check found it: in check's table and the rejects file.
+_PLACE_OF_A_PROBLEM = (
+    Column("file", "File", "文件", wraps=True),
+    Column("line", "Line", "行", Style.KEY),
+    Column("column", "Column", "列"),
+    Column("check", "Check", "检查项"),
+)
+
+
 def check_view(
     problems: pd.DataFrame, dataset: Dataset | None, data: str | None, lang: Lang
 ) -> View:
@@ -440,10 +449,7 @@ def check_view(
         machine_columns=PROBLEM_COLUMNS,
         columns=(
             Column("severity", "Severity", "级别"),
-            Column("file", "File", "文件", wraps=True),
-            Column("line", "Line", "行", Style.KEY),
-            Column("column", "Column", "列"),
-            Column("check", "Check", "检查项"),
+            *_PLACE_OF_A_PROBLEM,
             Column("message", "Problem", "问题", wraps=True),
         ),
         title=title,
@@ -480,10 +486,7 @@ def rejects_view(rejected: pd.DataFrame) -> View:
         frame=rejected,
         machine_columns=REJECT_COLUMNS,
         columns=(
-            Column("file", "File", "文件", wraps=True),
-            Column("line", "Line", "行", Style.KEY),
-            Column("column", "Column", "列"),
-            Column("check", "Check", "检查项"),
+            *_PLACE_OF_A_PROBLEM,
             Column("problem", "Problem", "问题", wraps=True),
             Column("row", "Row", "原始行", wraps=True),
         ),
