@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import datetime
 import io
 import json
-import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 import pandas as pd
 
+from laborstats.columnar import ALL_YEARS, Progress, Years, scan_outcomes
 from laborstats.encoding import decode, is_encoding
 from laborstats.errors import (
     DataFormatError,
@@ -35,14 +36,13 @@ from laborstats.formula import (
     parse_rule,
 )
 from laborstats.quantities import EXAMPLES, parse_quantities
-from laborstats.schema import METRICS, OUTCOMES, RULES, STUDIOS, TABLES, Table
+from laborstats.schema import METRICS, OUTCOMES, PERIOD, RULES, STUDIOS, TABLES, Table
 from laborstats.stats.checks import ERROR, raise_first_error, value_problems
 from laborstats.vocabulary import ALL_REGIONS, EXACT, REPORTED
 
 STDIN = "-"
 DATAPACKAGE = "datapackage.json"
 EXAMPLE_PREFIX = "example:"
-_PERIOD = re.compile(r"^(?:|\d{4}|annual|cumulative|[1-9]\d* (?:years?|months?))$")
 # Rows set aside by --skip-bad-rows: where each was, what was wrong, and the row as written.
 REJECT_COLUMNS = ["file", "line", "column", "check", "problem", "row"]
 _RAW = "raw"  # the verbatim text of each record, kept while rows may still be set aside
@@ -66,6 +66,8 @@ class Dataset:
     studios: pd.DataFrame | None = None
     rules: pd.DataFrame | None = None
     rejected: pd.DataFrame = field(default_factory=no_rejects)
+    # Every year with outcomes, including those whose rows were not kept.
+    years: tuple[int, ...] = ()
 
 
 def bundled_data_path() -> Path:
@@ -84,7 +86,12 @@ def bundled_data_path() -> Path:
 
 
 def load_dataset(
-    data: str | None = None, *, encoding: str | None = None, skip_bad_rows: bool = False
+    data: str | None = None,
+    *,
+    encoding: str | None = None,
+    skip_bad_rows: bool = False,
+    years: Years = ALL_YEARS,
+    progress: Progress | None = None,
 ) -> Dataset:
     """Load a dataset folder, an outcomes CSV, ``-`` (stdin), ``example:NAME`` (an example
     installed with laborstats) or, by default, the bundled data.
@@ -93,24 +100,26 @@ def load_dataset(
     bad row stops the load with a LaborstatsError naming its file and line;
     with ``skip_bad_rows`` bad rows are set aside in ``Dataset.rejected``
     instead, verbatim, and only problems of a whole file stop the load.
+    Only the outcome rows of ``years`` are kept (every row is checked);
+    ``progress`` hears of the bytes of a large outcomes file as they are read.
     """
-    reader = _Reader(encoding, skip_bad_rows)
+    reader = _Reader(encoding, skip_bad_rows, years, progress)
     if not data:  # unset, or LABORSTATS_DATA set to nothing
         return reader.folder(bundled_data_path(), location="bundled dataset")
     if data.startswith(EXAMPLE_PREFIX):
         return reader.folder(_example_folder(data.removeprefix(EXAMPLE_PREFIX)), location=data)
     if data == STDIN:
-        outcomes = reader.table(sys.stdin.buffer.read(), "<stdin>", OUTCOMES)
-        return reader.assemble("<stdin>", "standard input", (), {OUTCOMES.name: outcomes})
+        outcomes = _File("<stdin>", raw=sys.stdin.buffer.read())
+        return reader.assemble("<stdin>", "standard input", (), {}, outcomes)
     path = Path(data)
     if path.is_dir():
         return reader.folder(path, location=str(path))
     if path.is_file():
-        tables = {OUTCOMES.name: reader.table(_read_bytes(path), str(path), OUTCOMES)}
         beside = path.parent / METRICS.path
+        tables = {}
         if beside.is_file():
             tables[METRICS.name] = reader.table(_read_bytes(beside), str(beside), METRICS)
-        return reader.assemble(path.name, str(path), (), tables)
+        return reader.assemble(path.name, str(path), (), tables, _File(str(path), path=path))
     raise DataSourceError(
         "no such file or folder",
         where=str(path),
@@ -135,13 +144,31 @@ def _example_folder(name: str) -> Path:
     return bundled_data_path() / "examples" / name
 
 
+@dataclass(frozen=True)
+class _File:
+    """An outcomes file: where it is, or its bytes, and the encoding it declares."""
+
+    where: str
+    path: Path | None = None
+    raw: bytes | None = None
+    encoding: str | None = None
+
+
 class _Reader:
     """Reads the tables of one dataset with one encoding setting and one way with bad rows."""
 
-    def __init__(self, encoding: str | None, skip_bad_rows: bool) -> None:
+    def __init__(
+        self,
+        encoding: str | None,
+        skip_bad_rows: bool,
+        years: Years = ALL_YEARS,
+        progress: Progress | None = None,
+    ) -> None:
         self.encoding = encoding
         # Rows set aside, one table per check; None while bad rows stop the load.
         self.rejected: list[pd.DataFrame] | None = [] if skip_bad_rows else None
+        self.years = years
+        self.progress = progress
 
     def checker(self, frame: pd.DataFrame, where: str) -> _Checker:
         return _Checker(frame, where, self.rejected)
@@ -157,20 +184,23 @@ class _Reader:
                     where=str(package_path),
                     expected="a path relative to the dataset folder",
                 )
-        tables = {}
-        for table in TABLES:
-            path_text, encoding = resources.get(table.name, (table.path, None))
-            path = folder / path_text
-            if path.is_file():
-                tables[table.name] = self.table(_read_bytes(path), str(path), table, encoding)
-        if OUTCOMES.name not in tables:
+        path_text, encoding = resources.get(OUTCOMES.name, (OUTCOMES.path, None))
+        if not (folder / path_text).is_file():
             raise DataSourceError(
                 "the dataset folder has no outcomes table",
                 where=str(folder),
                 expected=f"a file {OUTCOMES.path} (or one named in {DATAPACKAGE})",
             )
+        outcomes = _File(str(folder / path_text), path=folder / path_text, encoding=encoding)
+        tables = {}
+        for table in TABLES:
+            path_text, encoding = resources.get(table.name, (table.path, None))
+            path = folder / path_text
+            if table is not OUTCOMES and path.is_file():
+                tables[table.name] = self.table(_read_bytes(path), str(path), table, encoding)
         title = str(package.get("title") or folder.name)
-        return self.assemble(title, location, _source_titles(package, package_path), tables)
+        sources = _source_titles(package, package_path)
+        return self.assemble(title, location, sources, tables, outcomes)
 
     def table(
         self, raw: bytes, where: str, table: Table, encoding: str | None = None
@@ -186,7 +216,9 @@ class _Reader:
         location: str,
         sources: tuple[str, ...],
         tables: dict[str, pd.DataFrame],
+        outcomes_file: _File,
     ) -> Dataset:
+        """The dataset of ``tables`` (all but outcomes) and its outcomes, read last."""
         metrics = tables.get(METRICS.name)
         if metrics is None:
             bundled = bundled_data_path() / METRICS.path
@@ -196,10 +228,7 @@ class _Reader:
         rules = tables.get(RULES.name)
         if rules is not None:
             rules = _check_rules(self.checker(rules, rules.attrs["where"]), metrics)
-        outcomes = tables[OUTCOMES.name]
-        where = str(outcomes.attrs["where"])
-        outcomes = _check_against_metrics(self.checker(outcomes, where), metrics)
-        outcomes = _check_values(self.checker(outcomes, where), metrics)
+        outcomes, years = self.outcomes(outcomes_file, metrics)
         return Dataset(
             title=title,
             location=location,
@@ -211,7 +240,33 @@ class _Reader:
             else _without_raw(studios),
             rules=None if rules is None else _without_raw(rules),
             rejected=self.rejects(),
+            years=years,
         )
+
+    def outcomes(self, file: _File, metrics: pd.DataFrame) -> tuple[pd.DataFrame, tuple[int, ...]]:
+        """The checked outcomes of the years asked for, and every year in the file.
+
+        A UTF-8 file on disk is read by the fast path of columnar.py; when
+        that has doubts, or for other files, the exact reader reads it.
+        """
+        this_year = datetime.date.today().year
+        encoding = self.encoding or file.encoding
+        if file.path is not None and (encoding is None or _is_utf8(encoding)):
+            scan = scan_outcomes(
+                file.path, metrics, years=self.years, this_year=this_year, progress=self.progress
+            )
+            if scan is not None:
+                return scan.outcomes, scan.years
+        raw = file.raw if file.raw is not None else _read_bytes(Path(file.where))
+        outcomes = self.table(raw, file.where, OUTCOMES, file.encoding)
+        outcomes = _check_against_metrics(self.checker(outcomes, file.where), metrics)
+        outcomes = _check_values(self.checker(outcomes, file.where), metrics, this_year)
+        years = outcomes["year"].to_numpy()
+        seen = tuple(sorted(set(years.tolist())))
+        kept = self.years.keeps(years, max(seen, default=0))
+        if not kept.all():
+            outcomes = outcomes[kept].reset_index(drop=True)
+        return outcomes, seen
 
     def rejects(self) -> pd.DataFrame:
         frames = [frame for frame in self.rejected or [] if not frame.empty]
@@ -219,6 +274,10 @@ class _Reader:
             return no_rejects()
         rejected = pd.concat(frames, ignore_index=True)[REJECT_COLUMNS]
         return rejected.sort_values(["file", "line"], kind="stable").reset_index(drop=True)
+
+
+def _is_utf8(encoding: str) -> bool:
+    return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
 
 
 def _without_raw(frame: pd.DataFrame) -> pd.DataFrame:
@@ -668,8 +727,8 @@ def _typed_outcomes(checked: _Checker) -> pd.DataFrame:
         "the qualifier written in the value, or a blank cell",
     )
     period = frame["period"]
-    bad_period = ~period.str.fullmatch(_PERIOD.pattern) | (
-        period.str.fullmatch(r"\d{4}") & (period != years.astype("str"))
+    bad_period = ~period.str.fullmatch(PERIOD) | (
+        period.str.fullmatch(r"[0-9]{4}") & (period != years.astype("str"))
     )
     checked.fail_first(
         bad_period, "period", "unknown period", "the row's year, annual, cumulative or 'N years'"
@@ -796,10 +855,10 @@ def _check_against_metrics(checked: _Checker, metrics: pd.DataFrame) -> pd.DataF
     return kept.drop(columns=["percent_written", "value_written"])
 
 
-def _check_values(checked: _Checker, metrics: pd.DataFrame) -> pd.DataFrame:
+def _check_values(checked: _Checker, metrics: pd.DataFrame, this_year: int) -> pd.DataFrame:
     """The cheap checks of values (stats.checks): stop at the first error, or set aside."""
     outcomes = checked.frame
-    problems = value_problems(outcomes, metrics, datetime.date.today().year, checked.where)
+    problems = value_problems(outcomes, metrics, this_year, checked.where)
     if checked.rejected is None:
         raise_first_error(problems)
         return outcomes

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -71,6 +73,15 @@ _NONZERO_MANTISSA = r"^[^eE]*[1-9]"
 _FULL_WIDTH_CHARACTER = "[０-９．，％－＋　]"
 
 
+class Figures(NamedTuple):
+    """Parsed figures, one entry per cell: see :func:`parse_figures`."""
+
+    value: np.ndarray  # float64, base units; NaN where missing or not a figure
+    qualifier: np.ndarray  # int8 position in QUALIFIERS; -1 where missing or not a figure
+    valid: np.ndarray  # bool
+    percent: np.ndarray  # bool: written with %
+
+
 def parse_quantities(cells: pd.Series) -> pd.DataFrame:
     """Parse a column of figures, vectorised on Arrow's compute kernels.
 
@@ -81,36 +92,45 @@ def parse_quantities(cells: pd.Series) -> pd.DataFrame:
     ``percent`` (written with %). Missing cells (blank, —, N/A, 不详…) are
     valid with a missing value, never zero.
     """
-    text = pc.utf8_trim_whitespace(_arrow_strings(cells))
+    figures = parse_figures(_arrow_strings(cells))
+    qualifier = np.array([*QUALIFIERS, None], dtype=object)[figures.qualifier]
+    return pd.DataFrame(
+        {
+            "value": figures.value,
+            "qualifier": pd.array(qualifier, dtype="str"),
+            "valid": figures.valid,
+            "percent": figures.percent,
+        },
+        index=cells.index,
+    )
+
+
+def parse_figures(cells: pa.Array | pa.ChunkedArray) -> Figures:
+    """:func:`parse_quantities` on an Arrow string column, with qualifiers as codes."""
+    text = pc.utf8_trim_whitespace(cells)
+    if isinstance(text, pa.Array):
+        text = pa.chunked_array([text])
     missing = _numpy(pc.or_kleene(pc.is_null(text), pc.is_in(text, pa.array(MISSING_TOKENS))))
     is_plain = _numpy(pc.match_substring_regex(text, _PLAIN))
-    plain = _numpy(pc.cast(pc.if_else(is_plain, text, None), pa.float64()), fill=np.nan)
+    plain = np.full(len(text), np.nan)
+    plain[is_plain] = _numpy(pc.cast(text.filter(pa.array(is_plain)), pa.float64()))
     zero_read = plain == 0
     if zero_read.any():  # 1e-400 reads as 0 and is refused; 0.000 is a zero
         zero_read &= _numpy(pc.match_substring_regex(text, _NONZERO_MANTISSA))
     plain_ok = is_plain & (np.abs(plain) < LARGEST) & ~zero_read
 
     value = np.where(plain_ok, plain, np.nan)
-    qualifier = np.full(len(cells), None, dtype=object)
-    qualifier[plain_ok] = EXACT
+    qualifier = np.where(plain_ok, _CODE[EXACT], -1).astype("int8")
     valid = missing | plain_ok
-    percent = np.zeros(len(cells), dtype=bool)
+    percent = np.zeros(len(text), dtype=bool)
     rest = np.flatnonzero(~valid)
     if len(rest):
         parsed = _parse_written_figures(text.take(pa.array(rest)))
-        value[rest] = parsed["value"]
-        qualifier[rest] = parsed["qualifier"]
-        valid[rest] = parsed["valid"]
-        percent[rest] = parsed["percent"]
-    return pd.DataFrame(
-        {
-            "value": value,
-            "qualifier": pd.array(qualifier, dtype="str"),
-            "valid": valid,
-            "percent": percent,
-        },
-        index=cells.index,
-    )
+        value[rest] = parsed.value
+        qualifier[rest] = parsed.qualifier
+        valid[rest] = parsed.valid
+        percent[rest] = parsed.percent
+    return Figures(value, qualifier, valid, percent)
 
 
 def _arrow_strings(cells: pd.Series) -> pa.ChunkedArray:
@@ -133,7 +153,7 @@ def _codes(words: dict[str, str]) -> dict[str, float]:
     return {word: float(_CODE[qualifier]) for word, qualifier in words.items()}
 
 
-def _parse_written_figures(text: pa.ChunkedArray) -> dict[str, np.ndarray]:
+def _parse_written_figures(text: pa.ChunkedArray) -> Figures:
     """The slow path: figures with scale words, qualifiers, separators or units."""
     wide = _numpy(pc.match_substring_regex(text, _FULL_WIDTH_CHARACTER))
     if wide.any():  # translate the cells typed with a Chinese input method
@@ -194,9 +214,9 @@ def _parse_written_figures(text: pa.ChunkedArray) -> dict[str, np.ndarray]:
     code = np.where(np.isnan(first), _CODE[EXACT], first).astype("int64")
     vanished = (mantissa != 0) & (value == 0)  # 1e-400: too small to be kept
     valid = has_digits & ~np.isnan(value) & (np.abs(value) < LARGEST) & ~conflicting & ~vanished
-    return {
-        "value": np.where(valid, value, np.nan),
-        "qualifier": np.where(valid, np.array(QUALIFIERS, dtype=object)[code], None),
-        "percent": present("percent") & valid,
-        "valid": valid,
-    }
+    return Figures(
+        value=np.where(valid, value, np.nan),
+        qualifier=np.where(valid, code, -1).astype("int8"),
+        valid=valid,
+        percent=present("percent") & valid,
+    )

@@ -40,6 +40,9 @@ class Table:
         return next(column for column in self.columns if column.name == name)
 
 
+# What the period of an outcome may say (RE2 and Python read it alike).
+PERIOD = r"(?:|[0-9]{4}|annual|cumulative|[1-9][0-9]* (?:years?|months?))"
+
 OUTCOMES = Table(
     name="outcomes",
     path="outcomes.csv",

@@ -1,0 +1,542 @@
+"""The fast path of the loader: an outcomes CSV read by columns, on every core.
+
+dataset.py reads a file record by record, so that any problem can be named
+by its line. That is exact, and slow on a large table. For a file that is
+clean, this module reads the same table with Arrow's CSV reader, one byte
+range of the file per core, checks whole columns at a time (most checks on
+each column's distinct values only) and keeps only the rows of the years a
+command asks for.
+
+It never reports a problem itself. At the first doubt (a line the exact
+reader would read differently, a cell that fails a check, a key that may
+repeat, bytes that are not UTF-8) it gives up and returns None, and
+dataset.py reads the file again, exactly, to say what is wrong and where.
+So what it returns is what the exact reader would have returned.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from laborstats.quantities import parse_figures
+from laborstats.schema import OUTCOMES, PERIOD
+from laborstats.vocabulary import ALL_REGIONS, BASES, EXACT, QUALIFIERS, REPORTED
+
+BLOCK = 4 << 20  # bytes Arrow parses at a time
+AHEAD = 4  # blocks Arrow may read before their batches are checked
+PART = 32 << 20  # the least a core gets to read; a smaller file is read on one
+CORES = os.cpu_count() or 1
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_NEWLINE, _CR, _QUOTE, _COMMA = 10, 13, 34, 44
+_KEY_COLUMNS = ("year", "region", "entity", "metric", "period")
+_STRINGS = pa.dictionary(pa.int32(), pa.string())
+
+# The rows kept from a batch; "row" counts from the first row of the byte range.
+_KEPT = pa.schema(
+    [
+        ("year", pa.int64()),
+        *((name, _STRINGS) for name in ("region", "entity", "programme", "metric")),
+        ("value", pa.float64()),
+        *((name, _STRINGS) for name in ("qualifier", "period", "basis", "source")),
+        ("row", pa.int64()),
+    ]
+)
+# Called with the bytes read since the last call.
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Years:
+    """The years of outcome rows a command needs: all, some, or the latest ``latest``."""
+
+    wanted: frozenset[int] | None = None
+    latest: int = 0
+
+    def keeps(self, year: np.ndarray, latest: int) -> np.ndarray:
+        """Which of the rows of ``year`` to keep, with ``latest`` the latest year seen."""
+        if self.wanted is not None:
+            return np.isin(year, list(self.wanted))
+        if self.latest:
+            return year > latest - self.latest
+        return np.ones(len(year), dtype=bool)
+
+
+ALL_YEARS = Years()
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What a fast read found: the kept rows, typed and checked, and every year seen."""
+
+    outcomes: pd.DataFrame
+    years: tuple[int, ...]
+
+
+def scan_outcomes(
+    path: Path,
+    metrics: pd.DataFrame,
+    *,
+    years: Years,
+    this_year: int,
+    progress: Progress | None = None,
+) -> Scan | None:
+    """The outcomes of a UTF-8 CSV file as the exact reader types and checks them,
+    only the rows ``years`` keeps; None when the file needs the exact reader."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(1 << 16)
+            size = os.fstat(stream.fileno()).st_size
+            starts = _part_starts(stream, head, size)
+    except OSError:
+        return None  # the exact reader says what is wrong
+    if starts is None:
+        return None
+    header, data_start = starts[0]
+    bounds = [start for _, start in starts] + [size]
+    checks = _Checks(header, metrics, this_year, years)
+    stop = threading.Event()
+
+    def read(part: int) -> _Part | None:
+        return _read_part(path, header, bounds[part], bounds[part + 1], checks, stop, progress)
+
+    if progress is not None:
+        progress(data_start)
+    if len(bounds) == 2:
+        parts = [read(0)]
+    else:
+        with ThreadPoolExecutor(len(bounds) - 1) as pool:
+            parts = list(pool.map(read, range(len(bounds) - 1)))
+    if any(part is None for part in parts):
+        return None
+    return _assembled([part for part in parts if part is not None], checks, str(path))
+
+
+def _part_starts(stream: BinaryIO, head: bytes, size: int) -> list[tuple[list[str], int]] | None:
+    """The header, and where each core's byte range starts (each at a line's start)."""
+    bom = head.startswith(_BOMS[0])
+    if any(head.startswith(mark) for mark in _BOMS[1:]) or b"\x00" in head[:4]:
+        return None  # UTF-16 or UTF-32
+    end = head.find(b"\n")
+    if end < 0 or end + 1 >= size:
+        return None
+    header = _header(head[3 if bom else 0 : end])
+    if header is None:
+        return None
+    first = end + 1
+    parts = max(1, min(CORES, (size - first) // PART))
+    starts = [first]
+    for number in range(1, parts):
+        stream.seek(first + (size - first) * number // parts)
+        ahead = stream.read(1 << 16)
+        newline = ahead.find(b"\n")
+        if newline < 0:
+            break
+        start = stream.tell() - len(ahead) + newline + 1
+        if start > starts[-1] and start < size:
+            starts.append(start)
+    return [(header, start) for start in starts]
+
+
+def _header(line: bytes) -> list[str] | None:
+    """The column names of a plain header line: known, unique, none blank."""
+    try:
+        text = line.decode("utf-8").removesuffix("\r")
+    except UnicodeDecodeError:
+        return None
+    if "\r" in text or "\0" in text:
+        return None
+    try:
+        names = [name.strip() for name in next(csv.reader([text], strict=True))]
+    except csv.Error:
+        return None
+    known = {column.name for column in OUTCOMES.columns}
+    if not all(name in known for name in names) or len(set(names)) != len(names):
+        return None
+    return names if set(OUTCOMES.required) <= set(names) else None
+
+
+# --- one byte range ----------------------------------------------------------------------
+
+
+@dataclass
+class _Part:
+    """The rows kept from one byte range, and what was seen in all of its rows."""
+
+    batches: list[pa.RecordBatch]
+    hashes: list[np.ndarray]
+    years: set[int]
+    rows: int = 0
+
+
+class _Lines:
+    """A byte range of a file, read as Arrow asks, with its lines checked on the way.
+
+    A range is plain when every line holds one whole record as Python's csv
+    module (strict) would read it: no CR without LF, quotes only around whole
+    fields. Counting its lines then gives each record's line number.
+    """
+
+    def __init__(self, stream: BinaryIO, length: int, progress: Progress | None) -> None:
+        self.stream = stream
+        self.left = length
+        self.progress = progress
+        self.carry = b""  # the start of a line whose end is not read yet
+        self.lines = 0
+        self.plain = True
+        self.closed = False
+        # Arrow reads ahead of the batches it has handed out; each holds a block.
+        self.room = threading.Semaphore(AHEAD)
+
+    def read(self, size: int = -1) -> bytes:
+        self.room.acquire(timeout=0.1)  # wait for a batch to be done, but never for long
+        data = self.stream.read(self.left if size < 0 else min(size, self.left))
+        self.left -= len(data)
+        if self.progress is not None and data:
+            self.progress(len(data))
+        if self.plain:
+            self.plain = b"\0" not in data  # text never holds a NUL
+            self._check(data)
+        return data
+
+    def _check(self, data: bytes) -> None:
+        first = data.find(b"\n")
+        last = data.rfind(b"\n")
+        if first < 0:
+            self.carry += data
+        else:
+            self._check_lines(self.carry + data[: first + 1])
+            self._check_lines(memoryview(data)[first + 1 : last + 1])
+            self.carry = data[last + 1 :]
+        if not self.left and self.carry:  # a last line without a line break
+            self._check_lines(self.carry + b"\n")
+            self.carry = b""
+
+    def _check_lines(self, block: bytes | memoryview) -> None:
+        """Count the lines of ``block`` (whole lines) and check that they are plain."""
+        octets = np.frombuffer(block, dtype=np.uint8)
+        if not len(octets):
+            return
+        self.lines += int(np.count_nonzero(octets == _NEWLINE))
+        if _CR in octets:
+            crs = np.flatnonzero(octets == _CR)
+            self.plain &= bool((octets[crs + 1] == _NEWLINE).all())
+        if _QUOTE in octets:
+            quotes = np.flatnonzero(octets == _QUOTE)
+            self.plain &= _quoted_fields(octets, quotes) or _quoted_fields_escaped(octets, quotes)
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _quoted_fields(octets: np.ndarray, quotes: np.ndarray) -> bool:
+    """Whether the quotes of these whole lines only open and close fields, in pairs."""
+    if len(quotes) % 2:
+        return False
+    opening, closing = quotes[0::2], quotes[1::2]
+    before = octets[np.maximum(opening - 1, 0)]
+    after = octets[closing + 1]
+    return bool(
+        ((opening == 0) | (before == _COMMA) | (before == _NEWLINE)).all()
+        and ((after == _COMMA) | (after == _NEWLINE) | (after == _CR)).all()
+    )
+
+
+def _quoted_fields_escaped(octets: np.ndarray, quotes: np.ndarray) -> bool:
+    """Whether every quote in these whole lines opens or closes a field, or doubles one.
+
+    Runs of quotes are read as the csv module reads them: outside a quoted
+    field a run must start a field; a run that leaves a quoted field must
+    be followed by a comma or the line's end; each line closes what it opens.
+    """
+    newlines = np.flatnonzero(octets == _NEWLINE)
+    starts_run = np.ones(len(quotes), dtype=bool)
+    starts_run[1:] = np.diff(quotes) != 1
+    first = np.flatnonzero(starts_run)
+    begin = quotes[first]
+    length = np.diff(np.append(first, len(quotes)))
+    end = begin + length  # the byte after the run
+    line_starts = np.concatenate(([0], newlines + 1))
+    line = np.searchsorted(newlines, begin)  # the line each run is on
+    first_in_line = np.searchsorted(quotes, line_starts)
+    before = first - first_in_line[line]  # quotes earlier on the same line
+    quotes_per_line = np.diff(first_in_line)
+    outside = before % 2 == 0
+    previous = octets[np.maximum(begin - 1, 0)]
+    at_field_start = (begin == 0) | (previous == _COMMA) | (previous == _NEWLINE)
+    following = octets[np.minimum(end, len(octets) - 1)]
+    at_field_end = (following == _COMMA) | (following == _NEWLINE) | (following == _CR)
+    leaves = np.where(outside, length % 2 == 0, length % 2 == 1)
+    bad = (outside & ~at_field_start) | (leaves & ~at_field_end)
+    return not bad.any() and not (quotes_per_line % 2).any()
+
+
+def _read_part(
+    path: Path,
+    header: list[str],
+    start: int,
+    end: int,
+    checks: _Checks,
+    stop: threading.Event,
+    progress: Progress | None,
+) -> _Part | None:
+    """Read and check the rows between two byte offsets; None at the first doubt."""
+    part = _Part([], [], set())
+    with path.open("rb", buffering=0) as stream:
+        stream.seek(start)
+        lines = _Lines(stream, end - start, progress)
+        try:
+            reader = pcsv.open_csv(
+                lines,
+                read_options=pcsv.ReadOptions(
+                    column_names=header, block_size=BLOCK, use_threads=False
+                ),
+                parse_options=pcsv.ParseOptions(ignore_empty_lines=True),
+                convert_options=pcsv.ConvertOptions(
+                    column_types={
+                        name: pa.string() if name == "value" else _STRINGS for name in header
+                    }
+                ),
+            )
+            for batch in reader:
+                if stop.is_set() or not lines.plain:
+                    return None
+                if not checks.add(batch, part):
+                    stop.set()
+                    return None
+                lines.room.release()
+        except pa.ArrowInvalid:  # not CSV as Arrow reads it, or not UTF-8
+            stop.set()
+            return None
+    if not lines.plain or lines.lines != part.rows:  # a blank line, or a record on several
+        stop.set()
+        return None
+    return part
+
+
+# --- checks of a batch --------------------------------------------------------------------
+
+
+class _Checks:
+    """The checks of the exact reader, on whole columns; and the rows kept."""
+
+    def __init__(
+        self, header: list[str], metrics: pd.DataFrame, this_year: int, years: Years
+    ) -> None:
+        self.header = header
+        self.this_year = this_year
+        self.years = years
+        self.latest = 0
+        self.metric_ids = {name: at for at, name in enumerate(metrics["metric"])}
+        self.programmes = list(dict.fromkeys(metrics["programme"]))
+        programme_ids = {name: at for at, name in enumerate(self.programmes)}
+        self.programme_of = np.array([programme_ids[name] for name in metrics["programme"]])
+        self.programme_names = pa.array(list(metrics["programme"]), type=pa.string())
+        kinds, units = metrics["kind"].to_numpy(), metrics["unit"].to_numpy()
+        self.count = kinds == "count"
+        self.percent_share = (kinds == "share") & (units == "percent")
+        self.percent = units == "percent"
+        self.lock = threading.Lock()
+
+    def add(self, batch: pa.RecordBatch, part: _Part) -> bool:
+        """Check a batch of rows; keep what the years ask for. False at the first doubt."""
+        if not batch.num_rows:
+            return True
+        rows = self._typed(batch)
+        if rows is None:
+            return False
+        with self.lock:
+            self.latest = max(self.latest, int(rows.year.max()))
+            latest = self.latest
+        keep = self.years.keeps(rows.year, latest)
+        part.hashes.append(_row_hashes([rows.cell(name) for name in _KEY_COLUMNS]))
+        part.years.update(rows.years_seen)
+        if keep.any():
+            chosen = np.flatnonzero(keep)
+            basis = rows.cell("basis")
+            filled_basis = pa.array([name or REPORTED for name in basis.values])
+            columns = {
+                "year": pa.array(rows.year[chosen]),
+                "region": rows.cell("region").take(chosen),
+                "entity": rows.cell("entity").take(chosen),
+                "programme": _dictionary(rows.metric[chosen], self.programme_names),
+                "metric": rows.cell("metric").take(chosen),
+                "value": pa.array(rows.value[chosen]),
+                "qualifier": _dictionary(rows.qualifier[chosen], pa.array(QUALIFIERS)),
+                "period": rows.cell("period").take(chosen),
+                "basis": _dictionary(basis.codes[chosen], filled_basis),
+                "source": rows.cell("source").take(chosen),
+                "row": pa.array(chosen + part.rows),
+            }
+            part.batches.append(pa.RecordBatch.from_pydict(columns, schema=_KEPT))
+        part.rows += batch.num_rows
+        return True
+
+    def _typed(self, batch: pa.RecordBatch) -> _Rows | None:
+        """The rows typed as the exact reader types them; None if a check may fail."""
+        cells = {name: _Distinct.of(batch, name) for name in self.header if name != "value"}
+        rows = _Rows(cells, _Distinct([""], np.zeros(batch.num_rows, dtype=np.int32)))
+        region, period = rows.cell("region"), rows.cell("period")
+        metric = rows.cell("metric").lookup(self.metric_ids)
+        year_of = [int(name) if re.fullmatch("[0-9]{4}", name) else -1 for name in rows.years]
+        stated = rows.cell("qualifier").lookup(
+            {"": -1} | {name: at for at, name in enumerate(QUALIFIERS)}
+        )
+        if (
+            metric is None
+            or stated is None
+            or any(name in ("", ALL_REGIONS) for name in region.values)
+            or not 0 <= min(year_of) <= max(year_of) <= self.this_year
+            or not set(rows.cell("basis").values) <= {"", *BASES}
+            or not all(re.fullmatch(PERIOD, name) for name in period.values)
+        ):
+            return None
+        rows.metric, rows.years_seen = metric, year_of
+        rows.year = np.array(year_of, dtype=np.int64)[rows.cell("year").codes]
+        named_year = np.array(
+            [int(name) if re.fullmatch("[0-9]{4}", name) else -1 for name in period.values]
+        )[period.codes]
+        programmes = {"": -1} | {name: at for at, name in enumerate(self.programmes)}
+        programme = rows.cell("programme")
+        named = np.array([programmes.get(name, -2) for name in programme.values])[programme.codes]
+        if ((named_year >= 0) & (named_year != rows.year)).any() or (
+            (named != -1) & (named != self.programme_of[metric])
+        ).any():
+            return None
+
+        figures = parse_figures(batch.column("value"))
+        value, written = figures.value, figures.qualifier
+        exact = QUALIFIERS.index(EXACT)
+        count, share = self.count[metric], self.percent_share[metric]
+        with np.errstate(invalid="ignore"):
+            bad = (
+                ~figures.valid
+                | np.isnan(value)
+                | ((stated >= 0) & (written != exact) & (written != stated))
+                | (figures.percent & ~self.percent[metric])
+                | (count & ((value < 0) | (value % 1 != 0)))
+                | (share & ((value < 0) | (value > 100)))
+            )
+        if bad.any():
+            return None
+        rows.value = value
+        rows.qualifier = np.where(stated >= 0, stated, written)
+        return rows
+
+
+class _Rows:
+    """A batch as typed by :meth:`_Checks._typed`: its columns, and a blank one for
+    columns the file does not have."""
+
+    def __init__(self, cells: dict[str, _Distinct], blank: _Distinct) -> None:
+        self.cells = cells
+        self.blank = blank
+        self.years = self.cell("year").values
+        self.years_seen: list[int] = []
+        self.year = self.metric = self.value = self.qualifier = np.empty(0)
+
+    def cell(self, name: str) -> _Distinct:
+        return self.cells.get(name, self.blank)
+
+
+@dataclass(frozen=True)
+class _Distinct:
+    """A dictionary-encoded column: its distinct cells, stripped, and each row's code."""
+
+    values: list[str]
+    codes: np.ndarray
+
+    @classmethod
+    def of(cls, batch: pa.RecordBatch, name: str) -> _Distinct:
+        column = batch.column(name)
+        values = [cell.strip() for cell in column.dictionary.to_pylist()]
+        return cls(values or [""], column.indices.to_numpy(zero_copy_only=False))
+
+    def lookup(self, ids: dict[str, int]) -> np.ndarray | None:
+        """Each row's id in ``ids``; None when a cell has none."""
+        found = [ids.get(value) for value in self.values]
+        if any(value is None for value in found):
+            return None
+        codes: np.ndarray = np.array(found, dtype=np.int64)[self.codes]
+        return codes
+
+    def take(self, rows: np.ndarray) -> pa.DictionaryArray:
+        return _dictionary(self.codes[rows], pa.array(self.values, type=pa.string()))
+
+
+def _dictionary(codes: np.ndarray, values: pa.Array) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(codes, type=pa.int32()), values)
+
+
+def _row_hashes(columns: list[_Distinct]) -> np.ndarray:
+    """A 64-bit hash of each row's key: equal keys, equal hashes."""
+    combined = np.zeros(len(columns[0].codes), dtype=np.uint64)
+    for column in columns:
+        hashed = pd.util.hash_array(np.array(column.values, dtype=object))
+        combined = (combined * np.uint64(0x9E3779B97F4A7C15)) ^ hashed[column.codes]
+    return combined
+
+
+# --- the parts together --------------------------------------------------------------------
+
+
+def _assembled(parts: list[_Part], checks: _Checks, where: str) -> Scan | None:
+    """The kept rows of every part in file order, as the exact reader types them."""
+    if _repeats(parts):  # maybe the same figure twice
+        return None
+    seen = sorted(set().union(*(part.years for part in parts)))
+    latest = seen[-1] if seen else 0
+    batches = []
+    offset = 0
+    for part in parts:
+        for batch in part.batches:
+            years = batch.column("year").to_numpy()
+            kept = batch.filter(pa.array(checks.years.keeps(years, latest)))
+            row = pc.add(kept.column("row"), offset + 2)  # line 1 is the header
+            batches.append(kept.set_column(kept.schema.get_field_index("row"), "row", row))
+        offset += part.rows
+    table = pa.Table.from_batches(batches, schema=_KEPT) if batches else _KEPT.empty_table()
+    named = [column.name for column in OUTCOMES.columns]
+    order = [*checks.header, "line", *(name for name in named if name not in checks.header)]
+    table = table.rename_columns([*table.column_names[:-1], "line"])
+    frame = pd.DataFrame({name: _pandas(table.column(name)) for name in order})
+    frame.attrs.update(header=checks.header, header_line=1, where=where)
+    return Scan(frame, tuple(seen))
+
+
+def _repeats(parts: list[_Part]) -> bool:
+    """Whether two rows may have the same key: two equal hashes (the batches' are freed)."""
+    hashes = np.empty(sum(part.rows for part in parts), dtype=np.uint64)
+    filled = 0
+    for part in parts:
+        while part.hashes:
+            batch = part.hashes.pop(0)
+            hashes[filled : filled + len(batch)] = batch
+            filled += len(batch)
+    hashes.sort()
+    return bool((hashes[1:] == hashes[:-1]).any())
+
+
+def _pandas(column: pa.ChunkedArray) -> pd.Series:
+    if pa.types.is_dictionary(column.type):
+        column = pc.cast(column, pa.string())
+    series: pd.Series = column.to_pandas(
+        types_mapper={pa.string(): pd.StringDtype("pyarrow", np.nan)}.get
+    )
+    return series

@@ -1,0 +1,187 @@
+"""The fast path of the loader reads what the exact reader reads, or leaves the file to it."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections.abc import Iterator
+from pathlib import Path
+from unittest import mock
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from laborstats import columnar
+from laborstats.columnar import ALL_YEARS, Years, scan_outcomes
+from laborstats.dataset import bundled_data_path, load_dataset
+from laborstats.errors import LaborstatsError
+from tests.conftest import OUTCOMES_HEADER
+from tests.test_properties import BOUNDED, csv_like_bytes, outcome_tables
+
+ROW = "2024,庆阳市,,,disputes_mediated,{value},,2024,,{source}"
+
+
+@pytest.fixture(autouse=True)
+def many_parts() -> Iterator[None]:
+    """Small files are split as large ones are: four byte ranges of a few bytes each."""
+    with mock.patch.object(columnar, "PART", 16), mock.patch.object(columnar, "CORES", 4):
+        yield
+
+
+def exact(data: str | None, **options: object) -> object:
+    """The loader with the fast path turned off: a Dataset, or the message it stops with."""
+    with mock.patch("laborstats.dataset.scan_outcomes", return_value=None):
+        return loaded(data, **options)
+
+
+def loaded(data: str | None, **options: object) -> object:
+    try:
+        return load_dataset(data, **options)  # type: ignore[arg-type]
+    except LaborstatsError as error:
+        return str(error)
+
+
+def scanned(path: Path, years: Years = ALL_YEARS) -> columnar.Scan | None:
+    metrics = load_dataset(None).metrics
+    return scan_outcomes(path, metrics, years=years, this_year=datetime.date.today().year)
+
+
+def assert_same(fast: object, slow: object) -> None:
+    if isinstance(slow, str) or isinstance(fast, str):
+        assert fast == slow
+        return
+    pd.testing.assert_frame_equal(fast.outcomes, slow.outcomes)  # type: ignore[attr-defined]
+    assert fast.years == slow.years  # type: ignore[attr-defined]
+    pd.testing.assert_frame_equal(fast.rejected, slow.rejected)  # type: ignore[attr-defined]
+
+
+def rows_file(tmp_path: Path, *rows: str, newline: str = "\n") -> Path:
+    path = tmp_path / "outcomes.csv"
+    path.write_bytes(newline.join([OUTCOMES_HEADER, *rows]).encode() + newline.encode())
+    return path
+
+
+@pytest.mark.parametrize("data", [None, "example:qingyang-counties"])
+def test_the_fast_path_reads_the_bundled_data_as_the_exact_reader_does(data: str | None) -> None:
+    folder = (
+        bundled_data_path()
+        if data is None
+        else bundled_data_path() / "examples" / "qingyang-counties"
+    )
+    assert scanned(folder / "outcomes.csv") is not None
+    assert_same(loaded(data), exact(data))
+
+
+def test_line_numbers_count_across_byte_ranges(tmp_path: Path) -> None:
+    rows = [
+        ROW.format(value=number, source=f"row {number}").replace("庆阳市", f"r{number}")
+        for number in range(40)
+    ]
+    scan = scanned(rows_file(tmp_path, *rows, newline="\r\n"))
+    assert scan is not None
+    assert scan.outcomes["line"].tolist() == list(range(2, 42))
+    assert scan.outcomes["source"].tolist() == [f"row {number}" for number in range(40)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "why"),
+    [
+        (['2024,a,,,disputes_mediated,1,,2024,,"two\nlines"'], "a record on two lines"),
+        (
+            ["2024,a,,,disputes_mediated,1,,2024,,", "", "2024,b,,,disputes_mediated,1,,2024,,"],
+            "a blank line",
+        ),
+        (
+            ["2024,a,,,disputes_mediated,1,,2024,,x\r2024,b,,,disputes_mediated,1,,2024,,"],
+            "a lone CR",
+        ),
+        (['2024,a,,,disputes_mediated,1,,2024,,"x"y'], "text after a closing quote"),
+        (['2024,a,,,disputes_mediated,1,,2024,,""y'], "text after an empty quoted field"),
+        (['2024,a,,,disputes_mediated,1,,2024,,"x"""y'], "text after an escaped quote"),
+        (['2024,a,,,disputes_mediated,1,,2024,,x"y'], "a quote inside an unquoted field"),
+        (["2024,a,,,disputes_mediated,1,,2024,,x\x00"], "a NUL"),
+        (["2024,a,,,disputes_mediated,1,,2024,,,"], "a trailing comma"),
+        (
+            ["2024,a,,,disputes_mediated,1,,2024,,", "2024,a,,,disputes_mediated,2,,2024,,"],
+            "a key twice",
+        ),
+        (["2024,a,,,disputes_mediated,近90,at_least,2024,,"], "a qualifier against the value"),
+        (["2024,a,,,disputes_mediated,-1,,2024,,"], "a negative count"),
+        (["2024,a,,,disputes_mediated,1,,2023,,"], "a period naming another year"),
+        (["2024,all,,,disputes_mediated,1,,2024,,"], "the region of totals"),
+        (["2024,a,,skills,disputes_mediated,1,,2024,,"], "another programme"),
+        (["2024,a,,,disputes_mediated,12%,,2024,,"], "a percentage of a count"),
+        (["2024.0,a,,,disputes_mediated,1,,2024,,"], "a year not written as four digits"),
+        (["2999,a,,,disputes_mediated,1,,,,"], "a year to come"),
+        (["2024,a,,,nonsense,1,,2024,,"], "an unknown metric"),
+    ],
+)
+def test_anything_doubtful_is_left_to_the_exact_reader(
+    tmp_path: Path, rows: list[str], why: str
+) -> None:
+    assert scanned(rows_file(tmp_path, *rows)) is None, why
+
+
+def test_other_encodings_are_left_to_the_exact_reader(tmp_path: Path) -> None:
+    path = tmp_path / "outcomes.csv"
+    path.write_bytes(
+        (OUTCOMES_HEADER + "\n" + ROW.format(value=1, source="调解") + "\n").encode("gb18030")
+    )
+    assert scanned(path) is None
+    assert not isinstance(loaded(str(path)), str)
+
+
+def test_quoted_fields_and_escaped_quotes_are_read(tmp_path: Path) -> None:
+    path = rows_file(tmp_path, ROW.format(value='"1,234"', source='"he said ""yes"", then left"'))
+    scan = scanned(path)
+    assert scan is not None
+    assert scan.outcomes["value"].tolist() == [1234.0]
+    assert scan.outcomes["source"].tolist() == ['he said "yes", then left']
+
+
+def test_only_the_years_asked_for_are_kept_but_every_year_is_checked_and_seen(
+    tmp_path: Path,
+) -> None:
+    rows = [ROW.format(value=1, source="").replace("2024", str(year)) for year in range(2015, 2025)]
+    path = rows_file(tmp_path, *rows)
+    latest = scanned(path, Years(latest=2))
+    assert latest is not None
+    assert latest.outcomes["year"].tolist() == [2023, 2024]
+    assert latest.years == tuple(range(2015, 2025))
+    assert_same(loaded(str(path), years=Years(latest=2)), exact(str(path), years=Years(latest=2)))
+    wanted = Years(wanted=frozenset({2016, 2030}))
+    assert_same(loaded(str(path), years=wanted), exact(str(path), years=wanted))
+    late = ROW.format(value=-1, source="").replace("2024", "2016").replace("庆阳市", "西峰区")
+    bad = rows_file(tmp_path, *rows, late)
+    assert "a count below zero" in str(loaded(str(bad), years=Years(latest=2)))
+
+
+@pytest.mark.parametrize("skip_bad_rows", [False, True], ids=["strict", "skip"])
+@BOUNDED
+@given(raw=csv_like_bytes())
+def test_damaged_tables_load_as_the_exact_reader_loads_them(
+    tmp_path: Path, raw: bytes, skip_bad_rows: bool
+) -> None:
+    path = tmp_path / "outcomes.csv"
+    path.write_bytes(raw)
+    assert_same(
+        loaded(str(path), skip_bad_rows=skip_bad_rows),
+        exact(str(path), skip_bad_rows=skip_bad_rows),
+    )
+
+
+@BOUNDED
+@given(rows=outcome_tables(), quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
+def test_clean_tables_take_the_fast_path_to_the_same_result(
+    tmp_path: Path, rows: list[dict[str, str]], quoting: int
+) -> None:
+    path = tmp_path / "outcomes.csv"
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]), quoting=quoting)  # type: ignore[arg-type]
+        writer.writeheader()
+        writer.writerows(rows)
+    multiline = any("\n" in cell or "\r" in cell for row in rows for cell in row.values())
+    assert (scanned(path) is None) == multiline
+    assert_same(loaded(str(path)), exact(str(path)))
