@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
@@ -13,10 +14,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from laborstats import columnar
+from laborstats import columnar, console
 from laborstats.columnar import ALL_YEARS, Years, scan_outcomes
 from laborstats.dataset import bundled_data_path, load_dataset
 from laborstats.errors import LaborstatsError
+from laborstats.stats.derived import with_derived_metrics
+from laborstats.stats.summary import summarise
 from tests.conftest import OUTCOMES_HEADER
 from tests.test_properties import BOUNDED, csv_like_bytes, outcome_tables
 
@@ -185,3 +188,44 @@ def test_clean_tables_take_the_fast_path_to_the_same_result(
     multiline = any("\n" in cell or "\r" in cell for row in rows for cell in row.values())
     assert (scanned(path) is None) == multiline
     assert_same(loaded(str(path)), exact(str(path)))
+
+
+@pytest.mark.parametrize("data", [None, "example:qingyang-counties"])
+def test_summary_of_the_years_it_needs_is_the_summary_of_every_row(data: str | None) -> None:
+    full = load_dataset(data)
+    every_row = with_derived_metrics(full.outcomes, full.metrics)
+    for year in [None, *sorted(set(every_row["year"]))]:
+        window = Years(latest=2) if year is None else Years(frozenset({year - 1, year, year + 1}))
+        kept = load_dataset(data, years=window)
+        assert len(kept.outcomes) < len(full.outcomes) or len(full.years) <= 2
+        pd.testing.assert_frame_equal(
+            summarise(with_derived_metrics(kept.outcomes, kept.metrics), kept.metrics, year=year),
+            summarise(every_row, full.metrics, year=year),
+        )
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_a_slow_load_shows_a_progress_bar_on_a_terminal_only(
+    terminal: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with (
+        mock.patch.object(sys.stderr, "isatty", return_value=terminal),
+        mock.patch.object(console, "PROGRESS_AFTER", 0.0),
+        console.LoadProgress("Reading big.csv") as progress,
+    ):
+        progress(10, 100)
+        progress(40, 100)
+        assert (progress.bar is not None) == terminal
+        if terminal:
+            assert progress.bar.tasks[0].completed == 50
+            assert progress.bar.tasks[0].total == 100
+    assert capsys.readouterr().out == ""
+
+
+def test_a_quick_load_shows_no_progress_bar() -> None:
+    with (
+        mock.patch.object(sys.stderr, "isatty", return_value=True),
+        console.LoadProgress() as progress,
+    ):
+        progress(10, 100)
+        assert progress.bar is None

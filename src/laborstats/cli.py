@@ -31,6 +31,7 @@ from laborstats.options import (
 from laborstats.render import Lang, OutputFormat
 
 if TYPE_CHECKING:
+    from laborstats.columnar import Years
     from laborstats.dataset import Dataset
     from laborstats.render import View
 
@@ -131,16 +132,22 @@ class Streams:
     output: Path | None
     excel: bool
 
-    def load(self) -> Dataset:
-        """Load and check the dataset; with --rejects, write the rows set aside."""
+    def load(self, years: Years | None = None) -> Dataset:
+        """Load and check the dataset, keeping the outcomes of ``years`` (default: all);
+        with --rejects, write the rows set aside."""
+        from laborstats.columnar import ALL_YEARS
+        from laborstats.console import LoadProgress
         from laborstats.dataset import load_dataset
 
         self._check_usage()
-        dataset = load_dataset(
-            self.data,
-            encoding=self.encoding,
-            skip_bad_rows=self.skip_bad_rows or self.rejects is not None,
-        )
+        with LoadProgress(f"Reading {self.data or 'the bundled dataset'}") as progress:
+            dataset = load_dataset(
+                self.data,
+                encoding=self.encoding,
+                skip_bad_rows=self.skip_bad_rows or self.rejects is not None,
+                years=years or ALL_YEARS,
+                progress=progress,
+            )
         if self.rejects is not None:
             from laborstats.render import resolve_format
             from laborstats.views import rejects_view
@@ -318,12 +325,20 @@ def summary(
 
       laborstats summary --format json -o summary.json
     """
+    from laborstats.columnar import Years
     from laborstats.stats.derived import with_derived_metrics
     from laborstats.stats.summary import summarise
     from laborstats.views import summary_view
 
-    dataset = streams.load()
+    # The year, the year before (for the change) and the year after (whose
+    # additions give the year's opening stock): no other row counts.
+    window = Years(latest=2) if year is None else Years(frozenset({year - 1, year, year + 1}))
+    dataset = streams.load(window)
     outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
+    if year is not None and year not in set(outcomes["year"]):
+        # The years the message offers include derived ones, which need every row.
+        dataset = streams.load()
+        outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
     result = summarise(
         outcomes, dataset.metrics, year=year, programmes=_names(programme, "--programme")
     )
@@ -395,10 +410,14 @@ def outcomes(
 
       laborstats outcomes --data sent.csv --encoding big5 --rejects bad.csv -o clean.csv
     """
+    from laborstats.columnar import Years
     from laborstats.stats.outcomes import outcome_rows
+    from laborstats.stats.series import choose_year
     from laborstats.views import outcomes_view
 
-    dataset = streams.load()
+    dataset = streams.load(None if year is None else Years(frozenset({year})))
+    if year is not None:
+        choose_year(dataset.years, year)
     result = outcome_rows(
         dataset.outcomes, dataset.metrics, year=year, names=_names(metric, "--metric")
     )

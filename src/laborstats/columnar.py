@@ -55,8 +55,8 @@ _KEPT = pa.schema(
         ("row", pa.int64()),
     ]
 )
-# Called with the bytes read since the last call.
-Progress = Callable[[int], None]
+# Called with the bytes read since the last call, and the size of the file.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def scan_outcomes(
         return _read_part(path, header, bounds[part], bounds[part + 1], checks, stop, progress)
 
     if progress is not None:
-        progress(data_start)
+        progress(data_start, size)
     if len(bounds) == 2:
         parts = [read(0)]
     else:
@@ -190,8 +190,9 @@ class _Lines:
     fields. Counting its lines then gives each record's line number.
     """
 
-    def __init__(self, stream: BinaryIO, length: int, progress: Progress | None) -> None:
+    def __init__(self, stream: BinaryIO, length: int, size: int, progress: Progress | None) -> None:
         self.stream = stream
+        self.size = size
         self.left = length
         self.progress = progress
         self.carry = b""  # the start of a line whose end is not read yet
@@ -206,7 +207,7 @@ class _Lines:
         data = self.stream.read(self.left if size < 0 else min(size, self.left))
         self.left -= len(data)
         if self.progress is not None and data:
-            self.progress(len(data))
+            self.progress(len(data), self.size)
         if self.plain:
             self.plain = b"\0" not in data  # text never holds a NUL
             self._check(data)
@@ -300,7 +301,7 @@ def _read_part(
     part = _Part([], [], set())
     with path.open("rb", buffering=0) as stream:
         stream.seek(start)
-        lines = _Lines(stream, end - start, progress)
+        lines = _Lines(stream, end - start, os.fstat(stream.fileno()).st_size, progress)
         try:
             reader = pcsv.open_csv(
                 lines,

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import io
 import sys
+import threading
+import time
+from types import TracebackType
+from typing import Any
 
 from rich.console import Console
+
+# A load shows a progress bar only once it has taken this long.
+PROGRESS_AFTER = 1.0
 
 
 def stdout_console() -> Console:
@@ -16,3 +23,53 @@ def stdout_console() -> Console:
     if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":
         sys.stdout.reconfigure(errors="replace")
     return Console(file=sys.stdout)
+
+
+class LoadProgress:
+    """A progress bar on stderr for a load that takes a while; nothing on a pipe.
+
+    Call it with the bytes read since the last call and the file's size
+    (from any thread); it appears after ``PROGRESS_AFTER`` seconds, if
+    stderr is a terminal, and is gone when the load ends.
+    """
+
+    def __init__(self, what: str = "Reading") -> None:
+        self.started = time.monotonic()
+        self.lock = threading.Lock()
+        self.done = 0
+        self.bar: Any = None  # a rich.progress.Progress, imported when it is shown
+        self.task: Any = None
+        self.what = what
+        self.shown = sys.stderr.isatty()
+
+    def __call__(self, read: int, size: int) -> None:
+        with self.lock:
+            self.done += read
+            if self.bar is None:
+                if not self.shown or time.monotonic() - self.started < PROGRESS_AFTER:
+                    return
+                from rich import progress  # noqa: PLC0415 (only when a bar is shown)
+
+                self.bar = progress.Progress(
+                    progress.TextColumn("{task.description}"),
+                    progress.BarColumn(),
+                    progress.DownloadColumn(),
+                    progress.TimeRemainingColumn(),
+                    console=Console(stderr=True),
+                    transient=True,
+                )
+                self.bar.start()
+                self.task = self.bar.add_task(self.what, total=size)
+            self.bar.update(self.task, completed=self.done)
+
+    def __enter__(self) -> LoadProgress:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self.bar is not None:
+            self.bar.stop()

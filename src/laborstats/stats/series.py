@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -74,7 +76,12 @@ def check_metrics(names: list[str] | None, metrics: pd.DataFrame) -> None:
 
 def select_year(outcomes: pd.DataFrame, year: int | None) -> int:
     """The requested year, checked against the data, or the latest year in it."""
-    years = sorted(outcomes["year"].unique().tolist())
+    return choose_year(outcomes["year"].unique().tolist(), year)
+
+
+def choose_year(years_with_figures: Iterable[int], year: int | None) -> int:
+    """The requested year, checked against the years with figures, or the latest of them."""
+    years = sorted(years_with_figures)
     if not years:
         raise SelectionError("the dataset holds no figures", expected="at least one outcome row")
     if year is None:
