@@ -40,22 +40,26 @@ def with_derived_metrics(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.Da
     period is the inputs' common period, blank where they differ.
     """
     programmes = metrics.set_index("metric")["programme"]
+    derived: list[pd.DataFrame] = []  # concatenated once: a large table is copied once
 
-    def added(frame: pd.DataFrame, metric: str, derived: pd.DataFrame) -> pd.DataFrame:
-        reported = frame.loc[frame["metric"] == metric, _PLACE]
-        derived = derived.merge(reported, on=_PLACE, how="left", indicator=True)
-        derived = derived[derived.pop("_merge") == "left_only"]
-        if derived.empty:
-            return frame
-        return pd.concat([frame, derived.assign(programme=programmes[metric])], ignore_index=True)
+    def rows_of(names: set[str]) -> pd.DataFrame:
+        """The figures of these metrics, reported or derived so far."""
+        frames = [outcomes, *derived]
+        return pd.concat([frame[frame["metric"].isin(names)] for frame in frames])
 
-    frame = outcomes
+    def add(metric: str, computed: pd.DataFrame) -> None:
+        there = rows_of({metric})[_PLACE]
+        computed = computed.merge(there, on=_PLACE, how="left", indicator=True)
+        computed = computed[computed.pop("_merge") == "left_only"]
+        if not computed.empty:
+            derived.append(computed.assign(programme=programmes[metric]))
+
     flows = metrics[metrics["flow_of"] != ""]
     for flow, stock in zip(flows["metric"], flows["flow_of"], strict=True):
-        frame = added(frame, stock, _opening_stock(frame, stock, flow))
+        add(stock, _opening_stock(rows_of({stock, flow}), stock, flow))
     for metric, formula in formulas_of(metrics).items():
-        frame = added(frame, metric, _derive(frame, metric, formula))
-    return frame
+        add(metric, _derive(rows_of(set(formula.metrics)), metric, formula))
+    return pd.concat([outcomes, *derived], ignore_index=True) if derived else outcomes
 
 
 def _opening_stock(outcomes: pd.DataFrame, stock: str, flow: str) -> pd.DataFrame:
