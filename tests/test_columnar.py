@@ -119,6 +119,14 @@ def test_line_numbers_count_across_byte_ranges(tmp_path: Path) -> None:
         (["2024.0,a,,,disputes_mediated,1,,2024,,"], "a year not written as four digits"),
         (["2999,a,,,disputes_mediated,1,,,,"], "a year to come"),
         (["2024,a,,,nonsense,1,,2024,,"], "an unknown metric"),
+        (["0024,a,,,disputes_mediated,1,,0024,,"], "a year before 1000"),
+        (
+            [
+                "2024,a,,,disputes_mediated,1,,2024,,x",
+                "\ufeff2024,b,,,disputes_mediated,1,,2024,,y",
+            ],
+            "a BOM starting a line",
+        ),
     ],
 )
 def test_anything_doubtful_is_left_to_the_exact_reader(

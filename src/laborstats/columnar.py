@@ -198,6 +198,7 @@ class _Lines:
         self.carry = b""  # the start of a line whose end is not read yet
         self.lines = 0
         self.plain = True
+        self.first = True
         self.closed = False
         # Arrow reads ahead of the batches it has handed out; each holds a block.
         self.room = threading.Semaphore(AHEAD)
@@ -209,7 +210,9 @@ class _Lines:
         if self.progress is not None and data:
             self.progress(len(data), self.size)
         if self.plain:
-            self.plain = b"\0" not in data  # text never holds a NUL
+            # Text never holds a NUL; and Arrow would drop a BOM that starts a range.
+            self.plain = b"\0" not in data and not (self.first and data.startswith(_BOMS[0]))
+            self.first = False
             self._check(data)
         return data
 
@@ -403,7 +406,8 @@ class _Checks:
             metric is None
             or stated is None
             or any(name in ("", ALL_REGIONS) for name in region.values)
-            or not 0 <= min(year_of) <= max(year_of) <= self.this_year
+            # (before 1000, 0999 and str(999) differ, as the exact check of periods sees)
+            or not 1000 <= min(year_of) <= max(year_of) <= self.this_year
             or not set(rows.cell("basis").values) <= {"", *BASES}
             or not all(re.fullmatch(PERIOD, name) for name in period.values)
         ):
