@@ -16,6 +16,7 @@ So what it returns is what the exact reader would have returned.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import os
 import re
@@ -40,10 +41,11 @@ BLOCK = 4 << 20  # bytes Arrow parses at a time
 AHEAD = 4  # blocks Arrow may read before their batches are checked
 PART = 32 << 20  # the least a core gets to read; a smaller file is read on one
 CORES = os.cpu_count() or 1
-_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _NEWLINE, _CR, _QUOTE, _COMMA = 10, 13, 34, 44
 _KEY_COLUMNS = ("year", "region", "entity", "metric", "period")
 _STRINGS = pa.dictionary(pa.int32(), pa.string())
+# A qualifier's position in QUALIFIERS; a blank cell takes the one written in the value.
+_QUALIFIER_IDS = {"": -1} | {name: at for at, name in enumerate(QUALIFIERS)}
 
 # The rows kept from a batch; "row" counts from the first row of the byte range.
 _KEPT = pa.schema(
@@ -105,16 +107,18 @@ def scan_outcomes(
         return None  # the exact reader says what is wrong
     if starts is None:
         return None
-    header, data_start = starts[0]
-    bounds = [start for _, start in starts] + [size]
+    header, bounds = starts[0], [*starts[1], size]
     checks = _Checks(header, metrics, this_year, years)
     stop = threading.Event()
 
     def read(part: int) -> _Part | None:
-        return _read_part(path, header, bounds[part], bounds[part + 1], checks, stop, progress)
+        return _read_part(path, header, bounds[part], bounds[part + 1], checks, stop, report)
 
-    if progress is not None:
-        progress(data_start, size)
+    def report(count: int) -> None:
+        if progress is not None:
+            progress(count, size)
+
+    report(bounds[0])
     if len(bounds) == 2:
         parts = [read(0)]
     else:
@@ -125,15 +129,15 @@ def scan_outcomes(
     return _assembled([part for part in parts if part is not None], checks, str(path))
 
 
-def _part_starts(stream: BinaryIO, head: bytes, size: int) -> list[tuple[list[str], int]] | None:
+def _part_starts(stream: BinaryIO, head: bytes, size: int) -> tuple[list[str], list[int]] | None:
     """The header, and where each core's byte range starts (each at a line's start)."""
-    bom = head.startswith(_BOMS[0])
-    if any(head.startswith(mark) for mark in _BOMS[1:]) or b"\x00" in head[:4]:
+    bom = head.startswith(codecs.BOM_UTF8)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head[:4]:
         return None  # UTF-16 or UTF-32
     end = head.find(b"\n")
     if end < 0 or end + 1 >= size:
         return None
-    header = _header(head[3 if bom else 0 : end])
+    header = _header(head[len(codecs.BOM_UTF8) if bom else 0 : end])
     if header is None:
         return None
     first = end + 1
@@ -148,7 +152,7 @@ def _part_starts(stream: BinaryIO, head: bytes, size: int) -> list[tuple[list[st
         start = stream.tell() - len(ahead) + newline + 1
         if start > starts[-1] and start < size:
             starts.append(start)
-    return [(header, start) for start in starts]
+    return header, starts
 
 
 def _header(line: bytes) -> list[str] | None:
@@ -190,11 +194,10 @@ class _Lines:
     fields. Counting its lines then gives each record's line number.
     """
 
-    def __init__(self, stream: BinaryIO, length: int, size: int, progress: Progress | None) -> None:
+    def __init__(self, stream: BinaryIO, length: int, report: Callable[[int], None]) -> None:
         self.stream = stream
-        self.size = size
+        self.report = report
         self.left = length
-        self.progress = progress
         self.carry = b""  # the start of a line whose end is not read yet
         self.lines = 0
         self.plain = True
@@ -207,11 +210,10 @@ class _Lines:
         self.room.acquire(timeout=0.1)  # wait for a batch to be done, but never for long
         data = self.stream.read(self.left if size < 0 else min(size, self.left))
         self.left -= len(data)
-        if self.progress is not None and data:
-            self.progress(len(data), self.size)
+        self.report(len(data))
         if self.plain:
             # Text never holds a NUL; and Arrow would drop a BOM that starts a range.
-            self.plain = b"\0" not in data and not (self.first and data.startswith(_BOMS[0]))
+            self.plain = b"\0" not in data and not (self.first and data.startswith(codecs.BOM_UTF8))
             self.first = False
             self._check(data)
         return data
@@ -298,13 +300,13 @@ def _read_part(
     end: int,
     checks: _Checks,
     stop: threading.Event,
-    progress: Progress | None,
+    report: Callable[[int], None],
 ) -> _Part | None:
     """Read and check the rows between two byte offsets; None at the first doubt."""
     part = _Part([], [], set())
     with path.open("rb", buffering=0) as stream:
         stream.seek(start)
-        lines = _Lines(stream, end - start, os.fstat(stream.fileno()).st_size, progress)
+        lines = _Lines(stream, end - start, report)
         try:
             reader = pcsv.open_csv(
                 lines,
@@ -348,9 +350,10 @@ class _Checks:
         self.years = years
         self.latest = 0
         self.metric_ids = {name: at for at, name in enumerate(metrics["metric"])}
-        self.programmes = list(dict.fromkeys(metrics["programme"]))
-        programme_ids = {name: at for at, name in enumerate(self.programmes)}
-        self.programme_of = np.array([programme_ids[name] for name in metrics["programme"]])
+        programmes = dict.fromkeys(metrics["programme"])
+        # A programme's position; a blank cell takes the metric's.
+        self.programme_ids = {"": -1} | {name: at for at, name in enumerate(programmes)}
+        self.programme_of = np.array([self.programme_ids[name] for name in metrics["programme"]])
         self.programme_names = pa.array(list(metrics["programme"]), type=pa.string())
         kinds, units = metrics["kind"].to_numpy(), metrics["unit"].to_numpy()
         self.count = kinds == "count"
@@ -370,7 +373,7 @@ class _Checks:
             latest = self.latest
         keep = self.years.keeps(rows.year, latest)
         part.hashes.append(_row_hashes([rows.cell(name) for name in _KEY_COLUMNS]))
-        part.years.update(rows.years_seen)
+        part.years.update(rows.years)
         if keep.any():
             chosen = np.flatnonzero(keep)
             basis = rows.cell("basis")
@@ -395,32 +398,28 @@ class _Checks:
     def _typed(self, batch: pa.RecordBatch) -> _Rows | None:
         """The rows typed as the exact reader types them; None if a check may fail."""
         cells = {name: _Distinct.of(batch, name) for name in self.header if name != "value"}
-        rows = _Rows(cells, _Distinct([""], np.zeros(batch.num_rows, dtype=np.int32)))
-        region, period = rows.cell("region"), rows.cell("period")
-        metric = rows.cell("metric").lookup(self.metric_ids)
-        year_of = [int(name) if re.fullmatch("[0-9]{4}", name) else -1 for name in rows.years]
-        stated = rows.cell("qualifier").lookup(
-            {"": -1} | {name: at for at, name in enumerate(QUALIFIERS)}
+        blank = _Distinct([""], np.zeros(batch.num_rows, dtype=np.int32))
+        region, year, period, programme = (
+            cells.get(name, blank) for name in ("region", "year", "period", "programme")
         )
+        metric = cells.get("metric", blank).lookup(self.metric_ids)
+        stated = cells.get("qualifier", blank).lookup(_QUALIFIER_IDS)
+        year_of = [_year_of(name) for name in year.values]
         if (
             metric is None
             or stated is None
             or any(name in ("", ALL_REGIONS) for name in region.values)
             # (before 1000, 0999 and str(999) differ, as the exact check of periods sees)
             or not 1000 <= min(year_of) <= max(year_of) <= self.this_year
-            or not set(rows.cell("basis").values) <= {"", *BASES}
+            or not set(cells.get("basis", blank).values) <= {"", *BASES}
             or not all(re.fullmatch(PERIOD, name) for name in period.values)
         ):
             return None
-        rows.metric, rows.years_seen = metric, year_of
-        rows.year = np.array(year_of, dtype=np.int64)[rows.cell("year").codes]
-        named_year = np.array(
-            [int(name) if re.fullmatch("[0-9]{4}", name) else -1 for name in period.values]
-        )[period.codes]
-        programmes = {"": -1} | {name: at for at, name in enumerate(self.programmes)}
-        programme = rows.cell("programme")
-        named = np.array([programmes.get(name, -2) for name in programme.values])[programme.codes]
-        if ((named_year >= 0) & (named_year != rows.year)).any() or (
+        years = np.array(year_of, dtype=np.int64)[year.codes]
+        named_year = np.array([_year_of(name) for name in period.values])[period.codes]
+        named = np.array([self.programme_ids.get(name, -2) for name in programme.values])
+        named = named[programme.codes]
+        if ((named_year >= 0) & (named_year != years)).any() or (
             (named != -1) & (named != self.programme_of[metric])
         ).any():
             return None
@@ -440,24 +439,29 @@ class _Checks:
             )
         if bad.any():
             return None
-        rows.value = value
-        rows.qualifier = np.where(stated >= 0, stated, written)
-        return rows
+        qualifier = np.where(stated >= 0, stated, written)
+        return _Rows(cells, blank, years, set(year_of), metric, value, qualifier)
 
 
+@dataclass(frozen=True)
 class _Rows:
-    """A batch as typed by :meth:`_Checks._typed`: its columns, and a blank one for
-    columns the file does not have."""
+    """A batch as :meth:`_Checks._typed` types it."""
 
-    def __init__(self, cells: dict[str, _Distinct], blank: _Distinct) -> None:
-        self.cells = cells
-        self.blank = blank
-        self.years = self.cell("year").values
-        self.years_seen: list[int] = []
-        self.year = self.metric = self.value = self.qualifier = np.empty(0)
+    cells: dict[str, _Distinct]
+    blank: _Distinct  # for the columns the file does not have
+    year: np.ndarray
+    years: set[int]
+    metric: np.ndarray  # each row's position in metrics.csv
+    value: np.ndarray
+    qualifier: np.ndarray  # each row's position in QUALIFIERS
 
     def cell(self, name: str) -> _Distinct:
         return self.cells.get(name, self.blank)
+
+
+def _year_of(text: str) -> int:
+    """A year written as four digits, or -1."""
+    return int(text) if re.fullmatch("[0-9]{4}", text) else -1
 
 
 @dataclass(frozen=True)

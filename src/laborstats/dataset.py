@@ -146,11 +146,12 @@ def _example_folder(name: str) -> Path:
 
 @dataclass(frozen=True)
 class _File:
-    """An outcomes file: where it is, or its bytes, and the encoding it declares."""
+    """An outcomes file: where it is on disk or, for stdin, its bytes; and the encoding
+    it declares."""
 
     where: str
     path: Path | None = None
-    raw: bytes | None = None
+    raw: bytes = b""
     encoding: str | None = None
 
 
@@ -257,7 +258,7 @@ class _Reader:
             )
             if scan is not None:
                 return scan.outcomes, scan.years
-        raw = file.raw if file.raw is not None else _read_bytes(Path(file.where))
+        raw = file.raw if file.path is None else _read_bytes(file.path)
         outcomes = self.table(raw, file.where, OUTCOMES, file.encoding)
         outcomes = _check_against_metrics(self.checker(outcomes, file.where), metrics)
         outcomes = _check_values(self.checker(outcomes, file.where), metrics, this_year)
