@@ -114,7 +114,8 @@ def _derive(outcomes: pd.DataFrame, metric: str, formula: Formula) -> pd.DataFra
     periods = pd.DataFrame(wide["period"][sorted(formula.metrics)])
     stated = periods.where(periods != "")
     common = stated.max(axis=1).fillna("")
-    agrees = (stated.nunique(axis=1) <= 1) & common.ne("")
+    # Every stated period is the same one (row-wise nunique is a slow Python loop).
+    agrees = (stated.isna() | stated.eq(common, axis=0)).all(axis=1) & common.ne("")
     result = pd.DataFrame(
         {
             "metric": metric,
