@@ -8,6 +8,8 @@ that is not installed is reported and skipped. The peers get the plain
 aggregation — the sum of each metric over regions per year, with the
 change on the year before — and skip the cells that are not plain numbers
 (15.24万…), which laborstats parses; laborstats also validates every row.
+laborstats runs twice: on the CSV file, and on the Parquet file that
+`laborstats convert` wrote from it once (its time is printed first).
 
     pip install ".[bench]"          # duckdb-cli and csvkit; Miller: apt install miller
     python benchmarks/run.py --rows 1000000 --runs 3
@@ -47,8 +49,9 @@ class Measure:
     failed: str = ""
 
 
-def tools(folder: Path) -> dict[str, list[Tool]]:
-    """The commands of each task: laborstats and its peers, on the dataset in ``folder``."""
+def tools(folder: Path, parquet: Path) -> dict[str, list[Tool]]:
+    """The commands of each task: laborstats and its peers, on the dataset in ``folder``,
+    and laborstats on the same outcomes converted to ``parquet``."""
     outcomes = folder / "outcomes.csv"
     sql = (
         "COPY (WITH totals AS (SELECT year, metric, sum(TRY_CAST(value AS DOUBLE)) AS total "
@@ -75,14 +78,22 @@ def tools(folder: Path) -> dict[str, list[Tool]]:
         Tool("miller", "mlr", miller),
         Tool("csvkit", "csvsql", csvkit),
     ]
-    data = ["-d", str(folder), "-f", "csv"]
+    commands = {
+        "summary": ["summary"],
+        "growth": ["growth"],
+        "compare": ["compare", "2023", "2024"],
+    }
     return {
-        "summary": [Tool("laborstats", "python", [*LABORSTATS, "summary", *data]), *peers],
-        "growth": [Tool("laborstats", "python", [*LABORSTATS, "growth", *data]), *peers],
-        "compare": [
-            Tool("laborstats", "python", [*LABORSTATS, "compare", "2023", "2024", *data]),
+        task: [
+            Tool("laborstats", "python", [*LABORSTATS, *command, "-d", str(folder), "-f", "csv"]),
+            Tool(
+                "laborstats, Parquet",
+                "python",
+                [*LABORSTATS, *command, "-d", str(parquet), "-f", "csv"],
+            ),
             *peers,
-        ],
+        ]
+        for task, command in commands.items()
     }
 
 
@@ -123,10 +134,17 @@ def main() -> None:
         generate(arguments.rows, folder)
     size = (folder / "outcomes.csv").stat().st_size
     print(f"# {arguments.rows:,} rows, {size / 2**20:,.0f} MiB; {machine()}\n")
+    parquet = folder.parent / f"{arguments.rows}.parquet"
+    if not parquet.is_file():
+        command = [*LABORSTATS, "convert", str(folder), str(parquet)]
+        started = time.perf_counter()
+        subprocess.run(command, check=True, stderr=subprocess.DEVNULL)
+        took = time.perf_counter() - started
+        print(f"laborstats convert: {took:.1f} s, {parquet.stat().st_size / 2**20:,.1f} MiB\n")
     print("| task | tool | median s | peak MiB | × DuckDB |")
     print("| --- | --- | ---: | ---: | ---: |")
     skipped = set(filter(None, arguments.skip.split(",")))
-    for task, candidates in tools(folder).items():
+    for task, candidates in tools(folder, parquet).items():
         if task not in arguments.tasks.split(","):
             continue
         present = [tool for tool in candidates if tool.name not in skipped]

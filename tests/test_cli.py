@@ -112,7 +112,7 @@ def test_missing_data_is_one_line_and_exit_1(runner: CliRunner) -> None:
     assert out == ""
     assert err == (
         "Error: /no/such/dir: no such file or folder; expected a dataset folder, "
-        "an outcomes CSV file, or - for standard input\n"
+        "an outcomes CSV or Parquet file, or - for standard input\n"
     )
 
 
@@ -216,8 +216,10 @@ def test_every_command_has_help(runner: CliRunner) -> None:
         assert command.help, name
         code, out, _ = run_cli(runner, name, "--help")
         assert code == 0
-        assert "--format" in out
-        assert "--data" in out
+        assert "Examples:" in out
+        # convert reads what --data names and writes Parquet, not a --format
+        for option in ("SOURCE", "TARGET") if name == "convert" else ("--format", "--data"):
+            assert option in out
 
 
 def test_every_output_format_is_offered(runner: CliRunner) -> None:
@@ -232,16 +234,20 @@ ENVIRONMENT = {**os.environ, "NO_COLOR": "1", "LABORSTATS_DATA": ""}
 
 
 def test_help_does_not_import_pandas() -> None:
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    commands = [[], *([name] for name in group.commands)]
     code = (
         "import sys\n"
         "from laborstats.__main__ import main\n"
-        "for argv in (['laborstats', '--help'], ['laborstats', 'summary', '--help']):\n"
-        "    sys.argv = argv\n"
+        f"for command in {commands!r}:\n"
+        "    sys.argv = ['laborstats', *command, '--help']\n"
         "    try:\n"
         "        main()\n"
         "    except SystemExit:\n"
         "        pass\n"
-        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('pandas', 'numpy')))\n"
+        "imported = ('pandas', 'numpy', 'pyarrow')\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in imported))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=ENVIRONMENT

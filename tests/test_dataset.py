@@ -143,7 +143,7 @@ def test_missing_path_is_a_source_error() -> None:
         load_dataset("/no/such/dir")
     assert str(caught.value) == (
         "/no/such/dir: no such file or folder; "
-        "expected a dataset folder, an outcomes CSV file, or - for standard input"
+        "expected a dataset folder, an outcomes CSV or Parquet file, or - for standard input"
     )
 
 

@@ -1,11 +1,11 @@
-"""The fast path of the loader: an outcomes CSV read by columns, on every core.
+"""The fast path of the loader: an outcomes table read by columns, on every core.
 
 dataset.py reads a file record by record, so that any problem can be named
 by its line. That is exact, and slow on a large table. For a file that is
-clean, this module reads the same table with Arrow's CSV reader, one byte
-range of the file per core, checks whole columns at a time (most checks on
-each column's distinct values only) and keeps only the rows of the years a
-command asks for.
+clean, this module reads the same table with Arrow (a CSV file one byte
+range per core, a Parquet file one row group per core), checks whole
+columns at a time (most checks on each column's distinct values only) and
+keeps only the rows of the years a command asks for.
 
 It never reports a problem itself. At the first doubt (a line the exact
 reader would read differently, a cell that fails a check, a key that may
@@ -32,12 +32,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
 
 from laborstats.quantities import parse_figures
 from laborstats.schema import OUTCOMES, PERIOD
 from laborstats.vocabulary import ALL_REGIONS, BASES, EXACT, QUALIFIERS, REPORTED
 
 BLOCK = 4 << 20  # bytes Arrow parses at a time
+BATCH = 1 << 18  # rows read from Parquet at a time
 AHEAD = 4  # blocks Arrow may read before their batches are checked
 PART = 32 << 20  # the least a core gets to read; a smaller file is read on one
 CORES = os.cpu_count() or 1
@@ -124,9 +126,104 @@ def scan_outcomes(
     else:
         with ThreadPoolExecutor(len(bounds) - 1) as pool:
             parts = list(pool.map(read, range(len(bounds) - 1)))
-    if any(part is None for part in parts):
+    read_parts = [part for part in parts if part is not None]
+    if len(read_parts) < len(parts):
         return None
-    return _assembled([part for part in parts if part is not None], checks, str(path))
+    line = 2  # line 1 is the header
+    for part in read_parts:
+        part.first_line, line = line, line + part.rows
+    return _assembled(read_parts, checks, str(path))
+
+
+def scan_parquet(
+    files: list[Path],
+    columns: list[str],
+    metrics: pd.DataFrame,
+    *,
+    where: str,
+    years: Years,
+    this_year: int,
+    progress: Progress | None = None,
+) -> Scan | None:
+    """The outcomes of Parquet files as the exact reader types and checks them, only
+    the rows ``years`` keeps; None when they need the exact reader.
+
+    ``columns`` are the outcome columns the files hold (each file holds them
+    all); rows are numbered from 1 in each file.
+    """
+    try:
+        pieces = [
+            (path, group, first_line)
+            for path in files
+            for group, first_line in _row_groups(pq.ParquetFile(path).metadata)
+        ]
+        size = sum(path.stat().st_size for path in files)
+        rows = sum(pq.ParquetFile(path).metadata.num_rows for path in files)
+    except (OSError, pa.ArrowException):
+        return None  # the exact reader says what is wrong
+    checks = _Checks(columns, metrics, this_year, years)
+    stop = threading.Event()
+
+    def read(piece: tuple[Path, int, int]) -> _Part | None:
+        path, group, first_line = piece
+        part = _Part([], [], set(), first_line=first_line)
+        try:
+            with pq.ParquetFile(path, read_dictionary=_texts(columns)) as file:
+                for batch in file.iter_batches(BATCH, row_groups=[group], columns=columns):
+                    if stop.is_set() or not checks.add(_as_read_from_csv(batch), part):
+                        stop.set()
+                        return None
+                    if progress is not None:
+                        progress(size * batch.num_rows // max(rows, 1), size)
+        except (OSError, pa.ArrowException):
+            stop.set()
+            return None
+        return part
+
+    with ThreadPoolExecutor(max(1, min(CORES, len(pieces)))) as pool:
+        parts = list(pool.map(read, pieces))
+    read_parts = [part for part in parts if part is not None]
+    if len(read_parts) < len(parts):
+        return None
+    return _assembled(read_parts, checks, where)
+
+
+def _row_groups(metadata: pq.FileMetaData) -> list[tuple[int, int]]:
+    """Each row group of a Parquet file, and the number of its first row (from 1)."""
+    groups = []
+    first = 1
+    for group in range(metadata.num_row_groups):
+        groups.append((group, first))
+        first += metadata.row_group(group).num_rows
+    return groups
+
+
+def _texts(columns: list[str]) -> list[str]:
+    return [name for name in columns if name != "value"]
+
+
+def _as_read_from_csv(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """A Parquet batch in the shapes Arrow's CSV reader gives."""
+    columns = [
+        _as_from_csv(name, column)
+        for name, column in zip(batch.schema.names, batch.columns, strict=True)
+    ]
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
+
+
+def _as_from_csv(name: str, column: pa.Array) -> pa.Array:
+    """The value as text or numbers; any other column as a dictionary of text, null blank."""
+    if name == "value":
+        numbers = pa.types.is_integer(column.type) or pa.types.is_floating(column.type)
+        return column if numbers else pc.cast(column, pa.string())
+    if (
+        pa.types.is_dictionary(column.type)
+        and column.type == _STRINGS
+        and not column.null_count
+        and not column.dictionary.null_count
+    ):
+        return column
+    return pc.dictionary_encode(pc.fill_null(pc.cast(column, pa.string()), ""))
 
 
 def _part_starts(stream: BinaryIO, head: bytes, size: int) -> tuple[list[str], list[int]] | None:
@@ -184,6 +281,7 @@ class _Part:
     hashes: list[np.ndarray]
     years: set[int]
     rows: int = 0
+    first_line: int = 0  # the line (or Parquet row) number of the part's first row
 
 
 class _Lines:
@@ -512,14 +610,12 @@ def _assembled(parts: list[_Part], checks: _Checks, where: str) -> Scan | None:
     seen = sorted(set().union(*(part.years for part in parts)))
     latest = seen[-1] if seen else 0
     batches = []
-    offset = 0
     for part in parts:
         for batch in part.batches:
             years = batch.column("year").to_numpy()
             kept = batch.filter(pa.array(checks.years.keeps(years, latest)))
-            row = pc.add(kept.column("row"), offset + 2)  # line 1 is the header
+            row = pc.add(kept.column("row"), part.first_line)
             batches.append(kept.set_column(kept.schema.get_field_index("row"), "row", row))
-        offset += part.rows
     table = pa.Table.from_batches(batches, schema=_KEPT) if batches else _KEPT.empty_table()
     named = [column.name for column in OUTCOMES.columns]
     order = [*checks.header, "line", *(name for name in named if name not in checks.header)]

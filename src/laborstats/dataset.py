@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pandas as pd
 
-from laborstats.columnar import ALL_YEARS, Progress, Years, scan_outcomes
+from laborstats.columnar import ALL_YEARS, Progress, Years, scan_outcomes, scan_parquet
 from laborstats.encoding import decode, is_encoding
 from laborstats.errors import (
     DataFormatError,
@@ -40,12 +40,19 @@ from laborstats.schema import METRICS, OUTCOMES, PERIOD, RULES, STUDIOS, TABLES,
 from laborstats.stats.checks import ERROR, raise_first_error, value_problems
 from laborstats.vocabulary import ALL_REGIONS, EXACT, REPORTED
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 STDIN = "-"
 DATAPACKAGE = "datapackage.json"
 EXAMPLE_PREFIX = "example:"
 # Rows set aside by --skip-bad-rows: where each was, what was wrong, and the row as written.
 REJECT_COLUMNS = ["file", "line", "column", "check", "problem", "row"]
 _RAW = "raw"  # the verbatim text of each record, kept while rows may still be set aside
+PARQUET_MAGIC = b"PAR1"
+# The key of what `laborstats convert` stores beside the rows of a Parquet file:
+# the dataset's title, sources and metrics.csv, as JSON.
+PARQUET_METADATA = b"laborstats"
 
 
 def no_rejects() -> pd.DataFrame:
@@ -68,6 +75,8 @@ class Dataset:
     rejected: pd.DataFrame = field(default_factory=no_rejects)
     # Every year with outcomes, including those whose rows were not kept.
     years: tuple[int, ...] = ()
+    # The text of each other table (metrics.csv, rules.csv, studios.csv) as read.
+    texts: dict[str, str] = field(default_factory=dict)
 
 
 def bundled_data_path() -> Path:
@@ -93,8 +102,9 @@ def load_dataset(
     years: Years = ALL_YEARS,
     progress: Progress | None = None,
 ) -> Dataset:
-    """Load a dataset folder, an outcomes CSV, ``-`` (stdin), ``example:NAME`` (an example
-    installed with laborstats) or, by default, the bundled data.
+    """Load a dataset folder, an outcomes CSV, a Parquet file or folder of them, ``-``
+    (stdin), ``example:NAME`` (an example installed with laborstats) or, by
+    default, the bundled data.
 
     ``encoding`` overrides detection for every file read. By default the first
     bad row stops the load with a LaborstatsError naming its file and line;
@@ -112,6 +122,8 @@ def load_dataset(
         outcomes = _File("<stdin>", raw=sys.stdin.buffer.read())
         return reader.assemble("<stdin>", "standard input", (), {}, outcomes)
     path = Path(data)
+    if _parquet_files(path):
+        return reader.parquet(path)
     if path.is_dir():
         return reader.folder(path, location=str(path))
     if path.is_file():
@@ -123,7 +135,7 @@ def load_dataset(
     raise DataSourceError(
         "no such file or folder",
         where=str(path),
-        expected="a dataset folder, an outcomes CSV file, or - for standard input",
+        expected="a dataset folder, an outcomes CSV or Parquet file, or - for standard input",
     )
 
 
@@ -170,6 +182,7 @@ class _Reader:
         self.rejected: list[pd.DataFrame] | None = [] if skip_bad_rows else None
         self.years = years
         self.progress = progress
+        self.texts: dict[str, str] = {}  # each table's text, by file name
 
     def checker(self, frame: pd.DataFrame, where: str) -> _Checker:
         return _Checker(frame, where, self.rejected)
@@ -190,7 +203,8 @@ class _Reader:
             raise DataSourceError(
                 "the dataset folder has no outcomes table",
                 where=str(folder),
-                expected=f"a file {OUTCOMES.path} (or one named in {DATAPACKAGE})",
+                expected=f"a file {OUTCOMES.path} (or one named in {DATAPACKAGE}), "
+                "or Parquet files",
             )
         outcomes = _File(str(folder / path_text), path=folder / path_text, encoding=encoding)
         tables = {}
@@ -203,11 +217,30 @@ class _Reader:
         sources = _source_titles(package, package_path)
         return self.assemble(title, location, sources, tables, outcomes)
 
+    def parquet(self, path: Path) -> Dataset:
+        """A Parquet file, or a folder of them, with the tables ``convert`` stored in it;
+        without them, a metrics.csv beside the file (in the folder), or the bundled one."""
+        files = _parquet_files(path)
+        stored = _stored_metadata(files[0])
+        tables = {}
+        for table in (METRICS, RULES, STUDIOS):
+            if table.path in stored:
+                where = f"{files[0]} ({table.path} stored in it)"
+                text = str(stored[table.path]).encode("utf-8")
+                tables[table.name] = self.table(text, where, table, "utf-8")
+        beside = (path if path.is_dir() else path.parent) / METRICS.path
+        if not stored and beside.is_file():
+            tables[METRICS.name] = self.table(_read_bytes(beside), str(beside), METRICS)
+        title = str(stored.get("title") or path.name)
+        sources = tuple(str(source) for source in stored.get("sources", []))
+        return self.assemble(title, str(path), sources, tables, _File(str(path), path=path))
+
     def table(
         self, raw: bytes, where: str, table: Table, encoding: str | None = None
     ) -> pd.DataFrame:
         """One table read, checked and typed; the encoding asked for wins over the file's."""
         text = decode(raw, where, self.encoding or encoding)
+        self.texts[table.path] = text
         frame = read_csv_text(text, where, rejected=self.rejected)
         return _typed_table(self.checker(_with_schema_columns(frame, where, table), where), table)
 
@@ -223,9 +256,9 @@ class _Reader:
         metrics = tables.get(METRICS.name)
         if metrics is None:
             bundled = bundled_data_path() / METRICS.path
-            metrics = _Reader(None, skip_bad_rows=False).table(
-                _read_bytes(bundled), str(bundled), METRICS
-            )
+            fallback = _Reader(None, skip_bad_rows=False)
+            metrics = fallback.table(_read_bytes(bundled), str(bundled), METRICS)
+            self.texts.update(fallback.texts)
         rules = tables.get(RULES.name)
         if rules is not None:
             rules = _check_rules(self.checker(rules, rules.attrs["where"]), metrics)
@@ -242,32 +275,121 @@ class _Reader:
             rules=None if rules is None else _without_raw(rules),
             rejected=self.rejects(),
             years=years,
+            texts=self.texts,
         )
 
     def outcomes(self, file: _File, metrics: pd.DataFrame) -> tuple[pd.DataFrame, tuple[int, ...]]:
         """The checked outcomes of the years asked for, and every year in the file.
 
-        A UTF-8 file on disk is read by the fast path of columnar.py; when
-        that has doubts, or for other files, the exact reader reads it.
+        A Parquet file or a UTF-8 CSV file on disk is read by the fast path of
+        columnar.py; when that has doubts, or for other files, the exact
+        reader reads it.
         """
         this_year = datetime.date.today().year
-        encoding = self.encoding or file.encoding
-        if file.path is not None and (encoding is None or _is_utf8(encoding)):
-            scan = scan_outcomes(
-                file.path, metrics, years=self.years, this_year=this_year, progress=self.progress
+        files = _parquet_files(file.path) if file.path is not None else None
+        if files:
+            columns = _parquet_columns(files)
+            scan = scan_parquet(
+                files,
+                columns,
+                metrics,
+                where=file.where,
+                years=self.years,
+                this_year=this_year,
+                progress=self.progress,
             )
             if scan is not None:
                 return scan.outcomes, scan.years
-        raw = file.raw if file.path is None else _read_bytes(file.path)
-        outcomes = self.table(raw, file.where, OUTCOMES, file.encoding)
-        outcomes = _check_against_metrics(self.checker(outcomes, file.where), metrics)
-        outcomes = _check_values(self.checker(outcomes, file.where), metrics, this_year)
+            every = [
+                self.checked(_parquet_text(path, columns, self.rejected is not None), metrics)
+                for path in files
+            ]
+            outcomes = pd.concat(self.unique_across(every), ignore_index=True)
+            outcomes.attrs.update(header=columns, header_line=None, where=file.where)
+        else:
+            encoding = self.encoding or file.encoding
+            if file.path is not None and (encoding is None or _is_utf8(encoding)):
+                scan = scan_outcomes(
+                    file.path,
+                    metrics,
+                    years=self.years,
+                    this_year=this_year,
+                    progress=self.progress,
+                )
+                if scan is not None:
+                    return scan.outcomes, scan.years
+            raw = file.raw if file.path is None else _read_bytes(file.path)
+            text = decode(raw, file.where, self.encoding or file.encoding)
+            outcomes = self.checked(
+                read_csv_text(text, file.where, rejected=self.rejected), metrics
+            )
         years = outcomes["year"].to_numpy()
         seen = tuple(sorted(set(years.tolist())))
         kept = self.years.keeps(years, max(seen, default=0))
         if not kept.all():
             outcomes = outcomes[kept].reset_index(drop=True)
         return outcomes, seen
+
+    def checked(self, frame: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
+        """Outcomes as read (text, a line and perhaps the raw row), typed and checked."""
+        where = frame.attrs["where"]
+        outcomes = _typed_table(
+            self.checker(_with_schema_columns(frame, where, OUTCOMES), where), OUTCOMES
+        )
+        outcomes = _check_against_metrics(self.checker(outcomes, where), metrics)
+        return _check_values(self.checker(outcomes, where), metrics, datetime.date.today().year)
+
+    def unique_across(self, frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
+        """One row per key across files, each of which has been checked alone: the
+        second copy stops the load, or every copy is set aside."""
+        key = list(OUTCOMES.key)
+        every = pd.concat(
+            [
+                frame[key]
+                .astype("str")
+                .assign(file=frame.attrs["where"], line=frame["line"], part=part)
+                for part, frame in enumerate(frames)
+            ],
+            ignore_index=True,
+        )
+        repeated = every.duplicated(key, keep=False)
+        if not repeated.any():
+            return frames
+        expected = "one row per " + ", ".join(key)
+        copies = every[repeated]
+
+        def found(row: pd.Series) -> str:
+            return " / ".join(str(row[name]) for name in key if row[name])
+
+        if self.rejected is None:
+            second = copies[copies.duplicated(key, keep="first")].iloc[0]
+            first = copies[(copies[key] == second[key]).all(axis="columns")].iloc[0]
+            raise DataValueError(
+                f"the same figure twice (first in {first['file']} row {first['line']})",
+                where=str(second["file"]),
+                line=int(second["line"]),
+                found=found(second),
+                expected=expected,
+            )
+        rejected = []
+        for _, same in copies.groupby(key, sort=False):
+            listed = ", ".join(f"{row.file} row {row.line}" for row in same.itertuples())
+            for _, row in same.iterrows():
+                error = DataValueError(
+                    f"the same figure twice ({listed})",
+                    where=str(row["file"]),
+                    line=int(row["line"]),
+                    found=found(row),
+                    expected=expected,
+                )
+                frame = frames[int(row["part"])]
+                raw = frame.loc[frame["line"] == row["line"], _RAW].iloc[0]
+                rejected.append(_reject(error, "load", str(raw)))
+        self.rejected.append(pd.DataFrame(rejected, columns=REJECT_COLUMNS))
+        return [
+            frame[~frame["line"].isin(copies.loc[copies["part"] == part, "line"])]
+            for part, frame in enumerate(frames)
+        ]
 
     def rejects(self) -> pd.DataFrame:
         frames = [frame for frame in self.rejected or [] if not frame.empty]
@@ -353,6 +475,160 @@ def _read_datapackage(path: Path) -> dict[str, Any]:
     if not isinstance(package, dict):
         raise DataFormatError("not a data package", where=str(path), expected="a JSON object")
     return package
+
+
+# --- Parquet ---------------------------------------------------------------------------
+
+
+def _parquet_files(path: Path) -> list[Path]:
+    """The Parquet files ``path`` names: itself, or every one in a folder that is not a
+    dataset folder (in order of their paths); none if it names none."""
+    if path.is_dir():
+        if (path / DATAPACKAGE).is_file() or (path / OUTCOMES.path).is_file():
+            return []
+        return sorted(found for found in path.rglob("*.parquet") if found.is_file())
+    if not path.is_file():
+        return []
+    if path.suffix.lower() == ".parquet":
+        return [path]
+    with contextlib.suppress(OSError), path.open("rb") as stream:
+        if stream.read(len(PARQUET_MAGIC)) == PARQUET_MAGIC:
+            return [path]
+    return []
+
+
+def _parquet_schema(path: Path) -> pa.Schema:
+    import pyarrow as pa  # noqa: PLC0415 (Parquet needs it; CSV on the exact path does not)
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    try:
+        return pq.read_schema(path)
+    except OSError as error:
+        raise DataSourceError(f"cannot read: {error.strerror or error}", where=str(path)) from None
+    except pa.ArrowException:
+        raise DataFormatError(
+            "not a Parquet file", where=str(path), expected="a file written as Parquet"
+        ) from None
+
+
+def _stored_metadata(path: Path) -> dict[str, Any]:
+    """What `laborstats convert` stored in a Parquet file: title, sources, metrics.csv."""
+    stored = (_parquet_schema(path).metadata or {}).get(PARQUET_METADATA)
+    if stored is None:
+        return {}
+    try:
+        found = json.loads(stored)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        found = None
+    if not isinstance(found, dict) or not isinstance(found.get("sources", []), list):
+        raise DataFormatError(
+            f'the "{PARQUET_METADATA.decode()}" metadata is not what laborstats convert writes',
+            where=str(path),
+            expected="a file written by laborstats convert, or without that metadata",
+        )
+    return found
+
+
+def _parquet_columns(files: list[Path]) -> list[str]:
+    """The outcome columns of Parquet files, each holding the same ones: text, except
+    years (whole numbers or text) and values (numbers or text)."""
+    import pyarrow as pa  # noqa: PLC0415
+
+    known = [column.name for column in OUTCOMES.columns]
+    names: list[str] = []
+    for path in files:
+        schema = _parquet_schema(path)
+        found = list(schema.names)
+        for name in found:
+            if name not in known:
+                close = closest(name, known)
+                raise DataFormatError(
+                    "unknown column",
+                    where=str(path),
+                    column=name,
+                    expected=f'"{close}"' if close else "the outcomes columns of the schema",
+                )
+            if found.count(name) > 1:
+                raise DataFormatError(
+                    "duplicate column name", where=str(path), column=name, expected="unique names"
+                )
+            kind = schema.field(name).type
+            if pa.types.is_dictionary(kind):
+                kind = kind.value_type
+            text = pa.types.is_string(kind) or pa.types.is_large_string(kind)
+            allowed = {
+                "year": ("whole numbers or text", text or pa.types.is_integer(kind)),
+                "value": (
+                    "numbers or text",
+                    text or pa.types.is_integer(kind) or pa.types.is_floating(kind),
+                ),
+            }.get(name, ("text", text or pa.types.is_null(kind)))
+            if not allowed[1]:
+                raise DataFormatError(
+                    f"a column of {kind}", where=str(path), column=name, expected=allowed[0]
+                )
+        missing = [name for name in OUTCOMES.required if name not in found]
+        if missing:
+            raise DataFormatError(
+                f"the file lacks {', '.join(missing)}",
+                where=str(path),
+                expected=f"the outcomes columns {', '.join(OUTCOMES.required)}",
+            )
+        if not names:
+            names = found
+        elif set(found) != set(names):
+            raise DataFormatError(
+                f"other columns than {files[0]}",
+                where=str(path),
+                found=", ".join(found),
+                expected="the same columns in every file of the folder",
+            )
+    return names
+
+
+def _parquet_text(path: Path, columns: list[str], keep_raw: bool) -> pd.DataFrame:
+    """A Parquet file as read_csv_text gives a CSV file: stripped text, nulls blank, and
+    the row number (from 1) as its line; with ``keep_raw``, each row as a CSV record."""
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.compute as pc  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    try:
+        table = pq.read_table(path, columns=columns)
+    except OSError as error:
+        raise DataSourceError(f"cannot read: {error.strerror or error}", where=str(path)) from None
+    except pa.ArrowException as error:
+        raise DataFormatError(f"cannot read: {error}", where=str(path)) from None
+    cells = {
+        name: [cell.strip() for cell in pc.fill_null(pc.cast(column, pa.string()), "").to_pylist()]
+        for name, column in zip(columns, table.columns, strict=True)
+    }
+    frame = pd.DataFrame({name: pd.Series(text, dtype="str") for name, text in cells.items()})
+    frame["line"] = pd.Series(range(1, table.num_rows + 1), dtype="int64")
+    if keep_raw:
+        records = io.StringIO()
+        csv.writer(records, lineterminator="\n").writerows(zip(*cells.values(), strict=True))
+        frame[_RAW] = pd.Series(records.getvalue().splitlines(), dtype="str")
+    frame.attrs.update(header=columns, header_line=None, where=str(path))
+    return frame
+
+
+def parquet_bytes(dataset: Dataset) -> bytes:
+    """The outcomes of ``dataset`` as a Parquet file, typed as loaded, with the dataset's
+    title, sources and other tables (as read) stored in it: what `laborstats convert`
+    writes."""
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    columns = [column.name for column in OUTCOMES.columns]
+    table = pa.Table.from_pandas(dataset.outcomes[columns], preserve_index=False)
+    stored = {"title": dataset.title, "sources": list(dataset.sources), **dataset.texts}
+    table = table.replace_schema_metadata(
+        {PARQUET_METADATA: json.dumps(stored, ensure_ascii=False).encode("utf-8")}
+    )
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, row_group_size=1 << 20, compression="zstd")
+    return bytes(sink.getvalue())
 
 
 # --- CSV into a frame ------------------------------------------------------------------

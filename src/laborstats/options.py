@@ -19,7 +19,8 @@ DataOption = Annotated[
         metavar="PATH",
         show_default="the bundled Qingyang 2024 dataset",
         help="A dataset folder (with datapackage.json or outcomes.csv), one outcomes CSV "
-        "file, - to read CSV from standard input, or example:qingyang-counties for the "
+        "file, a Parquet file or a folder of them (see convert; rows are numbered from 1 in "
+        "messages), - to read CSV from standard input, or example:qingyang-counties for the "
         "synthetic multi-year example.",
     ),
 ]

@@ -38,8 +38,9 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8) or bytes to ``path`` through a temporary file in the same
+    folder and a rename.
 
     Readers see the old file or the whole new one, never a part; an existing
     file survives any failure before the rename.
@@ -51,8 +52,8 @@ def write_atomically(path: Path, text: str) -> None:
     except OSError as error:
         raise OutputError(f"cannot write here: {error.strerror}", where=str(path)) from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text.encode("utf-8") if isinstance(text, str) else text)
             stream.flush()
             os.fsync(stream.fileno())
         Path(temporary).chmod(_mode_for(path))

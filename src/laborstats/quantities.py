@@ -106,7 +106,22 @@ def parse_quantities(cells: pd.Series) -> pd.DataFrame:
 
 
 def parse_figures(cells: pa.Array | pa.ChunkedArray) -> Figures:
-    """:func:`parse_quantities` on an Arrow string column, with qualifiers as codes."""
+    """:func:`parse_quantities` on an Arrow column, with qualifiers as codes.
+
+    A column of numbers (from a Parquet file) reads as the same numbers written
+    out would: null and NaN are missing, infinities and ±2**53 or more are not
+    figures.
+    """
+    if pa.types.is_integer(cells.type) or pa.types.is_floating(cells.type):
+        number = _numpy(pc.cast(cells, pa.float64(), safe=False), fill=np.nan)
+        with np.errstate(invalid="ignore"):
+            ok = np.abs(number) < LARGEST
+        return Figures(
+            value=np.where(ok, number, np.nan),
+            qualifier=np.where(ok, _CODE[EXACT], -1).astype("int8"),
+            valid=ok | np.isnan(number),
+            percent=np.zeros(len(number), dtype=bool),
+        )
     text = pc.utf8_trim_whitespace(cells)
     if isinstance(text, pa.Array):
         text = pa.chunked_array([text])

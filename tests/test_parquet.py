@@ -1,0 +1,413 @@
+"""Parquet input and `laborstats convert`: the same dataset, the same checks, the same results."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from unittest import mock
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from laborstats import columnar
+from laborstats.cli import app
+from laborstats.dataset import Dataset, load_dataset
+from laborstats.errors import LaborstatsError
+from tests.conftest import OUTCOMES_HEADER
+from tests.test_properties import BOUNDED, outcome_tables
+
+COLUMNS = OUTCOMES_HEADER.split(",")
+
+
+@pytest.fixture(autouse=True)
+def many_parts() -> Iterator[None]:
+    """Small files are read as large ones are: row groups in parallel, in small batches."""
+    with mock.patch.object(columnar, "BATCH", 2), mock.patch.object(columnar, "CORES", 4):
+        yield
+
+
+def loaded(data: str | Path, **options: object) -> Dataset | str:
+    """A Dataset, or the message the load stops with."""
+    try:
+        return load_dataset(str(data), **options)  # type: ignore[arg-type]
+    except LaborstatsError as error:
+        return str(error)
+
+
+def exact(data: str | Path, **options: object) -> Dataset | str:
+    """The loader with the fast path turned off."""
+    with mock.patch("laborstats.dataset.scan_parquet", return_value=None):
+        return loaded(data, **options)
+
+
+def fast_only(data: str | Path) -> Dataset:
+    """The loader, failing if the fast path leaves the file to the exact reader."""
+    with mock.patch("laborstats.dataset._parquet_text", side_effect=AssertionError("exact")):
+        return load_dataset(str(data))
+
+
+def assert_same(fast: Dataset | str, slow: Dataset | str) -> None:
+    if isinstance(fast, str) or isinstance(slow, str):
+        assert fast == slow
+        return
+    pd.testing.assert_frame_equal(fast.outcomes, slow.outcomes)
+    pd.testing.assert_frame_equal(fast.rejected, slow.rejected)
+    assert fast.years == slow.years
+
+
+def write_parquet(path: Path, rows: list[dict[str, object]], **types: pa.DataType) -> Path:
+    """Rows as another tool would write them: text, except the columns given types."""
+    columns = {
+        name: pa.array([row.get(name, "") for row in rows], type=types.get(name, pa.string()))
+        for name in COLUMNS
+        if any(name in row for row in rows)
+    }
+    pq.write_table(pa.table(columns), path, row_group_size=3)
+    return path
+
+
+def row(**cells: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "year": "2024",
+        "region": "庆阳市",
+        "metric": "disputes_mediated",
+        "value": "82",
+        "period": "",
+        "source": "",
+    }
+    return base | cells
+
+
+def convert(runner: CliRunner, source: str, target: Path, *options: str) -> str:
+    result = runner.invoke(app, ["convert", source, str(target), *options])
+    assert result.exit_code == 0, result.output
+    return result.stderr
+
+
+# --- convert, and loading what it wrote ------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", ["bundled", "example:qingyang-counties"])
+def test_a_converted_dataset_loads_as_its_source_does(
+    runner: CliRunner, tmp_path: Path, bundled: Path, data: str
+) -> None:
+    source = str(bundled) if data == "bundled" else data
+    target = tmp_path / "data.parquet"
+    stderr = convert(runner, source, target)
+    original = load_dataset(source)
+    assert f"Wrote {len(original.outcomes):,} rows to {target}." in stderr
+    converted = fast_only(target)
+    columns = [name for name in original.outcomes.columns if name != "line"]
+    pd.testing.assert_frame_equal(converted.outcomes[columns], original.outcomes[columns])
+    assert converted.outcomes["line"].tolist() == list(range(1, len(original.outcomes) + 1))
+    assert (converted.title, converted.sources, converted.years) == (
+        original.title,
+        original.sources,
+        original.years,
+    )
+    for name in ("metrics", "rules", "studios"):
+        before, after = getattr(original, name), getattr(converted, name)
+        assert (before is None) == (after is None)
+        if before is not None:
+            pd.testing.assert_frame_equal(after, before)
+
+
+def test_the_bundled_dataset_converts_with_its_studios_and_rules(
+    runner: CliRunner, tmp_path: Path, bundled: Path
+) -> None:
+    target = tmp_path / "bundled.parquet"
+    convert(runner, str(bundled), target)
+    for command in (["summary"], ["studios"], ["check"], ["growth"], ["outcomes"]):
+        csv_result = runner.invoke(app, [*command, "-f", "csv"])
+        parquet_result = runner.invoke(app, [*command, "-f", "csv", "--data", str(target)])
+        assert parquet_result.exit_code == csv_result.exit_code == 0, parquet_result.output
+        assert parquet_result.stdout == csv_result.stdout, command
+
+
+def test_convert_writes_typed_columns_other_tools_read(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "data.parquet"
+    convert(runner, "example:qingyang-counties", target)
+    schema = pq.read_schema(target)
+    assert schema.field("year").type == pa.int64()
+    assert schema.field("value").type == pa.float64()
+    table = pq.read_table(target)
+    assert set(table.column("qualifier").to_pylist()) <= {"exact", "approx", "at_least", "at_most"}
+    stored = json.loads(schema.metadata[b"laborstats"])
+    assert stored["metrics.csv"].startswith("metric,")
+
+
+def test_the_fast_and_exact_readers_agree_on_a_converted_file(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    target = tmp_path / "data.parquet"
+    convert(runner, "example:qingyang-counties", target)
+    assert_same(loaded(target), exact(target))
+
+
+def test_convert_refuses_a_target_that_is_not_parquet(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["convert", "example:qingyang-counties", str(tmp_path / "x.csv")])
+    assert result.exit_code == 2
+    assert "name the file .parquet" in result.stderr
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_convert_refuses_rejects_written_over_the_target(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "x.parquet"
+    result = runner.invoke(
+        app, ["convert", "example:qingyang-counties", str(target), "--rejects", str(target)]
+    )
+    assert result.exit_code == 2
+    assert "is the target" in result.stderr
+
+
+def test_convert_stops_at_a_bad_row_and_writes_nothing(
+    runner: CliRunner, tmp_path: Path, outcomes_csv: object
+) -> None:
+    source = outcomes_csv(
+        "2024,庆阳市,,,disputes_mediated,82,,,,\n2024,西峰区,,,disputes_mediated,x,,,,\n"
+    )  # type: ignore[operator]
+    target = tmp_path / "out.parquet"
+    result = runner.invoke(app, ["convert", str(source), str(target)])
+    assert result.exit_code == 1
+    assert 'outcomes.csv:3: column "value": not a figure' in result.stderr
+    assert not target.exists()
+
+
+def test_convert_can_set_bad_rows_aside(
+    runner: CliRunner, tmp_path: Path, outcomes_csv: object
+) -> None:
+    source = outcomes_csv(
+        "2024,庆阳市,,,disputes_mediated,82,,,,\n2024,西峰区,,,disputes_mediated,x,,,,\n"
+    )  # type: ignore[operator]
+    target = tmp_path / "out.parquet"
+    stderr = convert(runner, str(source), target, "--skip-bad-rows")
+    assert "Wrote 1 row to" in stderr
+    assert "Note: 1 bad row set aside" in stderr
+    assert pq.read_table(target).column("region").to_pylist() == ["庆阳市"]
+
+
+# --- Parquet files written by other tools ---------------------------------------------------
+
+
+def test_text_columns_are_read_as_the_csv_they_came_from(tmp_path: Path) -> None:
+    rows = [
+        row(value="15.24万", metric="skilled_talents_total", period="2024"),
+        row(value="近90", metric="competition_trades", period="annual", region=" 西峰区 "),
+        row(value="8000余万元", metric="economic_benefit", entity="巩怀华劳模创新工作室"),
+        row(value=" 82 ", year="2023", qualifier="approx"),
+    ]
+    path = write_parquet(tmp_path / "text.parquet", rows)
+    text = io.StringIO()
+    writer = csv.DictWriter(text, COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    csv_path = tmp_path / "outcomes.csv"
+    csv_path.write_text(text.getvalue(), encoding="utf-8")
+    from_parquet, from_csv = fast_only(path), load_dataset(str(csv_path))
+    columns = [name for name in from_csv.outcomes.columns if name != "line"]
+    pd.testing.assert_frame_equal(from_parquet.outcomes[columns], from_csv.outcomes[columns])
+    assert from_parquet.outcomes["line"].tolist() == [1, 2, 3, 4]
+    assert_same(loaded(path), exact(path))
+
+
+def test_numbers_nulls_and_other_column_orders_are_read(tmp_path: Path) -> None:
+    table = pa.table(
+        {
+            "metric": pa.array(["disputes_mediated"] * 3).dictionary_encode(),
+            "value": pa.array([82, 5, 3], type=pa.int32()),
+            "year": pa.array([2022, 2023, 2024], type=pa.int16()),
+            "region": pa.array(["庆阳市", "庆阳市", "庆阳市"], type=pa.large_string()),
+            "entity": pa.array([None, None, None], type=pa.null()),
+            "source": pa.array(["a", None, "c"]),
+        }
+    )
+    path = tmp_path / "typed.parquet"
+    pq.write_table(table, path)
+    dataset = fast_only(path)
+    assert dataset.outcomes["value"].tolist() == [82.0, 5.0, 3.0]
+    assert dataset.outcomes["year"].tolist() == [2022, 2023, 2024]
+    assert dataset.outcomes["source"].tolist() == ["a", "", "c"]
+    assert list(dataset.outcomes.columns[:7]) == [*table.column_names, "line"]
+    assert_same(loaded(path), exact(path))
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (float("nan"), 'typed.parquet:2: column "value": no figure'),
+        (float("inf"), 'typed.parquet:2: column "value": not a figure; found "inf"'),
+        (2.0**53, 'typed.parquet:2: column "value": not a figure'),
+        (-1.0, 'typed.parquet:2: column "value": a count below zero'),
+        (0.5, 'typed.parquet:2: column "value": a count not whole'),
+    ],
+)
+def test_a_bad_number_is_named_by_its_row(tmp_path: Path, value: float, message: str) -> None:
+    rows = [row(value=1.0), row(value=value, region="西峰区"), row(value=3.0, region="环县")]
+    path = write_parquet(tmp_path / "typed.parquet", rows, value=pa.float64())
+    assert_same(loaded(path), exact(path))
+    result = loaded(path)
+    assert isinstance(result, str)
+    assert message in result
+
+
+def test_bad_rows_in_later_row_groups_are_numbered_from_the_first_row(tmp_path: Path) -> None:
+    rows = [row(region=f"r{number}") for number in range(8)]
+    rows[6]["value"] = "x"
+    path = write_parquet(tmp_path / "many.parquet", rows)
+    assert pq.ParquetFile(path).metadata.num_row_groups == 3
+    result = loaded(path)
+    assert isinstance(result, str)
+    assert result.startswith(f'{path}:7: column "value": not a figure')
+    skipped = loaded(path, skip_bad_rows=True)
+    assert not isinstance(skipped, str)
+    assert skipped.rejected[["line", "row"]].values.tolist() == [
+        [7, "2024,r6,disputes_mediated,x,,"]
+    ]
+    assert len(skipped.outcomes) == 7
+
+
+@BOUNDED
+@given(rows=outcome_tables(), typed=st.booleans())
+def test_clean_tables_take_the_fast_path_to_the_same_result(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[dict[str, str]], typed: bool
+) -> None:
+    folder = tmp_path_factory.mktemp("tables")
+    cells: list[dict[str, object]] = [dict(cell) for cell in rows]
+    types = {}
+    if typed:
+        cells = [cell | {"year": int(cell["year"]), "value": float(cell["value"])} for cell in rows]
+        types = {"year": pa.int64(), "value": pa.float64()}
+    path = write_parquet(folder / "table.parquet", cells, **types)
+    fast = fast_only(path)
+    assert_same(fast, exact(path))
+
+
+# --- files that are not what they should be ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (
+            {"year": [2024], "region": ["a"], "metrc": ["x"], "value": [1.0]},
+            'column "metrc": unknown column; expected "metric"',
+        ),
+        (
+            {"year": [2024], "region": ["a"], "value": [1.0]},
+            "the file lacks metric; expected the outcomes columns year, region, metric, value",
+        ),
+        (
+            {"year": [2024.0], "region": ["a"], "metric": ["x"], "value": [1.0]},
+            'column "year": a column of double; expected whole numbers or text',
+        ),
+        (
+            {"year": [2024], "region": ["a"], "metric": ["x"], "value": [True]},
+            'column "value": a column of bool; expected numbers or text',
+        ),
+        (
+            {"year": [2024], "region": [1], "metric": ["x"], "value": [1.0]},
+            'column "region": a column of int64; expected text',
+        ),
+    ],
+)
+def test_a_file_with_the_wrong_columns_is_refused(
+    tmp_path: Path, table: dict[str, list[object]], message: str
+) -> None:
+    path = tmp_path / "bad.parquet"
+    pq.write_table(pa.table(table), path)
+    assert loaded(path) == f"{path}: {message}"
+
+
+def test_a_file_named_parquet_that_is_not_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "data.parquet"
+    path.write_text(OUTCOMES_HEADER + "\n", encoding="utf-8")
+    assert loaded(path) == f"{path}: not a Parquet file; expected a file written as Parquet"
+
+
+def test_a_parquet_file_is_known_by_its_bytes_whatever_its_name(tmp_path: Path) -> None:
+    path = write_parquet(tmp_path / "data.bin", [row()])
+    dataset = loaded(path)
+    assert not isinstance(dataset, str)
+    assert dataset.outcomes["value"].tolist() == [82.0]
+
+
+def test_metadata_not_written_by_convert_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "data.parquet"
+    table = pa.table({name: [cell] for name, cell in row().items()})
+    pq.write_table(table.replace_schema_metadata({b"laborstats": b"[1]"}), path)
+    result = loaded(path)
+    assert isinstance(result, str)
+    assert result.startswith(f'{path}: the "laborstats" metadata is not what laborstats convert')
+
+
+def test_metrics_beside_a_plain_file_are_used(tmp_path: Path, bundled: Path) -> None:
+    metrics = (bundled / "metrics.csv").read_text(encoding="utf-8")
+    (tmp_path / "metrics.csv").write_text(
+        metrics.replace("disputes_mediated,", "disputes_settled,"), encoding="utf-8"
+    )
+    path = write_parquet(tmp_path / "data.parquet", [row(metric="disputes_settled")])
+    dataset = loaded(path)
+    assert not isinstance(dataset, str)
+    assert dataset.outcomes["metric"].tolist() == ["disputes_settled"]
+
+
+# --- a folder of Parquet files -----------------------------------------------------------------
+
+
+def test_a_folder_of_files_is_one_table_in_the_order_of_their_names(tmp_path: Path) -> None:
+    write_parquet(tmp_path / "b.parquet", [row(year="2024"), row(year="2024", region="环县")])
+    (tmp_path / "2023").mkdir()
+    write_parquet(tmp_path / "2023" / "a.parquet", [row(year="2023")])
+    dataset = fast_only(tmp_path)
+    assert dataset.outcomes[["year", "region", "line"]].values.tolist() == [
+        [2023, "庆阳市", 1],
+        [2024, "庆阳市", 1],
+        [2024, "环县", 2],
+    ]
+    assert dataset.title == tmp_path.name
+    assert_same(loaded(tmp_path), exact(tmp_path))
+
+
+def test_the_same_figure_in_two_files_is_named_in_both(tmp_path: Path) -> None:
+    first = write_parquet(tmp_path / "a.parquet", [row(), row(region="环县")])
+    second = write_parquet(tmp_path / "b.parquet", [row(region="西峰区"), row(value="83")])
+    result = loaded(tmp_path)
+    assert result == (
+        f"{second}:2: the same figure twice (first in {first} row 1); found "
+        '"2024 / 庆阳市 / disputes_mediated"; expected one row per year, region, entity, '
+        "metric, period"
+    )
+    skipped = loaded(tmp_path, skip_bad_rows=True)
+    assert not isinstance(skipped, str)
+    assert skipped.outcomes["region"].tolist() == ["环县", "西峰区"]
+    assert skipped.rejected[["file", "line"]].values.tolist() == [[str(first), 1], [str(second), 2]]
+    assert skipped.rejected["row"].tolist() == [
+        "2024,庆阳市,disputes_mediated,82,,",
+        "2024,庆阳市,disputes_mediated,83,,",
+    ]
+
+
+def test_files_of_a_folder_must_hold_the_same_columns(tmp_path: Path) -> None:
+    write_parquet(tmp_path / "a.parquet", [row()])
+    second = write_parquet(tmp_path / "b.parquet", [row(entity="x")])
+    result = loaded(tmp_path)
+    assert isinstance(result, str)
+    assert result.startswith(f"{second}: other columns than {tmp_path / 'a.parquet'}")
+
+
+def test_a_dataset_folder_is_not_read_as_parquet(tmp_path: Path, bundled: Path) -> None:
+    (tmp_path / "outcomes.csv").write_text(
+        (bundled / "outcomes.csv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    write_parquet(tmp_path / "stray.parquet", [row(value="x")])
+    dataset = loaded(tmp_path)
+    assert not isinstance(dataset, str)
+    assert len(dataset.outcomes) == len(load_dataset(None).outcomes)
