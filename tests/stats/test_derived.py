@@ -127,3 +127,19 @@ def test_a_flow_larger_than_its_stock_gives_no_stock() -> None:
         (2024, "A", "new", 600, "exact", "2024"),
     )
     assert derived_rows(with_derived_metrics(data, STOCKS)) == []
+
+
+def test_a_derived_figure_has_a_period_only_where_its_inputs_agree() -> None:
+    data = outcomes(
+        (2024, "A", "amount", 3000, "exact", "annual"),
+        (2024, "A", "children", 2, "exact", "cumulative"),
+        (2024, "B", "amount", 3000, "exact", ""),
+        (2024, "B", "children", 3, "exact", ""),
+        (2024, "C", "amount", 3000, "exact", "annual"),
+        (2024, "C", "children", 4, "exact", "annual"),
+    )
+    assert derived_rows(with_derived_metrics(data, DICTIONARY)) == [
+        [2024, "A", 1500.0, "exact", ""],
+        [2024, "B", 1000.0, "exact", ""],
+        [2024, "C", 750.0, "exact", "annual"],
+    ]
