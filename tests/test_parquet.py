@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import decimal
 import io
 import json
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from typer.testing import CliRunner
 
 from laborstats import columnar
 from laborstats.cli import app
+from laborstats.columnar import Years
 from laborstats.dataset import Dataset, load_dataset
 from laborstats.errors import LaborstatsError
 from tests.conftest import OUTCOMES_HEADER
@@ -58,7 +60,7 @@ def assert_same(fast: Dataset | str, slow: Dataset | str) -> None:
     if isinstance(fast, str) or isinstance(slow, str):
         assert fast == slow
         return
-    pd.testing.assert_frame_equal(fast.outcomes, slow.outcomes)
+    pd.testing.assert_frame_equal(fast.outcomes, slow.outcomes, check_exact=True)
     pd.testing.assert_frame_equal(fast.rejected, slow.rejected)
     assert fast.years == slow.years
 
@@ -381,7 +383,7 @@ def test_the_same_figure_in_two_files_is_named_in_both(tmp_path: Path) -> None:
     second = write_parquet(tmp_path / "b.parquet", [row(region="西峰区"), row(value="83")])
     result = loaded(tmp_path)
     assert result == (
-        f"{second}:2: the same figure twice (first in {first} row 1); found "
+        f"{second}:2: the same figure twice (first at {first} row 1); found "
         '"2024 / 庆阳市 / disputes_mediated"; expected one row per year, region, entity, '
         "metric, period"
     )
@@ -411,3 +413,108 @@ def test_a_dataset_folder_is_not_read_as_parquet(tmp_path: Path, bundled: Path) 
     dataset = loaded(tmp_path)
     assert not isinstance(dataset, str)
     assert len(dataset.outcomes) == len(load_dataset(None).outcomes)
+
+
+# --- found in review ----------------------------------------------------------------------------
+
+
+def test_years_no_row_has_are_not_seen(tmp_path: Path) -> None:
+    path = tmp_path / "categorical.parquet"
+    frame = pd.DataFrame(
+        {
+            "year": pd.Categorical(["2024", "2024"], categories=["2024", "2026"]),
+            "region": ["庆阳市", "环县"],
+            "metric": ["disputes_mediated"] * 2,
+            "value": [82.0, 3.0],
+        }
+    )
+    frame.to_parquet(path)
+    dataset = fast_only(path)
+    window = load_dataset(str(path), years=Years(latest=2))
+    assert (dataset.years, len(window.outcomes)) == ((2024,), 2)
+
+
+@pytest.mark.parametrize("kind", [pa.float32(), pa.decimal128(6, 1)])
+def test_narrow_and_decimal_numbers_read_as_written_out(tmp_path: Path, kind: pa.DataType) -> None:
+    value = 8000.7
+    written = decimal.Decimal("8000.7") if pa.types.is_decimal(kind) else value
+    rows = [row(metric="losses_recovered", value=written)]
+    path = write_parquet(tmp_path / "narrow.parquet", rows, value=kind)
+    dataset = loaded(path)
+    assert not isinstance(dataset, str)
+    assert dataset.outcomes["value"].tolist() == [value]
+    assert_same(dataset, exact(path))
+
+
+def test_every_copy_of_a_figure_is_set_aside_within_and_across_files(tmp_path: Path) -> None:
+    write_parquet(tmp_path / "a.parquet", [row(value="1"), row(value="2")])
+    write_parquet(tmp_path / "b.parquet", [row(value="3"), row(region="环县")])
+    skipped = loaded(tmp_path, skip_bad_rows=True)
+    assert not isinstance(skipped, str)
+    assert skipped.outcomes["region"].tolist() == ["环县"]
+    first = tmp_path / "a.parquet"
+    assert (
+        skipped.rejected["problem"]
+        .tolist()[0]
+        .startswith(f"the same figure twice (row 1, row 2, {tmp_path / 'b.parquet'} row 1)")
+    )
+    assert loaded(first) == (
+        f"{first}:2: the same figure twice (first at row 1); found "
+        '"2024 / 庆阳市 / disputes_mediated"; expected one row per year, region, entity, '
+        "metric, period"
+    )
+
+
+def test_a_set_aside_row_is_quoted_whole_with_its_line_breaks(tmp_path: Path) -> None:
+    rows = [row(source="line one\nline two\x1c"), row(region="环县", value="x")]
+    path = write_parquet(tmp_path / "breaks.parquet", rows)
+    skipped = loaded(path, skip_bad_rows=True)
+    assert not isinstance(skipped, str)
+    assert skipped.rejected[["line", "row"]].values.tolist() == [
+        [2, "2024,环县,disputes_mediated,x,,"]
+    ]
+
+
+def test_text_that_is_not_utf8_stops_the_load_with_its_row(tmp_path: Path) -> None:
+    regions = pa.array(["庆阳市".encode(), "环县".encode("gbk")], type=pa.binary())
+    table = pa.table(
+        {
+            "year": ["2024", "2024"],
+            "region": regions.cast(pa.string(), safe=False),
+            "metric": ["disputes_mediated"] * 2,
+            "value": ["1", "2"],
+        }
+    )
+    path = tmp_path / "gbk.parquet"
+    pq.write_table(table, path)
+    for options in ({}, {"skip_bad_rows": True}):
+        assert loaded(path, **options) == (
+            f'{path}:2: column "region": text that is not UTF-8; expected UTF-8, as Parquet '
+            "keeps text"
+        )
+
+
+def test_a_folder_takes_parquet_files_whatever_the_case_of_their_suffix(tmp_path: Path) -> None:
+    write_parquet(tmp_path / "a.parquet", [row(year="2024")])
+    write_parquet(tmp_path / "B.PARQUET", [row(year="2023")])
+    dataset = loaded(tmp_path)
+    assert not isinstance(dataset, str)
+    assert dataset.years == (2023, 2024)
+
+
+def test_a_copy_made_setting_rows_aside_loads_cleanly_and_ignores_encoding(
+    runner: CliRunner, tmp_path: Path, bundled: Path
+) -> None:
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("outcomes.csv", "metrics.csv"):
+        (source / name).write_text((bundled / name).read_text(encoding="utf-8"), encoding="utf-8")
+    with (source / "metrics.csv").open("a", encoding="utf-8") as metrics:
+        metrics.write("broken,skills,Broken,坏,person,count,sideways,,\n")
+    target = tmp_path / "copy.parquet"
+    assert "1 bad row set aside" in convert(runner, str(source), target, "--skip-bad-rows")
+    plain = runner.invoke(app, ["summary", "-f", "csv", "--data", str(target)])
+    assert plain.exit_code == 0, plain.stderr
+    assert "set aside" not in plain.stderr
+    other = runner.invoke(app, ["summary", "-f", "csv", "-d", str(target), "-e", "latin-1"])
+    assert other.stdout == plain.stdout

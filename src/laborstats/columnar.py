@@ -175,7 +175,7 @@ def scan_parquet(
                         return None
                     if progress is not None:
                         progress(size * batch.num_rows // max(rows, 1), size)
-        except (OSError, pa.ArrowException):
+        except (OSError, pa.ArrowException, UnicodeDecodeError):
             stop.set()
             return None
         return part
@@ -214,7 +214,9 @@ def _as_read_from_csv(batch: pa.RecordBatch) -> pa.RecordBatch:
 def _as_from_csv(name: str, column: pa.Array) -> pa.Array:
     """The value as text or numbers; any other column as a dictionary of text, null blank."""
     if name == "value":
-        numbers = pa.types.is_integer(column.type) or pa.types.is_floating(column.type)
+        # Narrower floats are read as written out (a float32 8000.7 is 8000.7), as the
+        # exact reader reads them.
+        numbers = pa.types.is_integer(column.type) or column.type == pa.float64()
         return column if numbers else pc.cast(column, pa.string())
     if (
         pa.types.is_dictionary(column.type)
@@ -514,6 +516,8 @@ class _Checks:
         ):
             return None
         years = np.array(year_of, dtype=np.int64)[year.codes]
+        # (a Parquet dictionary may hold years no row has)
+        seen = {year_of[code] for code in np.unique(year.codes).tolist()}
         named_year = np.array([_year_of(name) for name in period.values])[period.codes]
         named = np.array([self.programme_ids.get(name, -2) for name in programme.values])
         named = named[programme.codes]
@@ -538,7 +542,7 @@ class _Checks:
         if bad.any():
             return None
         qualifier = np.where(stated >= 0, stated, written)
-        return _Rows(cells, blank, years, set(year_of), metric, value, qualifier)
+        return _Rows(cells, blank, years, seen, metric, value, qualifier)
 
 
 @dataclass(frozen=True)

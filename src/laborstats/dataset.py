@@ -20,6 +20,7 @@ import pandas as pd
 from laborstats.columnar import ALL_YEARS, Progress, Years, scan_outcomes, scan_parquet
 from laborstats.encoding import decode, is_encoding
 from laborstats.errors import (
+    DataEncodingError,
     DataFormatError,
     DataSourceError,
     DataValueError,
@@ -203,8 +204,7 @@ class _Reader:
             raise DataSourceError(
                 "the dataset folder has no outcomes table",
                 where=str(folder),
-                expected=f"a file {OUTCOMES.path} (or one named in {DATAPACKAGE}), "
-                "or Parquet files",
+                expected=f"a file {OUTCOMES.path}, or a CSV or Parquet file named in {DATAPACKAGE}",
             )
         outcomes = _File(str(folder / path_text), path=folder / path_text, encoding=encoding)
         tables = {}
@@ -226,8 +226,7 @@ class _Reader:
         for table in (METRICS, RULES, STUDIOS):
             if table.path in stored:
                 where = f"{files[0]} ({table.path} stored in it)"
-                text = str(stored[table.path]).encode("utf-8")
-                tables[table.name] = self.table(text, where, table, "utf-8")
+                tables[table.name] = self.table_text(str(stored[table.path]), where, table)
         beside = (path if path.is_dir() else path.parent) / METRICS.path
         if not stored and beside.is_file():
             tables[METRICS.name] = self.table(_read_bytes(beside), str(beside), METRICS)
@@ -239,7 +238,10 @@ class _Reader:
         self, raw: bytes, where: str, table: Table, encoding: str | None = None
     ) -> pd.DataFrame:
         """One table read, checked and typed; the encoding asked for wins over the file's."""
-        text = decode(raw, where, self.encoding or encoding)
+        return self.table_text(decode(raw, where, self.encoding or encoding), where, table)
+
+    def table_text(self, text: str, where: str, table: Table) -> pd.DataFrame:
+        """One table read from text, checked and typed."""
         self.texts[table.path] = text
         frame = read_csv_text(text, where, rejected=self.rejected)
         return _typed_table(self.checker(_with_schema_columns(frame, where, table), where), table)
@@ -263,19 +265,19 @@ class _Reader:
         if rules is not None:
             rules = _check_rules(self.checker(rules, rules.attrs["where"]), metrics)
         outcomes, years = self.outcomes(outcomes_file, metrics)
+        studios = tables.get(STUDIOS.name)
+        checked = {METRICS.path: metrics, RULES.path: rules, STUDIOS.path: studios}
         return Dataset(
             title=title,
             location=location,
             sources=sources,
             outcomes=_without_raw(outcomes),
             metrics=_without_raw(metrics),
-            studios=None
-            if (studios := tables.get(STUDIOS.name)) is None
-            else _without_raw(studios),
+            studios=None if studios is None else _without_raw(studios),
             rules=None if rules is None else _without_raw(rules),
             rejected=self.rejects(),
             years=years,
-            texts=self.texts,
+            texts={path: _as_kept(text, checked.get(path)) for path, text in self.texts.items()},
         )
 
     def outcomes(self, file: _File, metrics: pd.DataFrame) -> tuple[pd.DataFrame, tuple[int, ...]]:
@@ -300,11 +302,14 @@ class _Reader:
             )
             if scan is not None:
                 return scan.outcomes, scan.years
-            every = [
-                self.checked(_parquet_text(path, columns, self.rejected is not None), metrics)
+            # As for one CSV file: the checks of each row, one row per key (across
+            # the files), then the checks against metrics.csv.
+            typed = [
+                self.typed(_parquet_text(path, columns, self.rejected is not None), unique=False)
                 for path in files
             ]
-            outcomes = pd.concat(self.unique_across(every), ignore_index=True)
+            every = [self.valued(frame, metrics) for frame in self.unique_across(typed)]
+            outcomes = pd.concat(every, ignore_index=True)
             outcomes.attrs.update(header=columns, header_line=None, where=file.where)
         else:
             encoding = self.encoding or file.encoding
@@ -320,9 +325,8 @@ class _Reader:
                     return scan.outcomes, scan.years
             raw = file.raw if file.path is None else _read_bytes(file.path)
             text = decode(raw, file.where, self.encoding or file.encoding)
-            outcomes = self.checked(
-                read_csv_text(text, file.where, rejected=self.rejected), metrics
-            )
+            frame = read_csv_text(text, file.where, rejected=self.rejected)
+            outcomes = self.valued(self.typed(frame), metrics)
         years = outcomes["year"].to_numpy()
         seen = tuple(sorted(set(years.tolist())))
         kept = self.years.keeps(years, max(seen, default=0))
@@ -330,18 +334,22 @@ class _Reader:
             outcomes = outcomes[kept].reset_index(drop=True)
         return outcomes, seen
 
-    def checked(self, frame: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
-        """Outcomes as read (text, a line and perhaps the raw row), typed and checked."""
+    def typed(self, frame: pd.DataFrame, *, unique: bool = True) -> pd.DataFrame:
+        """Outcomes as read (text, a line and perhaps the raw row), typed and checked row
+        by row; and, with ``unique``, one row per key."""
         where = frame.attrs["where"]
-        outcomes = _typed_table(
-            self.checker(_with_schema_columns(frame, where, OUTCOMES), where), OUTCOMES
-        )
+        checker = self.checker(_with_schema_columns(frame, where, OUTCOMES), where)
+        return _typed_table(checker, OUTCOMES, unique=unique)
+
+    def valued(self, outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
+        """Typed outcomes checked against the metrics and for impossible values."""
+        where = outcomes.attrs["where"]
         outcomes = _check_against_metrics(self.checker(outcomes, where), metrics)
         return _check_values(self.checker(outcomes, where), metrics, datetime.date.today().year)
 
     def unique_across(self, frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
-        """One row per key across files, each of which has been checked alone: the
-        second copy stops the load, or every copy is set aside."""
+        """One row per key in the rows of Parquet files: the second copy stops the
+        load, or every copy is set aside. Rows are named by file and row number."""
         key = list(OUTCOMES.key)
         every = pd.concat(
             [
@@ -357,37 +365,43 @@ class _Reader:
             return frames
         expected = "one row per " + ", ".join(key)
         copies = every[repeated]
+        groups: list[list[dict[str, Any]]] = [
+            same.to_dict("records")  # type: ignore[misc]
+            for _, same in copies.groupby(key, sort=False)
+        ]
 
-        def found(row: pd.Series) -> str:
-            return " / ".join(str(row[name]) for name in key if row[name])
+        def at(row: dict[str, Any], beside: dict[str, Any]) -> str:
+            """A row as a message names it: in its file, or in another."""
+            place = "" if row["file"] == beside["file"] else f"{row['file']} "
+            return f"{place}row {row['line']}"
 
-        if self.rejected is None:
-            second = copies[copies.duplicated(key, keep="first")].iloc[0]
-            first = copies[(copies[key] == second[key]).all(axis="columns")].iloc[0]
-            raise DataValueError(
-                f"the same figure twice (first in {first['file']} row {first['line']})",
-                where=str(second["file"]),
-                line=int(second["line"]),
-                found=found(second),
+        def error(row: dict[str, Any], problem: str) -> DataValueError:
+            return DataValueError(
+                f"the same figure twice ({problem})",
+                where=str(row["file"]),
+                line=int(row["line"]),
+                found=" / ".join(str(row[name]) for name in key if row[name]),
                 expected=expected,
             )
-        rejected = []
-        for _, same in copies.groupby(key, sort=False):
-            listed = ", ".join(f"{row.file} row {row.line}" for row in same.itertuples())
-            for _, row in same.iterrows():
-                error = DataValueError(
-                    f"the same figure twice ({listed})",
-                    where=str(row["file"]),
-                    line=int(row["line"]),
-                    found=found(row),
-                    expected=expected,
-                )
-                frame = frames[int(row["part"])]
-                raw = frame.loc[frame["line"] == row["line"], _RAW].iloc[0]
-                rejected.append(_reject(error, "load", str(raw)))
+
+        if self.rejected is None:  # the copy that comes first in file order
+            first, second = min(groups, key=lambda same: (same[1]["part"], same[1]["line"]))[:2]
+            raise error(second, f"first at {at(first, second)}")
+        raws = [dict(zip(frame["line"], frame[_RAW], strict=True)) for frame in frames]
+        rejected = [
+            _reject(
+                error(row, ", ".join(at(other, row) for other in same)),
+                "load",
+                str(raws[row["part"]][row["line"]]),
+            )
+            for same in groups
+            for row in same
+        ]
         self.rejected.append(pd.DataFrame(rejected, columns=REJECT_COLUMNS))
         return [
-            frame[~frame["line"].isin(copies.loc[copies["part"] == part, "line"])]
+            frame[~frame["line"].isin(copies.loc[copies["part"] == part, "line"])].reset_index(
+                drop=True
+            )
             for part, frame in enumerate(frames)
         ]
 
@@ -397,6 +411,16 @@ class _Reader:
             return no_rejects()
         rejected = pd.concat(frames, ignore_index=True)[REJECT_COLUMNS]
         return rejected.sort_values(["file", "line"], kind="stable").reset_index(drop=True)
+
+
+def _as_kept(text: str, frame: pd.DataFrame | None) -> str:
+    """A table's text with only the rows its checks kept, where rows may have been set
+    aside (the raw rows are kept then)."""
+    if frame is None or _RAW not in frame.columns:
+        return text
+    header = _OneWrite()
+    csv.writer(header, lineterminator="").writerow(frame.attrs["header"])
+    return "\n".join([*header, *frame[_RAW]]) + "\n"
 
 
 def _is_utf8(encoding: str) -> bool:
@@ -486,7 +510,11 @@ def _parquet_files(path: Path) -> list[Path]:
     if path.is_dir():
         if (path / DATAPACKAGE).is_file() or (path / OUTCOMES.path).is_file():
             return []
-        return sorted(found for found in path.rglob("*.parquet") if found.is_file())
+        return sorted(
+            found
+            for found in path.rglob("*")
+            if found.suffix.lower() == ".parquet" and found.is_file()
+        )
     if not path.is_file():
         return []
     if path.suffix.lower() == ".parquet":
@@ -560,7 +588,10 @@ def _parquet_columns(files: list[Path]) -> list[str]:
                 "year": ("whole numbers or text", text or pa.types.is_integer(kind)),
                 "value": (
                     "numbers or text",
-                    text or pa.types.is_integer(kind) or pa.types.is_floating(kind),
+                    text
+                    or pa.types.is_integer(kind)
+                    or pa.types.is_floating(kind)
+                    or pa.types.is_decimal(kind),
                 ),
             }.get(name, ("text", text or pa.types.is_null(kind)))
             if not allowed[1]:
@@ -598,19 +629,48 @@ def _parquet_text(path: Path, columns: list[str], keep_raw: bool) -> pd.DataFram
     except OSError as error:
         raise DataSourceError(f"cannot read: {error.strerror or error}", where=str(path)) from None
     except pa.ArrowException as error:
-        raise DataFormatError(f"cannot read: {error}", where=str(path)) from None
+        first = next(iter(str(error).splitlines()), "")
+        raise DataFormatError(f"cannot read: {first}", where=str(path)) from None
     cells = {
-        name: [cell.strip() for cell in pc.fill_null(pc.cast(column, pa.string()), "").to_pylist()]
+        name: _stripped_text(pc.fill_null(pc.cast(column, pa.string()), ""), path, name)
         for name, column in zip(columns, table.columns, strict=True)
     }
     frame = pd.DataFrame({name: pd.Series(text, dtype="str") for name, text in cells.items()})
     frame["line"] = pd.Series(range(1, table.num_rows + 1), dtype="int64")
     if keep_raw:
-        records = io.StringIO()
-        csv.writer(records, lineterminator="\n").writerows(zip(*cells.values(), strict=True))
-        frame[_RAW] = pd.Series(records.getvalue().splitlines(), dtype="str")
+        records = _OneWrite()
+        csv.writer(records, lineterminator="").writerows(zip(*cells.values(), strict=True))
+        frame[_RAW] = pd.Series(records, dtype="str")
     frame.attrs.update(header=columns, header_line=None, where=str(path))
     return frame
+
+
+def _stripped_text(column: pa.ChunkedArray, path: Path, name: str) -> list[str]:
+    """A text column's cells, stripped; text that is not UTF-8 stops the load."""
+    try:
+        return [cell.strip() for cell in column.to_pylist()]
+    except UnicodeDecodeError:
+        import pyarrow as pa  # noqa: PLC0415
+
+        for row, cell in enumerate(column.cast(pa.binary()).to_pylist(), start=1):
+            try:
+                cell.decode("utf-8")
+            except UnicodeDecodeError:
+                raise DataEncodingError(
+                    "text that is not UTF-8",
+                    where=str(path),
+                    line=row,
+                    column=name,
+                    expected="UTF-8, as Parquet keeps text",
+                ) from None
+        raise
+
+
+class _OneWrite(list[str]):
+    """A csv writer's file that keeps each record (one write call) as it is."""
+
+    def write(self, record: str) -> None:
+        self.append(record)
 
 
 def parquet_bytes(dataset: Dataset) -> bytes:
@@ -802,14 +862,15 @@ def _with_schema_columns(frame: pd.DataFrame, where: str, table: Table) -> pd.Da
     return frame
 
 
-def _typed_table(checked: _Checker, table: Table) -> pd.DataFrame:
+def _typed_table(checked: _Checker, table: Table, *, unique: bool = True) -> pd.DataFrame:
+    """The checks of each row of ``table``, and its keys unique unless told otherwise."""
     for column in table.columns:
         if column.required and column.type == "string" and not column.figure:
             checked.require(column.name)
         if column.enum:
             checked.within(column.name, column.enum)
     if table is OUTCOMES:
-        return _typed_outcomes(checked)
+        return _typed_outcomes(checked, unique=unique)
     if table is METRICS:
         checked.unique(METRICS.key, "metric defined twice")
         _check_formulas(checked)
@@ -989,7 +1050,7 @@ class _Checker:
         self.ok &= ~repeated.reindex(self.frame.index, fill_value=False)
 
 
-def _typed_outcomes(checked: _Checker) -> pd.DataFrame:
+def _typed_outcomes(checked: _Checker, *, unique: bool) -> pd.DataFrame:
     frame = checked.frame
     years = checked.integers("year", required=True)
     figures = checked.figures("value")
@@ -1017,7 +1078,8 @@ def _typed_outcomes(checked: _Checker) -> pd.DataFrame:
         "another name for the region",
     )
     frame["year"] = years
-    checked.unique(OUTCOMES.key, "the same figure twice")
+    if unique:
+        checked.unique(OUTCOMES.key, "the same figure twice")
     frame["percent_written"] = figures["percent"]
     frame["value_written"] = frame["value"]
     frame["qualifier"] = stated.where(stated != "", written.fillna(EXACT))

@@ -108,11 +108,11 @@ def parse_quantities(cells: pd.Series) -> pd.DataFrame:
 def parse_figures(cells: pa.Array | pa.ChunkedArray) -> Figures:
     """:func:`parse_quantities` on an Arrow column, with qualifiers as codes.
 
-    A column of numbers (from a Parquet file) reads as the same numbers written
-    out would: null and NaN are missing, infinities and ±2**53 or more are not
-    figures.
+    A column of whole numbers or float64 (from a Parquet file) reads as the same
+    numbers written out would: null and NaN are missing, infinities and ±2**53
+    or more are not figures.
     """
-    if pa.types.is_integer(cells.type) or pa.types.is_floating(cells.type):
+    if pa.types.is_integer(cells.type) or cells.type == pa.float64():
         number = _numpy(pc.cast(cells, pa.float64(), safe=False), fill=np.nan)
         with np.errstate(invalid="ignore"):
             ok = np.abs(number) < LARGEST
