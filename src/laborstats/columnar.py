@@ -25,18 +25,20 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
-import pyarrow.parquet as pq
 
 from laborstats.quantities import parse_figures
 from laborstats.schema import OUTCOMES, PERIOD
 from laborstats.vocabulary import ALL_REGIONS, BASES, EXACT, QUALIFIERS, REPORTED
+
+if TYPE_CHECKING:
+    import pyarrow.parquet as pq
 
 BLOCK = 4 << 20  # bytes Arrow parses at a time
 BATCH = 1 << 18  # rows read from Parquet at a time
@@ -151,6 +153,8 @@ def scan_parquet(
     ``columns`` are the outcome columns the files hold (each file holds them
     all); rows are numbered from 1 in each file.
     """
+    import pyarrow.parquet as pq  # noqa: PLC0415 (CSV needs none of it)
+
     try:
         pieces = [
             (path, group, first_line)
