@@ -6,7 +6,7 @@ import csv
 import decimal
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from unittest import mock
 
@@ -170,27 +170,29 @@ def test_convert_refuses_rejects_written_over_the_target(runner: CliRunner, tmp_
     assert "is the target" in result.stderr
 
 
-def test_convert_stops_at_a_bad_row_and_writes_nothing(
-    runner: CliRunner, tmp_path: Path, outcomes_csv: object
-) -> None:
-    source = outcomes_csv(
+@pytest.fixture
+def one_bad_row(outcomes_csv: Callable[[str], Path]) -> Path:
+    """An outcomes CSV whose second row (line 3) has no figure."""
+    return outcomes_csv(
         "2024,庆阳市,,,disputes_mediated,82,,,,\n2024,西峰区,,,disputes_mediated,x,,,,\n"
-    )  # type: ignore[operator]
+    )
+
+
+def test_convert_stops_at_a_bad_row_and_writes_nothing(
+    runner: CliRunner, tmp_path: Path, one_bad_row: Path
+) -> None:
     target = tmp_path / "out.parquet"
-    result = runner.invoke(app, ["convert", str(source), str(target)])
+    result = runner.invoke(app, ["convert", str(one_bad_row), str(target)])
     assert result.exit_code == 1
     assert 'outcomes.csv:3: column "value": not a figure' in result.stderr
     assert not target.exists()
 
 
 def test_convert_can_set_bad_rows_aside(
-    runner: CliRunner, tmp_path: Path, outcomes_csv: object
+    runner: CliRunner, tmp_path: Path, one_bad_row: Path
 ) -> None:
-    source = outcomes_csv(
-        "2024,庆阳市,,,disputes_mediated,82,,,,\n2024,西峰区,,,disputes_mediated,x,,,,\n"
-    )  # type: ignore[operator]
     target = tmp_path / "out.parquet"
-    stderr = convert(runner, str(source), target, "--skip-bad-rows")
+    stderr = convert(runner, str(one_bad_row), target, "--skip-bad-rows")
     assert "Wrote 1 row to" in stderr
     assert "Note: 1 bad row set aside" in stderr
     assert pq.read_table(target).column("region").to_pylist() == ["庆阳市"]
