@@ -156,15 +156,16 @@ def scan_parquet(
     import pyarrow.parquet as pq  # noqa: PLC0415 (CSV needs none of it)
 
     try:
-        pieces = [
-            (path, group, first_line)
-            for path in files
-            for group, first_line in _row_groups(pq.ParquetFile(path).metadata)
-        ]
+        metadata = {path: pq.ParquetFile(path).metadata for path in files}
         size = sum(path.stat().st_size for path in files)
-        rows = sum(pq.ParquetFile(path).metadata.num_rows for path in files)
     except (OSError, pa.ArrowException):
         return None  # the exact reader says what is wrong
+    pieces = [
+        (path, group, first_line)
+        for path, about in metadata.items()
+        for group, first_line in _row_groups(about)
+    ]
+    rows = sum(about.num_rows for about in metadata.values())
     checks = _Checks(columns, metrics, this_year, years)
     stop = threading.Event()
 

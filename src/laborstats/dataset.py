@@ -123,8 +123,9 @@ def load_dataset(
         outcomes = _File("<stdin>", raw=sys.stdin.buffer.read())
         return reader.assemble("<stdin>", "standard input", (), {}, outcomes)
     path = Path(data)
-    if _parquet_files(path):
-        return reader.parquet(path)
+    files = _parquet_files(path)
+    if files:
+        return reader.parquet(path, files)
     if path.is_dir():
         return reader.folder(path, location=str(path))
     if path.is_file():
@@ -217,10 +218,10 @@ class _Reader:
         sources = _source_titles(package, package_path)
         return self.assemble(title, location, sources, tables, outcomes)
 
-    def parquet(self, path: Path) -> Dataset:
-        """A Parquet file, or a folder of them, with the tables ``convert`` stored in it;
-        without them, a metrics.csv beside the file (in the folder), or the bundled one."""
-        files = _parquet_files(path)
+    def parquet(self, path: Path, files: list[Path]) -> Dataset:
+        """A Parquet file, or a folder of them (``files``), with the tables ``convert``
+        stored in it; without them, a metrics.csv beside the file (in the folder), or the
+        bundled one."""
         stored = _stored_metadata(files[0])
         tables = {}
         for table in (METRICS, RULES, STUDIOS):
@@ -562,20 +563,12 @@ def _parquet_columns(files: list[Path]) -> list[str]:
     years (whole numbers or text) and values (numbers or text)."""
     import pyarrow as pa  # noqa: PLC0415
 
-    known = [column.name for column in OUTCOMES.columns]
     names: list[str] = []
     for path in files:
         schema = _parquet_schema(path)
         found = list(schema.names)
+        _check_columns(found, OUTCOMES, str(path), None, holder="file")
         for name in found:
-            if name not in known:
-                close = closest(name, known)
-                raise DataFormatError(
-                    "unknown column",
-                    where=str(path),
-                    column=name,
-                    expected=f'"{close}"' if close else "the outcomes columns of the schema",
-                )
             if found.count(name) > 1:
                 raise DataFormatError(
                     "duplicate column name", where=str(path), column=name, expected="unique names"
@@ -598,13 +591,6 @@ def _parquet_columns(files: list[Path]) -> list[str]:
                 raise DataFormatError(
                     f"a column of {kind}", where=str(path), column=name, expected=allowed[0]
                 )
-        missing = [name for name in OUTCOMES.required if name not in found]
-        if missing:
-            raise DataFormatError(
-                f"the file lacks {', '.join(missing)}",
-                where=str(path),
-                expected=f"the outcomes columns {', '.join(OUTCOMES.required)}",
-            )
         if not names:
             names = found
         elif set(found) != set(names):
@@ -836,30 +822,36 @@ def _check_header(record: list[str], where: str, line: int) -> list[str]:
 
 def _with_schema_columns(frame: pd.DataFrame, where: str, table: Table) -> pd.DataFrame:
     """The frame with every column of the schema; a missing or unknown column stops the load."""
-    header, header_line = frame.attrs["header"], frame.attrs["header_line"]
-    missing = [name for name in table.required if name not in header]
-    if missing:
-        raise DataFormatError(
-            f"the header lacks {', '.join(missing)}",
-            where=where,
-            line=header_line,
-            expected=f"the {table.name} columns {', '.join(table.required)}",
-        )
+    _check_columns(frame.attrs["header"], table, where, frame.attrs["header_line"])
+    for column in table.columns:
+        if column.name not in frame.columns:
+            frame[column.name] = pd.Series("", index=frame.index, dtype="str")
+    return frame
+
+
+def _check_columns(
+    names: list[str], table: Table, where: str, line: int | None, holder: str = "header"
+) -> None:
+    """Every column named is one of ``table``'s, and none it requires is missing."""
     known = [column.name for column in table.columns]
-    for name in header:
+    for name in names:
         if name not in known:
             close = closest(name, known)
             raise DataFormatError(
                 "unknown column",
                 where=where,
-                line=header_line,
+                line=line,
                 column=name,
                 expected=f'"{close}"' if close else f"the {table.name} columns of the schema",
             )
-    for column in table.columns:
-        if column.name not in frame.columns:
-            frame[column.name] = pd.Series("", index=frame.index, dtype="str")
-    return frame
+    missing = [name for name in table.required if name not in names]
+    if missing:
+        raise DataFormatError(
+            f"the {holder} lacks {', '.join(missing)}",
+            where=where,
+            line=line,
+            expected=f"the {table.name} columns {', '.join(table.required)}",
+        )
 
 
 def _typed_table(checked: _Checker, table: Table, *, unique: bool = True) -> pd.DataFrame:
