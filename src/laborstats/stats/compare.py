@@ -60,7 +60,8 @@ def compare_years(outcomes: pd.DataFrame, metrics: pd.DataFrame, a: int, b: int)
     """
     for year in (a, b):
         select_year(outcomes, year)
-    frame = _standing(_with_totals(outcomes, metrics), metrics, within=["year", *_SERIES])
+    frame = _with_totals(outcomes, metrics)
+    frame = _standing(frame, metrics, within=["year", *_SERIES], years=[a, b])
     merged = _side_by_side(
         frame[frame["year"] == a], frame[frame["year"] == b], on=["region", *_SERIES]
     )
@@ -81,8 +82,8 @@ def compare_regions(
         if name not in known:
             raise SelectionError(f"unknown region {name}", expected=_one_of(name, known))
     # Every year, not just ``year``: a share needs to know which regions ever report a series.
-    frame = _standing(_with_totals(outcomes, metrics), metrics, within=["year", *_SERIES])
-    frame = frame[frame["year"] == year]
+    frame = _with_totals(outcomes, metrics)
+    frame = _standing(frame, metrics, within=["year", *_SERIES], years=[year])
     merged = _side_by_side(
         frame[frame["region"] == a], frame[frame["region"] == b], on=["year", *_SERIES]
     )
@@ -153,7 +154,12 @@ def _with_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([outcomes, regional_totals(outcomes, metrics)], ignore_index=True)
 
 
-def _standing(frame: pd.DataFrame, metrics: pd.DataFrame, within: list[str]) -> pd.DataFrame:
+def _standing(
+    frame: pd.DataFrame,
+    metrics: pd.DataFrame,
+    within: list[str],
+    years: list[int] | None = None,
+) -> pd.DataFrame:
     """Add each member's share of the total and its rank, within groups ``within``.
 
     Members are the rows whose region is not the total. Shares and ranks
@@ -163,32 +169,39 @@ def _standing(frame: pd.DataFrame, metrics: pd.DataFrame, within: list[str]) -> 
     direction (1 = best; the largest first where neither is better); ties
     share the better rank. Shares need a metric that adds up. A share is
     exact only when every figure in its total is exact, otherwise approx.
+    Only the rows of ``years`` are returned (all without), though who
+    reports a series is judged from every year.
     """
     if "span" not in frame.columns:
         frame = with_span(frame)
-    definitions = metrics.set_index("metric")
-    members = frame[frame["region"] != ALL_REGIONS]
-    keys = [members[name] for name in within]
-    several = members.groupby(_SERIES)["region"].transform("nunique") > 1
+    is_member = frame["region"] != ALL_REGIONS
+    reporting = frame.loc[is_member, ["region", *within]]  # who reports what, when
+    several = reporting.groupby(_SERIES)["region"].transform("nunique") > 1
     pooled = several & every_member(
-        members, "region", _SERIES, [n for n in within if n not in _SERIES]
+        reporting, "region", _SERIES, [n for n in within if n not in _SERIES]
     )
-    lower_better = members["metric"].map(definitions["direction"]) == "lower"
+    if years is not None:
+        frame = frame[frame["year"].isin(years)]
+        is_member = is_member[frame.index]
+    members = frame[is_member]
+    pooled = pooled[members.index]
+    keys = [members[name] for name in within]
+    lower_better = members["metric"].isin(metrics.loc[metrics["direction"] == "lower", "metric"])
     key = members["value"].where(lower_better, -members["value"])
     rank = key.groupby(keys).rank(method="min").where(pooled)
 
     total = members["value"].groupby(keys).transform("sum")
     inexact = (members["qualifier"] != EXACT).groupby(keys).transform("any")
-    additive = members["metric"].map(definitions["kind"]).isin(ADDITIVE_KINDS)
+    additive = members["metric"].isin(metrics.loc[metrics["kind"].isin(ADDITIVE_KINDS), "metric"])
     shared = pooled & additive & (total > 0)
     members = members.assign(
         rank=rank.astype("Int64"),
         share=(members["value"] / total * 100).where(shared),
-        share_qualifier=pd.Series(np.where(inexact, APPROX, EXACT), index=members.index).where(
-            shared
-        ),
+        share_qualifier=pd.Series(EXACT, index=members.index, dtype="str")
+        .mask(inexact, APPROX)
+        .where(shared),
     )
-    return pd.concat([members, frame[frame["region"] == ALL_REGIONS]], ignore_index=True)
+    return pd.concat([members, frame[~is_member]], ignore_index=True)
 
 
 def _side_by_side(side_a: pd.DataFrame, side_b: pd.DataFrame, on: list[str]) -> pd.DataFrame:

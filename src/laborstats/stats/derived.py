@@ -12,6 +12,7 @@ from laborstats.stats.qualifiers import Bound
 from laborstats.vocabulary import AT_LEAST, DERIVED
 
 _PLACE = ["year", "region", "entity"]
+_INPUT = [*_PLACE, "metric", "value", "qualifier", "period"]
 
 
 def formulas_of(metrics: pd.DataFrame) -> dict[str, Formula]:
@@ -43,9 +44,9 @@ def with_derived_metrics(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.Da
     derived: list[pd.DataFrame] = []  # concatenated once: a large table is copied once
 
     def rows_of(names: set[str]) -> pd.DataFrame:
-        """The figures of these metrics, reported or derived so far."""
+        """The figures of these metrics, reported or derived so far (the columns formulas use)."""
         frames = [outcomes, *derived]
-        return pd.concat([frame[frame["metric"].isin(names)] for frame in frames])
+        return pd.concat([frame.loc[frame["metric"].isin(names), _INPUT] for frame in frames])
 
     def add(metric: str, computed: pd.DataFrame) -> None:
         there = rows_of({metric})[_PLACE]

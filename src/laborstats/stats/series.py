@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import numpy as np
 import pandas as pd
 
 from laborstats.errors import SelectionError, closest
@@ -26,7 +25,8 @@ ADDITIVE_KINDS = ("count", "amount")
 def with_span(outcomes: pd.DataFrame) -> pd.DataFrame:
     """Add ``span``: the period, with a period equal to the row's own year read as "that year"."""
     own_year = outcomes["period"] == outcomes["year"].astype("str")
-    return outcomes.assign(span=np.where(own_year, OWN_YEAR, outcomes["period"]).astype("str"))
+    # Series.mask keeps the Arrow strings; np.where would go through Python objects.
+    return outcomes.assign(span=outcomes["period"].mask(own_year, OWN_YEAR).astype("str"))
 
 
 def with_definitions(

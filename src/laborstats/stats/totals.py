@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 
 from laborstats.stats.derived import with_derived_metrics
-from laborstats.stats.qualifiers import total_qualifier
+from laborstats.stats.qualifiers import qualifier_of_sum, sum_flags
 from laborstats.stats.series import ADDITIVE_KINDS, every_member, with_span
 from laborstats.vocabulary import ALL_REGIONS, DERIVED, TOTAL
 
 _TOTALLED = ["entity", "metric", "span"]
+_SUMMED = ["year", "region", "entity", "programme", "metric", "value", "qualifier", "period"]
 
 
 def regional_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
@@ -27,23 +28,29 @@ def regional_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFra
     was derived; the source says how many regions were summed, and how their
     figures were derived when they all were derived the same way.
     """
-    kinds = metrics.set_index("metric")["kind"]
-    additive = with_span(outcomes[outcomes["metric"].map(kinds).isin(ADDITIVE_KINDS)])
+    adding_up = metrics.loc[metrics["kind"].isin(ADDITIVE_KINDS), "metric"]
+    rows = outcomes["metric"].isin(adding_up)
+    # Only the columns a total needs are copied: on a large table the copy
+    # of the long source texts of every row cost more than the sums.
+    derived_source = outcomes["source"].where(outcomes["basis"] == DERIVED)
+    additive = with_span(outcomes.loc[rows, _SUMMED].assign(derived_source=derived_source[rows]))
     several = additive.groupby(_TOTALLED)["region"].transform("nunique") > 1
     complete = additive[several & every_member(additive, "region", _TOTALLED, ["year"])]
     keys = ["year", *_TOTALLED, "period", "programme"]
-    derived_source = complete["source"].where(complete["basis"] == DERIVED)
     totals = (
-        complete.assign(derived_source=derived_source)
+        pd.concat([complete, sum_flags(complete["qualifier"])], axis="columns")
         .groupby(keys, sort=False)
         .agg(
             value=("value", "sum"),
             regions=("region", "nunique"),
             derived_source=("derived_source", "first"),
             derivations=("derived_source", "nunique"),
+            approx=("approx", "any"),
+            up=("up", "any"),
+            down=("down", "any"),
         )
     )
-    totals["qualifier"] = total_qualifier(complete["qualifier"], [complete[key] for key in keys])
+    totals["qualifier"] = qualifier_of_sum(totals)
     totals = totals.reset_index()
     source = "sum of " + totals["regions"].astype("str") + " regions"
     each = ", each " + totals["derived_source"].fillna("")
