@@ -110,3 +110,18 @@ def test_series_without_a_total_keep_their_rows() -> None:
         ["C", "", "grants", 70],
         [ALL_REGIONS, "", "members", 15],
     ]
+
+
+def test_totals_keep_the_column_types_of_the_outcomes() -> None:
+    # Totals are computed on categories (for speed on large tables); what
+    # comes out must be texts again, or sorting and joins change meaning.
+    outcomes = outcomes_frame(
+        [
+            (2024, "A", "members", 10, "exact"),
+            (2024, "B", "members", 5, "approx"),
+            (2024, "A", "coverage", 40, "exact"),
+        ]
+    )
+    kept = across_regions(outcomes, METRICS)
+    assert kept.dtypes.to_dict() == outcomes.dtypes.to_dict()
+    assert len(kept) == 2

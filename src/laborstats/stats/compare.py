@@ -11,6 +11,7 @@ from laborstats.stats.series import (
     ADDITIVE_KINDS,
     DESCRIPTION,
     OWN_YEAR,
+    as_categories,
     every_member,
     in_dictionary_order,
     relative_change_defined,
@@ -175,7 +176,8 @@ def _standing(
     if "span" not in frame.columns:
         frame = with_span(frame)
     is_member = frame["region"] != ALL_REGIONS
-    reporting = frame.loc[is_member, ["region", *within]]  # who reports what, when
+    # Who reports what, when (categories: see as_categories)
+    reporting = as_categories(frame[["region", *within]], ["region", *_SERIES])[is_member]
     several = reporting.groupby(_SERIES)["region"].transform("nunique") > 1
     pooled = several & every_member(
         reporting, "region", _SERIES, [n for n in within if n not in _SERIES]

@@ -29,6 +29,25 @@ def with_span(outcomes: pd.DataFrame) -> pd.DataFrame:
     return outcomes.assign(span=outcomes["period"].mask(own_year, OWN_YEAR).astype("str"))
 
 
+def as_categories(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``frame`` with these text columns as categories, for filters and group-bys of many rows.
+
+    A copy or a group-by of a category column moves small integer codes;
+    of a text column, the texts. Turn them back with :func:`as_texts`
+    before a category's quirks matter: sorting by category order, refusing
+    values that are not categories yet, comparing only with the same
+    categories.
+    """
+    present = [name for name in columns if name in frame.columns]
+    return frame.astype(dict.fromkeys(present, "category"))
+
+
+def as_texts(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Undo :func:`as_categories`."""
+    present = [name for name in columns if name in frame.columns]
+    return frame.astype(dict.fromkeys(present, "str"))
+
+
 def with_definitions(
     frame: pd.DataFrame, metrics: pd.DataFrame, extra: tuple[str, ...] = ()
 ) -> pd.DataFrame:
