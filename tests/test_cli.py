@@ -246,7 +246,7 @@ def test_help_does_not_import_pandas() -> None:
         "        main()\n"
         "    except SystemExit:\n"
         "        pass\n"
-        "imported = ('pandas', 'numpy', 'pyarrow')\n"
+        "imported = ('pandas', 'numpy', 'pyarrow', 'openpyxl')\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] in imported))\n"
     )
     result = subprocess.run(
@@ -314,9 +314,10 @@ def test_output_dash_is_standard_output(
 
 
 def test_output_suffix_without_a_format_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
-    code, _, err = run_cli(runner, "summary", "-o", str(tmp_path / "out.xlsx"))
+    code, _, err = run_cli(runner, "summary", "-o", str(tmp_path / "out.ods"))
     assert code == 2
     assert "cannot tell a format from" in err
+    assert ".txt or .xlsx, or give --format" in err
     assert list(tmp_path.iterdir()) == []
 
 

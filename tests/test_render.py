@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from laborstats.render import (
+    BINARY_FORMATS,
     Column,
     Lang,
     OutputFormat,
@@ -23,6 +24,7 @@ from laborstats.render import (
     format_figure,
     format_number,
     render,
+    render_bytes,
     resolve_format,
     sparkline,
 )
@@ -131,13 +133,24 @@ def test_table_has_title_rows_and_caption() -> None:
     assert "\x1b[" not in text
 
 
-@pytest.mark.parametrize(
-    "member", [member for member in OutputFormat if member is not OutputFormat.AUTO]
-)
+TEXT_FORMATS = [
+    member for member in OutputFormat if member not in (OutputFormat.AUTO, *BINARY_FORMATS)
+]
+
+
+@pytest.mark.parametrize("member", TEXT_FORMATS)
 def test_every_format_renders_text(member: OutputFormat) -> None:
     text = render(small_view(), member, Lang.EN)
     assert "members" in text or "Members" in text
     assert text.endswith("\n")
+    assert render_bytes(small_view(), member, Lang.EN) == text.encode("utf-8")
+
+
+@pytest.mark.parametrize("member", sorted(BINARY_FORMATS))
+def test_binary_formats_are_files_not_text(member: OutputFormat) -> None:
+    with pytest.raises(ValueError, match="not text"):
+        render(small_view(), member, Lang.EN)
+    assert render_bytes(small_view(), member, Lang.EN).startswith(b"PK")  # a zip container
 
 
 def test_auto_must_be_resolved_first() -> None:
@@ -153,7 +166,8 @@ def test_auto_must_be_resolved_first() -> None:
         (OutputFormat.AUTO, Path("out.json"), True, OutputFormat.JSON),
         (OutputFormat.AUTO, Path("out.JSONL"), True, OutputFormat.JSONL),
         (OutputFormat.AUTO, Path("out.md"), False, OutputFormat.MARKDOWN),
-        (OutputFormat.AUTO, Path("out.xlsx"), True, OutputFormat.AUTO),
+        (OutputFormat.AUTO, Path("out.xlsx"), True, OutputFormat.XLSX),
+        (OutputFormat.AUTO, Path("out.ods"), True, OutputFormat.AUTO),
         (OutputFormat.TSV, Path("out.json"), True, OutputFormat.TSV),
     ],
 )

@@ -187,10 +187,10 @@ class Streams:
 
     def _write(self, view: View, chosen: OutputFormat, lang: Lang, path: Path | None) -> None:
         from laborstats.output import write_atomically, write_stdout
-        from laborstats.render import excel_csv, render
+        from laborstats.render import excel_csv, render_bytes
 
         excel = self.excel and chosen is OutputFormat.CSV
-        text = excel_csv(view) if excel else render(view, chosen, lang)
+        text = excel_csv(view).encode("utf-8") if excel else render_bytes(view, chosen, lang)
         if path is None:
             write_stdout(text)
         else:
@@ -200,7 +200,7 @@ class Streams:
         return None if self.output is None or str(self.output) == "-" else self.output
 
     def _check_usage(self) -> None:
-        from laborstats.render import resolve_format
+        from laborstats.render import BINARY_FORMATS, resolve_format
 
         output = self._output()
         if self.excel:
@@ -217,9 +217,16 @@ class Streams:
                 )
         elif resolve_format(self.output_format, output, False) is OutputFormat.AUTO:
             raise typer.BadParameter(
-                f'cannot tell a format from "{output}": name it .csv, .tsv, .json, .jsonl, .md '
-                "or .txt, or give --format",
+                f'cannot tell a format from "{output}": name it .csv, .tsv, .json, .jsonl, .md, '
+                ".txt or .xlsx, or give --format",
                 param_hint="'--output'",
+            )
+        chosen = resolve_format(self.output_format, output, sys.stdout.isatty())
+        if chosen in BINARY_FORMATS and output is None and sys.stdout.isatty():
+            raise typer.BadParameter(
+                f"{chosen.value} is a file, not text for a terminal: give -o FILE.{chosen.value} "
+                "or redirect standard output to a file",
+                param_hint="'--format'",
             )
         if self.rejects is None:
             return

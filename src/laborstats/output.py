@@ -11,14 +11,14 @@ from pathlib import Path
 from laborstats.errors import OutputError
 
 
-def write_stdout(text: str) -> None:
-    """Write UTF-8 text to standard output and flush, so a closed pipe shows up here.
+def write_stdout(text: str | bytes) -> None:
+    """Write UTF-8 text (or bytes) to standard output and flush, so a closed pipe shows up here.
 
     A closed pipe stays a BrokenPipeError (the CLI ends quietly); any other
     failure, such as a full disk, is an OutputError.
     """
     try:
-        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.write(text.encode("utf-8") if isinstance(text, str) else text)
         sys.stdout.buffer.flush()
     except BrokenPipeError:
         raise

@@ -34,6 +34,7 @@ class OutputFormat(StrEnum):
     JSON = "json"
     JSONL = "jsonl"
     MARKDOWN = "markdown"
+    XLSX = "xlsx"
 
 
 class Lang(StrEnum):
@@ -106,6 +107,7 @@ _SUFFIXES = {
     ".jsonl": OutputFormat.JSONL,
     ".md": OutputFormat.MARKDOWN,
     ".txt": OutputFormat.TABLE,
+    ".xlsx": OutputFormat.XLSX,
 }
 
 
@@ -127,7 +129,22 @@ def render(view: View, output_format: OutputFormat, lang: Lang, width: int = 120
     """The view as text in ``output_format``; ``auto`` must be settled by resolve_format first."""
     if output_format is OutputFormat.AUTO:
         raise ValueError("resolve_format() settles 'auto' before rendering")
+    if output_format in BINARY_FORMATS:
+        raise ValueError(f"{output_format.value} is not text; use render_bytes()")
     return _RENDERERS[output_format](view, lang, width)
+
+
+# Formats that are files rather than text: never written to a terminal.
+BINARY_FORMATS = frozenset({OutputFormat.XLSX})
+
+
+def render_bytes(view: View, output_format: OutputFormat, lang: Lang, width: int = 120) -> bytes:
+    """The view as the bytes of a file in ``output_format``: text formats in UTF-8."""
+    if output_format is OutputFormat.XLSX:
+        from laborstats.spreadsheet import xlsx_workbook  # noqa: PLC0415 (openpyxl: only here)
+
+        return xlsx_workbook(view, lang)
+    return render(view, output_format, lang, width).encode("utf-8")
 
 
 # --- machine formats: raw values, full precision -----------------------------------------
