@@ -31,6 +31,7 @@ COMMANDS = [
     ["studios"],
     ["growth", "--data", "example:qingyang-counties"],
     ["compare", "2023", "2024", "--data", "example:qingyang-counties"],
+    ["chart", "skilled_talents_total", "--data", "example:qingyang-counties"],
     ["check"],
     ["outcomes"],
 ]

@@ -533,6 +533,88 @@ def growth(
     streams.emit(view, lang, dataset)
 
 
+class ChartBy(StrEnum):
+    """What a chart's bars stand for."""
+
+    YEAR = "year"
+    REGION = "region"
+
+
+@app.command()
+@reports_errors
+@with_streams
+def chart(
+    metric: Annotated[
+        str, typer.Argument(metavar="METRIC", help="The metric (laborstats metrics lists them).")
+    ],
+    by: Annotated[
+        ChartBy,
+        typer.Option(
+            "--by",
+            case_sensitive=False,
+            help="year: a bar a year; region: a bar a region in one year, largest first.",
+        ),
+    ] = ChartBy.YEAR,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            "-y",
+            metavar="YEAR",
+            help="With --by region: the year to chart.",
+            show_default="the metric's latest year",
+        ),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            "-r",
+            metavar="NAME",
+            help="With --by year: this region's figures.",
+            show_default="the regions summed, where the metric adds up",
+        ),
+    ] = None,
+    *,
+    streams: Streams,
+    lang: Lang,
+) -> None:
+    """A quick bar chart of one metric, across the years or across the regions.
+
+    On a terminal the bars fill its width (colour unless NO_COLOR is set);
+    negative values get bars to the left of zero, and each figure keeps its
+    qualifier. With several regions, --by year sums them where the metric
+    adds up (counts, amounts), for the years every region reports; a rate
+    needs --region. CSV and JSON carry the points themselves.
+
+    Examples:
+
+      laborstats chart skilled_talents_total --data example:qingyang-counties
+
+      laborstats chart skilled_talents_total --data example:qingyang-counties --by region
+
+      laborstats chart disputes_mediated --format csv
+    """
+    from laborstats.stats.chart import across_region_points, over_years
+    from laborstats.stats.derived import with_derived_metrics
+    from laborstats.stats.series import check_metrics
+    from laborstats.views import chart_view
+
+    if year is not None and by is not ChartBy.REGION:
+        raise typer.BadParameter("applies to --by region only", param_hint="'--year'")
+    if region is not None and by is not ChartBy.YEAR:
+        raise typer.BadParameter("applies to --by year only", param_hint="'--region'")
+    dataset = streams.load()
+    check_metrics([metric], dataset.metrics)
+    outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
+    if by is ChartBy.REGION:
+        result = across_region_points(outcomes, dataset.metrics, metric, year)
+    else:
+        result = over_years(outcomes, dataset.metrics, metric, region)
+    view = chart_view(result, dataset, lang, by_region=by is ChartBy.REGION)
+    streams.emit(view, lang, dataset)
+
+
 class CompareBy(StrEnum):
     """What the two sides of a comparison are."""
 

@@ -7,16 +7,17 @@ import io
 import json
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich import box
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
+from rich.text import Text
 
 from laborstats.vocabulary import APPROX, AT_LEAST, AT_MOST, DERIVED
 
@@ -94,6 +95,8 @@ class View:
     caption: str
     group_by: str | None = None
     note: str = ""
+    # On a terminal (and as a table): a bar chart of columns[1] labelled by columns[0].
+    chart: bool = False
 
     @property
     def full_caption(self) -> str:
@@ -440,6 +443,9 @@ def print_table(view: View, lang: Lang, console: Console) -> None:
     A table that cannot fit the width without cutting numbers is printed
     wider than the console (the terminal wraps it) rather than cropped.
     """
+    if view.chart:
+        print_chart(view, lang, console)
+        return
     table = table_renderable(view, lang)
     # Wrapping columns fold even words without spaces (Chinese names), so they
     # share what the other columns leave, never less than their minimum.
@@ -458,6 +464,65 @@ def print_table(view: View, lang: Lang, console: Console) -> None:
         column.max_width = _MIN_WRAPPING_WIDTH + spare // len(wrapping)
     console.width = max(console.width, needed)
     console.print(table, crop=False)
+
+
+def print_chart(view: View, lang: Lang, console: Console) -> None:
+    """A bar per row, as wide as the console allows: the label, the bar, the figure.
+
+    Bars start at zero, so negative values grow to the left of it; a missing
+    value has no bar. Colour goes as the console allows (none with NO_COLOR).
+    """
+    label_column, value_column = view.columns[0], view.columns[1]
+    rows = _formatted_rows(replace(view, columns=(label_column, value_column)), lang)
+    values = [
+        math.nan if is_missing(value) else float(value)
+        for value in view.frame[value_column.key].tolist()
+    ]
+    if view.title:
+        console.print(Text(view.title, style="bold"), justify="center")
+    for line in chart_lines(
+        [row[0] for row in rows], values, [row[1] for row in rows], console.width
+    ):
+        console.print(line, crop=False, soft_wrap=True)
+    if view.full_caption:
+        console.print(Text(view.full_caption, style="dim"))
+
+
+def chart_lines(
+    labels: Sequence[str], values: Sequence[float], shown: Sequence[str], width: int
+) -> list[Text]:
+    """One line per point, at most ``width`` cells: label, bar from zero, figure as shown.
+
+    The longest bar fills what the labels and figures leave (at least
+    ``_BAR_WIDTH``); negative values get bars to the left of zero.
+    """
+    if not labels:
+        return []
+    figure_width = max(cell_len(text) for text in shown)
+    label_width = min(max(cell_len(label) for label in labels), max(8, width // 3))
+    bar_width = max(width - label_width - figure_width - 2, _BAR_WIDTH)
+    present = [value for value in values if not math.isnan(value)]
+    low, high = min([0.0, *present]), max([0.0, *present])
+    scale = bar_width / (high - low) if high > low else 0.0
+    zero = round(-low * scale)  # cells left of zero, for the negative bars
+    lines = []
+    for label, value, text in zip(labels, values, shown, strict=True):
+        line = Text(set_cell_size(label, label_width) + " ")
+        if math.isnan(value) or scale == 0:
+            line.append(" " * bar_width)
+        elif value < 0:
+            cells = round(-value * scale)
+            line.append(" " * (zero - cells))
+            line.append("█" * cells, style="red")
+            line.append(" " * (bar_width - zero))
+        else:
+            drawn = bar(value, high, width=bar_width - zero) if high > 0 else ""
+            line.append(" " * zero)
+            line.append(drawn, style="cyan")
+            line.append(" " * (bar_width - zero - cell_len(drawn)))
+        line.append(" " + text.rjust(figure_width - cell_len(text) + len(text)))
+        lines.append(line)
+    return lines
 
 
 def _table(view: View, lang: Lang, width: int) -> str:

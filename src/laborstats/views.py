@@ -411,6 +411,40 @@ def compare_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, by: str) ->
     )
 
 
+def chart_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, *, by_region: bool) -> View:
+    """One metric as bars: a bar a year (with its entity and period where several), or a
+    bar a region."""
+    zh = lang is Lang.ZH
+    first = result.iloc[0]
+    if by_region:
+        point = _region_names(result["region"], lang)
+        when = f"{int(first['year'])}年，各地区" if zh else f"{int(first['year'])}, by region"
+    else:
+        point = result["year"].astype("str")
+        point += result["entity"].where(result["entity"] == "", " · " + result["entity"])
+        periods = pd.Series([_period_name(period, lang) for period in result["period"]])
+        point += periods.where(periods == "", " (" + periods + ")").set_axis(result.index)
+        years = result["year"]
+        when = f"{years.min()}–{years.max()}" if years.nunique() > 1 else str(years.min())
+        if first["region"] != ALL_REGIONS:
+            when += f"，{first['region']}" if zh else f", {first['region']}"
+    point += (result["basis"] == DERIVED).map({True: " †", False: ""})
+    unit = _unit_name(str(first["unit"]), lang)
+    label = str(first["label_zh"] if zh else first["label_en"])
+    unit_note = (f"（{unit}）" if zh else f" ({unit})") if unit else ""
+    return View(
+        frame=result.assign(point=point),
+        machine_columns=list(result.columns),
+        columns=(
+            Column("point", "Point", "数据点"),
+            Column("value", "Value", "数值", Style.FIGURE, qualifier="qualifier"),
+        ),
+        title=f"{label}{unit_note}，{when}" if zh else f"{label}{unit_note}, {when}",
+        caption=caption(dataset, lang),
+        chart=True,
+    )
+
+
 # Where a problem is, and which check found it: in check's table and the rejects file.
 _PLACE_OF_A_PROBLEM = (
     Column("file", "File", "文件", wraps=True),

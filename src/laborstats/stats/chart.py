@@ -1,0 +1,84 @@
+"""The points of a quick chart: one metric across the years, or across the regions."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from laborstats.errors import SelectionError, closest
+from laborstats.stats.series import choose_year, with_definitions, with_span
+from laborstats.stats.totals import across_regions
+from laborstats.vocabulary import ALL_REGIONS
+
+CHART_COLUMNS = [
+    "metric",
+    "label_en",
+    "label_zh",
+    "year",
+    "region",
+    "entity",
+    "period",
+    "value",
+    "unit",
+    "qualifier",
+    "basis",
+]
+
+
+def over_years(
+    outcomes: pd.DataFrame, metrics: pd.DataFrame, metric: str, region: str | None = None
+) -> pd.DataFrame:
+    """A point per year of ``metric``: for ``region``, or for the whole area.
+
+    Without ``region``, several regions are summed where the metric adds up
+    (see :func:`laborstats.stats.totals.across_regions`); a metric that does
+    not add up (a rate) needs ``region``. Entities and kinds of period
+    (annual, cumulative) of the metric stay apart, each its own point a year.
+    """
+    rows = outcomes[outcomes["metric"] == metric]
+    if region is not None:
+        rows = rows[rows["region"] == _known_region(outcomes, region)]
+    else:
+        rows = across_regions(rows, metrics)
+        regions = sorted(rows["region"].unique())
+        if len(regions) > 1:
+            raise SelectionError(
+                f"{metric} does not add up over regions, so each region has its own series",
+                expected="--region, one of " + ", ".join(regions),
+            )
+    points = with_span(rows).sort_values(["year", "entity", "span"], kind="stable")
+    return _described(points.drop(columns="span"), metrics)
+
+
+def across_region_points(
+    outcomes: pd.DataFrame, metrics: pd.DataFrame, metric: str, year: int | None = None
+) -> pd.DataFrame:
+    """A point per region for ``metric`` in ``year`` (default: its latest), largest first."""
+    rows = outcomes[(outcomes["metric"] == metric) & (outcomes["region"] != ALL_REGIONS)]
+    chosen = choose_year(rows["year"].unique().tolist(), year)
+    points = rows[rows["year"] == chosen].sort_values(
+        ["value", "region"], ascending=[False, True], kind="stable"
+    )
+    return _described(points, metrics)
+
+
+def _known_region(outcomes: pd.DataFrame, region: str) -> str:
+    known = sorted(outcomes["region"].unique())
+    if region not in known:
+        close = closest(region, known)
+        listed = "one of " + ", ".join(known)
+        raise SelectionError(
+            f"unknown region {region}", expected=f'"{close}" ({listed})' if close else listed
+        )
+    return region
+
+
+def _described(points: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
+    if points.empty:
+        raise SelectionError(
+            "no figures to chart", expected="a metric with figures (laborstats metrics)"
+        )
+    described = with_definitions(points, metrics)
+    own_year = described["period"] == described["year"].astype("str")
+    return described.assign(period=described["period"].mask(own_year, ""))[
+        CHART_COLUMNS
+    ].reset_index(drop=True)

@@ -1,0 +1,114 @@
+"""Terminal charts: bars that fit the width, from zero, in colour only where allowed."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import pandas as pd
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+from typer.testing import CliRunner
+
+from laborstats.render import Column, Lang, Style, View, chart_lines, print_chart
+from tests.test_cli import run_cli
+
+
+def lines(values: list[float], width: int = 60) -> list[str]:
+    labels = [f"p{position}" for position in range(len(values))]
+    shown = ["—" if math.isnan(value) else f"{value:g}" for value in values]
+    return [line.plain for line in chart_lines(labels, values, shown, width)]
+
+
+@pytest.mark.parametrize("width", [30, 60, 120])
+def test_lines_fit_the_width_and_the_largest_bar_fills_it(width: int) -> None:
+    drawn = lines([5.0, 10.0, 2.5], width)
+    assert all(cell_len(line) == width for line in drawn)
+    bars = [line.count("█") for line in drawn]
+    assert bars[1] == width - len("p1 ") - len(" 2.5")  # figures right-aligned to the widest
+    assert bars[0] == pytest.approx(bars[1] / 2, abs=1)
+
+
+def test_chinese_labels_count_double() -> None:
+    drawn = chart_lines(["西峰区", "宁县"], [2.0, 1.0], ["2", "1"], 40)
+    assert [cell_len(line.plain) for line in drawn] == [40, 40]
+
+
+def test_no_points_no_lines() -> None:
+    assert lines([]) == []
+
+
+def test_one_point_is_a_full_bar() -> None:
+    (line,) = lines([7.0], 20)
+    assert line == "p0 " + "█" * 15 + " 7"
+
+
+def test_negative_values_grow_left_of_zero() -> None:
+    drawn = lines([-5.0, 5.0, float("nan")], 25)
+    # 19 cells of bars: zero sits in the middle, the negative bar ends there.
+    negative, positive, missing = drawn
+    zero = negative.rindex("█") + 1
+    assert positive.index("█") == zero
+    assert negative[3:zero].strip("█") == negative[3 : negative.index("█")]
+    assert "█" not in missing
+    assert missing.endswith(" —")
+
+
+def test_all_zero_values_draw_no_bars() -> None:
+    assert all("█" not in line for line in lines([0.0, 0.0]))
+
+
+def view() -> View:
+    frame = pd.DataFrame({"point": ["2023", "2024"], "value": [10.0, -4.0], "q": ["exact", None]})
+    return View(
+        frame=frame,
+        machine_columns=["point", "value"],
+        columns=(Column("point", "", ""), Column("value", "", "", Style.FIGURE, qualifier="q")),
+        title="Members",
+        caption="Dataset: test",
+        chart=True,
+    )
+
+
+def test_colour_only_where_the_console_has_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    coloured = Console(file=io.StringIO(), width=40, force_terminal=True, color_system="standard")
+    print_chart(view(), Lang.EN, coloured)
+    assert "\x1b[" in coloured.file.getvalue()  # type: ignore[attr-defined]
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = Console(file=io.StringIO(), width=40, force_terminal=True, color_system="standard")
+    print_chart(view(), Lang.EN, plain)
+    text = plain.file.getvalue()  # type: ignore[attr-defined]
+    assert "\x1b[3" not in text  # no colours (bold may stay)
+    assert "Members" in text
+    assert "-4" in text
+
+
+def test_chart_command_draws_each_year(runner: CliRunner) -> None:
+    args = ["chart", "skilled_talents_total", "--data", "example:qingyang-counties"]
+    code, out, err = run_cli(runner, *args, "--format", "table")
+    assert (code, err) == (0, "")
+    title, *rest = out.splitlines()
+    assert "Skilled talents (total) (persons), 2018–2024" in title
+    bars = [line for line in rest if "█" in line]
+    assert [line.split()[0] for line in bars] == [str(year) for year in range(2018, 2025)]
+    assert bars[0].split()[1] == "†"  # 2018 is derived from the flow into the stock
+    _, csv_text, _ = run_cli(runner, *args, "--format", "csv")
+    points = pd.read_csv(io.StringIO(csv_text))
+    assert points["year"].tolist() == list(range(2018, 2025))
+    assert bars[-1].endswith(f"{points['value'].iloc[-1]:,.0f}")
+
+
+def test_chart_by_region_and_its_usage_errors(runner: CliRunner) -> None:
+    base = ["chart", "skilled_talents_total", "--data", "example:qingyang-counties"]
+    code, out, _ = run_cli(runner, *base, "--by", "region", "--format", "csv")
+    assert code == 0
+    points = pd.read_csv(io.StringIO(out))
+    assert points["value"].is_monotonic_decreasing
+    assert len(points) == 8
+    code, _, err = run_cli(runner, *base, "--year", "2023")
+    assert code == 2
+    assert "applies to --by region only" in err
+    code, _, err = run_cli(runner, "chart", "skilled_talent")
+    assert code == 1
+    assert 'unknown metric skilled_talent; expected "skilled_talents' in err
