@@ -216,3 +216,29 @@ def test_a_studio_name_matching_several_is_refused() -> None:
     assert studios is not None
     with pytest.raises(SelectionError, match='"工作室" matches several studios'):
         compare_studios(studios, "工作室", "华能")
+
+
+def test_any_index_and_a_missing_key_are_taken_as_they_come() -> None:
+    # Shares and ranks pick rows by label: a repeated index must not matter,
+    # and a row with a missing entity, which no group holds, is not shared.
+    outcomes = outcomes_frame(
+        [
+            (2023, "A", "members", 10, "exact"),
+            (2023, "B", "members", 5, "exact"),
+            (2024, "A", "members", 12, "exact"),
+            (2024, "B", "members", 6, "exact"),
+        ]
+    )
+    repeated = outcomes.set_axis([0, 0, 1, 1])
+    expected = compare_years(outcomes, METRICS, 2023, 2024)
+    pd.testing.assert_frame_equal(compare_years(repeated, METRICS, 2023, 2024), expected)
+    one_region = outcomes[outcomes["region"] == "A"].set_axis([0, 0])
+    assert compare_years(one_region, METRICS, 2023, 2024)["value_b"].tolist() == [12]
+    unknown = outcomes.astype({"entity": "object"})
+    unknown.loc[0, "entity"] = None
+    result = compare_years(unknown, METRICS, 2023, 2024)
+    alone = result[result["entity"].isna()]  # A's 2023 figure: nothing to pair or share with
+    assert alone[["value_a", "value_b", "share_a"]].values.tolist() == [
+        [10, pytest.approx(math.nan, nan_ok=True), pytest.approx(math.nan, nan_ok=True)]
+    ]
+    assert result["value_b"].dropna().tolist() == [18, 12, 6]

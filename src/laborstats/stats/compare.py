@@ -175,6 +175,7 @@ def _standing(
     """
     if "span" not in frame.columns:
         frame = with_span(frame)
+    frame = frame.reset_index(drop=True)  # rows are picked by label below
     is_member = frame["region"] != ALL_REGIONS
     # Who reports what, when (categories: see as_categories)
     reporting = as_categories(frame[["region", *within]], ["region", *_SERIES])[is_member]
@@ -200,7 +201,7 @@ def _standing(
         rank=rank.astype("Int64"),
         share=(members["value"] / total * 100).where(shared),
         share_qualifier=pd.Series(EXACT, index=members.index, dtype="str")
-        .mask(inexact, APPROX)
+        .mask(inexact.fillna(True).astype("bool"), APPROX)  # no group (a NaN key): not shared
         .where(shared),
     )
     return pd.concat([members, frame[~is_member]], ignore_index=True)
