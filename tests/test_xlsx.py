@@ -23,18 +23,29 @@ from laborstats.dataset import load_dataset
 from laborstats.errors import OutputError
 from laborstats.render import Column, Lang, Style, View
 from laborstats.spreadsheet import xlsx_workbook
+from laborstats.stats.studios import UNITS as STUDIO_UNITS
 from tests.test_cli import ENVIRONMENT, run_cli
 
+EXAMPLE = ["--data", "example:qingyang-counties"]
 COMMANDS = [
     ["summary"],
+    ["summary", *EXAMPLE],
     ["metrics"],
     ["studios"],
-    ["growth", "--data", "example:qingyang-counties"],
-    ["compare", "2023", "2024", "--data", "example:qingyang-counties"],
-    ["chart", "skilled_talents_total", "--data", "example:qingyang-counties"],
+    ["growth", *EXAMPLE],
+    ["growth", *EXAMPLE, "--wide"],
+    ["growth", *EXAMPLE, "--yearly"],
+    ["compare", "2023", "2024", *EXAMPLE],
+    ["compare", "--by", "region", "西峰区", "环县", *EXAMPLE],
+    ["compare", "--by", "studio", "华能", "巩怀华"],
+    ["chart", "skilled_talents_total", *EXAMPLE],
     ["check"],
     ["outcomes"],
 ]
+# outcomes has no unit column: the metric's unit is the row's.
+UNITS = dict(zip(load_dataset().metrics["metric"], load_dataset().metrics["unit"], strict=True))
+# Columns holding a row's figure in the row's unit (growth --wide adds a column a year).
+FIGURES = {"value", "previous_value", "first_value", "last_value", "value_a", "value_b"}
 
 
 def as_csv_text(cell: Cell | MergedCell) -> str:
@@ -62,20 +73,59 @@ def workbook_of(runner: CliRunner, tmp_path: Path, *args: str) -> tuple[Workshee
     return book.worksheets[0], book.worksheets[1]
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=lambda command: command[0])
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_command_writes_the_csv_columns_and_values(
     runner: CliRunner, tmp_path: Path, command: list[str]
 ) -> None:
     sheet, _ = workbook_of(runner, tmp_path, *command)
     _, csv_text, _ = run_cli(runner, *command, "--format", "csv")
     expected = list(csv.reader(io.StringIO(csv_text)))
-    written = [[as_csv_text(cell) for cell in row] for row in sheet.iter_rows()]
-    assert written[0] == expected[0]
-    assert len(written) == len(expected)
-    for written_row, expected_row in zip(written[1:], expected[1:], strict=True):
-        for name, cell, text in zip(expected[0], written_row, expected_row, strict=True):
-            if cell != text:  # a number: the same one, to the last bits percent cells lose
-                assert float(cell) == pytest.approx(float(text), rel=1e-14, abs=0), name
+    header = expected[0]
+    assert [cell.value for cell in next(sheet.iter_rows(max_row=1))] == header
+    rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) == len(expected) - 1
+    for cells, texts in zip(rows, expected[1:], strict=True):
+        row = dict(zip(header, texts, strict=True))
+        for name, cell, text in zip(header, cells, texts, strict=True):
+            if _is_number(text) and not name.endswith("period"):
+                assert isinstance(cell.value, int | float), (name, cell.value)
+                assert as_csv_text(cell) == repr(float(text)) or float(
+                    as_csv_text(cell)
+                ) == pytest.approx(float(text), rel=1e-14), name
+                unit = row.get("unit") or UNITS.get(row.get("metric", ""), "")
+                percent = (unit == "percent" and (name in FIGURES or name.isdigit())) or (
+                    STUDIO_UNITS.get(name) == "percent"
+                )
+                assert ("%" in cell.number_format) == (
+                    percent or name.startswith(("pct_change", "cagr", "share_a", "share_b"))
+                ), (name, cell.number_format)
+            else:
+                assert as_csv_text(cell) == text, name
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() != "" and text.lower() not in ("nan", "inf", "-inf")
+
+
+def test_studio_figures_have_their_units_whatever_the_sort(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    formats = []
+    for sort in ("savings", "work_efficiency_gain"):
+        sheet, _ = workbook_of(runner, tmp_path, "studios", "--sort", sort)
+        column = letters(sheet)["work_efficiency_gain"]
+        formats.append(
+            {
+                sheet[f"{column}{row}"].number_format
+                for row in range(2, sheet.max_row + 1)
+                if sheet[f"{column}{row}"].value is not None
+            }
+        )
+    assert formats == [{"0.0%"}, {"0.0%"}]
 
 
 def test_summary_cells_are_typed_and_formatted(runner: CliRunner, tmp_path: Path) -> None:
@@ -103,6 +153,7 @@ def test_summary_cells_are_typed_and_formatted(runner: CliRunner, tmp_path: Path
     notes = " ".join(str(cell.value) for row in about.iter_rows() for cell in row)
     assert dataset.title in notes
     assert all(source in notes for source in dataset.sources)
+    assert "changes of percent figures are in percentage points (pp)" in notes
 
 
 def test_chinese_columns_are_wider_than_their_letters(runner: CliRunner, tmp_path: Path) -> None:
@@ -134,7 +185,7 @@ def test_text_is_never_a_formula_and_control_characters_are_replaced() -> None:
     cells = [sheet[f"A{row}"] for row in (2, 3, 4)]
     assert [cell.value for cell in cells] == ['=HYPERLINK("http://x")', "a\ufffdb", None]
     assert cells[0].data_type == "s"
-    assert [sheet[f"B{row}"].number_format for row in (2, 3, 4)] == ["#,##0.00"] * 3
+    assert [sheet[f"B{row}"].number_format for row in (2, 3, 4)] == ["#,##0.00##"] * 3
     about = [[cell.value for cell in row] for row in book["说明"].iter_rows()]
     assert ["说明", "Note: one row left out"] in about
 
@@ -182,3 +233,21 @@ def test_excel_csv_does_not_go_with_a_workbook(runner: CliRunner, tmp_path: Path
     assert code == 2
     assert 'writes CSV, so it does not go with "out.xlsx"' in err
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_rejects_follow_the_suffix_of_their_file(runner: CliRunner, tmp_path: Path) -> None:
+    data = tmp_path / "outcomes.csv"
+    data.write_text(
+        "year,region,entity,programme,metric,value,qualifier,period,basis,source\n"
+        "2024,庆阳市,,,disputes_mediated,82,,,,\n2024,西峰区,,,disputes_mediated,x,,,,\n",
+        encoding="utf-8",
+    )
+    rejects, clean = tmp_path / "bad.xlsx", tmp_path / "clean.xlsx"
+    code, _, err = run_cli(
+        runner, "outcomes", "--data", str(data), "--rejects", str(rejects), "-o", str(clean)
+    )
+    assert code == 0, err
+    sheet = load_workbook(rejects).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("file", "line", "column", "check", "problem", "row")
+    assert len(rows) == 2

@@ -153,7 +153,7 @@ class Streams:
             from laborstats.views import rejects_view
 
             chosen = resolve_format(OutputFormat.AUTO, self.rejects, stdout_is_terminal=False)
-            if chosen not in (OutputFormat.JSON, OutputFormat.JSONL):
+            if chosen not in (OutputFormat.JSON, OutputFormat.JSONL, OutputFormat.XLSX):
                 chosen = OutputFormat.CSV
             self._write(rejects_view(dataset.rejected), chosen, Lang.EN, self.rejects)
         return dataset

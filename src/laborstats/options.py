@@ -98,7 +98,7 @@ RejectsOption = Annotated[
         "--rejects",
         metavar="FILE",
         dir_okay=False,
-        help="Write the rows set aside to FILE (CSV, or JSON by its suffix): file, line, "
+        help="Write the rows set aside to FILE (CSV, or JSON or xlsx by its suffix): file, line, "
         "column, check, problem and the row as written. Implies --skip-bad-rows.",
     ),
 ]

@@ -97,6 +97,8 @@ class View:
     note: str = ""
     # On a terminal (and as a table): a bar chart of columns[1] labelled by columns[0].
     chart: bool = False
+    # Machine columns the table does not show, described for typed formats (xlsx).
+    formats: Sequence[Column] = ()
 
     @property
     def full_caption(self) -> str:

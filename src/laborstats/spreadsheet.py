@@ -18,7 +18,7 @@ from laborstats.render import Column, Lang, Style, View, is_missing
 
 # A sheet holds 1,048,576 rows, the header one of them.
 XLSX_ROWS = 1_048_575
-_COUNT, _DECIMAL, _INTEGER = "#,##0", "#,##0.00", "0"
+_COUNT, _DECIMAL, _INTEGER = "#,##0", "#,##0.00##", "0"
 _PERCENT, _PERCENT_CHANGE = "0.0%", "+0.0%;-0.0%;0.0%"
 _CHANGE, _DECIMAL_CHANGE = "+#,##0;-#,##0;0", "+#,##0.00;-#,##0.00;0"
 _POINTS_CHANGE = '+0.0" pp";-0.0" pp";0" pp"'
@@ -46,8 +46,9 @@ def xlsx_workbook(view: View, lang: Lang) -> bytes:
             f"a sheet holds at most {XLSX_ROWS:,} rows and this result has {len(frame):,}",
             expected="--format csv, or fewer rows (--programme, a metric, --year)",
         )
-    described = {column.key: column for column in reversed(view.columns)}  # the first wins
-    units = frame["unit"].tolist() if "unit" in frame.columns else [""] * len(frame)
+    # The first description of a column wins: the table's, then the extra ones.
+    described = {column.key: column for column in reversed([*view.columns, *view.formats])}
+    units = view.frame["unit"].tolist() if "unit" in view.frame.columns else [""] * len(frame)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_sheet_name(view.title) or "laborstats")
     sheet.freeze_panes = "A2"
@@ -79,6 +80,13 @@ def _about(sheet: WriteOnlyWorksheet, view: View, lang: Lang) -> None:
     lines = [
         ("标题" if zh else "Title", view.title),
         *(("说明" if zh else "Notes", line) for line in view.full_caption.split("\n") if line),
+        (
+            "格式" if zh else "Formats",
+            "百分数、变化率和占比为百分比单元格（0.853 显示为 85.3%）；百分数的变化以百分点（pp）计"
+            if zh
+            else "Percent figures, % changes and shares are percent cells (0.853 shows as "
+            "85.3%); changes of percent figures are in percentage points (pp)",
+        ),
         ("生成" if zh else "Made by", f"laborstats {__version__}"),
     ]
     for label, text in lines:

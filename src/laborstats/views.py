@@ -46,6 +46,7 @@ def summary_view(result: pd.DataFrame, dataset: Dataset, lang: Lang) -> View:
         title=(f"{year}年主要数据" if zh else f"Headline figures, {year}") if year else "",
         caption=caption(dataset, lang),
         group_by="programme_name",
+        formats=(Column("previous_value", "", "", Style.FIGURE),),
     )
 
 
@@ -142,6 +143,8 @@ def studios_view(
         ),
         title="创新工作室排行" if zh else "Innovation studios",
         caption=caption(dataset, lang) + note,
+        # Every figure column, shown or not, so that a workbook's cells do not depend on --sort.
+        formats=tuple(figure(name) for name in STUDIO_HEADERS if name in result.columns),
     )
 
 
@@ -259,6 +262,10 @@ def growth_view(
         caption=_growth_caption(result, dataset, lang),
         group_by="programme_name",
         note=_left_out_note(left_out, lang),
+        formats=(
+            Column("first_value", "", "", Style.FIGURE),
+            Column("last_value", "", "", Style.FIGURE),
+        ),
     )
 
 
