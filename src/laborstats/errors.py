@@ -12,6 +12,13 @@ def closest(name: str, known: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
+def one_of(name: str, known: list[str]) -> str:
+    """What a message expects instead of ``name``: the closest known name first, if any."""
+    listed = "one of " + ", ".join(known)
+    close = closest(name, known)
+    return f'"{close}" ({listed})' if close else listed
+
+
 class LaborstatsError(Exception):
     """A problem with the data or the request, reported as one line to the user.
 

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from laborstats.errors import SelectionError, closest
-from laborstats.stats.series import choose_year, with_definitions, with_span
+from laborstats.errors import SelectionError
+from laborstats.stats.series import (
+    OWN_YEAR,
+    check_region,
+    choose_year,
+    with_definitions,
+    with_span,
+)
 from laborstats.stats.totals import across_regions
 from laborstats.vocabulary import ALL_REGIONS
 
@@ -36,7 +42,8 @@ def over_years(
     """
     rows = outcomes[outcomes["metric"] == metric]
     if region is not None:
-        rows = rows[rows["region"] == _known_region(outcomes, region)]
+        check_region(outcomes, region)
+        rows = rows[rows["region"] == region]
     else:
         rows = across_regions(rows, metrics)
         regions = sorted(rows["region"].unique())
@@ -45,8 +52,7 @@ def over_years(
                 f"{metric} does not add up over regions, so each region has its own series",
                 expected="--region, one of " + ", ".join(regions),
             )
-    points = with_span(rows).sort_values(["year", "entity", "span"], kind="stable")
-    return _described(points.drop(columns="span"), metrics)
+    return _described(rows.sort_values(["year", "entity", "period"], kind="stable"), metrics)
 
 
 def across_region_points(
@@ -61,24 +67,11 @@ def across_region_points(
     return _described(points, metrics)
 
 
-def _known_region(outcomes: pd.DataFrame, region: str) -> str:
-    known = sorted(outcomes["region"].unique())
-    if region not in known:
-        close = closest(region, known)
-        listed = "one of " + ", ".join(known)
-        raise SelectionError(
-            f"unknown region {region}", expected=f'"{close}" ({listed})' if close else listed
-        )
-    return region
-
-
 def _described(points: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
     if points.empty:
         raise SelectionError(
             "no figures to chart", expected="a metric with figures (laborstats metrics)"
         )
-    described = with_definitions(points, metrics)
-    own_year = described["period"] == described["year"].astype("str")
-    return described.assign(period=described["period"].mask(own_year, ""))[
-        CHART_COLUMNS
-    ].reset_index(drop=True)
+    described = with_definitions(with_span(points), metrics)
+    period = described["span"].replace(OWN_YEAR, "")  # blank for the year itself
+    return described.assign(period=period)[CHART_COLUMNS].reset_index(drop=True)

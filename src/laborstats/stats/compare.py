@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from laborstats.errors import SelectionError, closest
+from laborstats.errors import SelectionError, one_of
 from laborstats.stats.qualifiers import difference_qualifier
 from laborstats.stats.series import (
     ADDITIVE_KINDS,
     DESCRIPTION,
     OWN_YEAR,
     as_categories,
+    check_region,
     every_member,
     in_dictionary_order,
     relative_change_defined,
@@ -78,10 +79,8 @@ def compare_regions(
 ) -> pd.DataFrame:
     """Region ``a`` beside region ``b`` in ``year``: shares of the total and ranks among all."""
     select_year(outcomes, year)
-    known = sorted(outcomes.loc[outcomes["region"] != ALL_REGIONS, "region"].unique())
     for name in (a, b):
-        if name not in known:
-            raise SelectionError(f"unknown region {name}", expected=_one_of(name, known))
+        check_region(outcomes, name)
     # Every year, not just ``year``: a share needs to know which regions ever report a series.
     frame = _with_totals(outcomes, metrics)
     frame = _standing(frame, metrics, within=["year", *_SERIES], years=[year])
@@ -244,10 +243,4 @@ def _one_studio(name: str, names: list[str]) -> str:
         raise SelectionError(
             f'"{name}" matches several studios', expected="one of " + "; ".join(matches)
         )
-    raise SelectionError(f"unknown studio {name}", expected=_one_of(name, names))
-
-
-def _one_of(name: str, known: list[str]) -> str:
-    listed = "one of " + ", ".join(known)
-    close = closest(name, known)
-    return f'"{close}" ({listed})' if close else listed
+    raise SelectionError(f"unknown studio {name}", expected=one_of(name, names))

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from laborstats.errors import SelectionError, closest
+from laborstats.errors import SelectionError, closest, one_of
 from laborstats.stats.qualifiers import difference_qualifier
+from laborstats.vocabulary import ALL_REGIONS
 
 # A series: the figures of one metric for one region and entity, over the same
 # kind of period (the year itself, annual, cumulative…), year after year.
@@ -91,6 +92,14 @@ def check_metrics(names: list[str] | None, metrics: pd.DataFrame) -> None:
                 if close
                 else "a metric of metrics.csv (laborstats metrics lists them)",
             )
+
+
+def check_region(outcomes: pd.DataFrame, region: str) -> None:
+    """Refuse a region the data do not hold (the total over regions is none), naming the
+    closest."""
+    known = sorted(outcomes.loc[outcomes["region"] != ALL_REGIONS, "region"].unique())
+    if region not in known:
+        raise SelectionError(f"unknown region {region}", expected=one_of(region, known))
 
 
 def select_year(outcomes: pd.DataFrame, year: int | None) -> int:
