@@ -7,6 +7,7 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from laborstats.cli import app
 from laborstats.dataset import bundled_data_path, load_dataset
 from laborstats.errors import DataSourceError, OutputError
 from laborstats.output import write_stdout
-from laborstats.render import Column, OutputFormat, View, machine_records
+from laborstats.render import Column, OutputFormat, View, change_bar, machine_records
 from laborstats.stats.derived import with_derived_metrics
 from laborstats.stats.summary import SUMMARY_COLUMNS, summarise
 from tests.conftest import OUTCOMES_HEADER, WriteFile
@@ -514,6 +515,34 @@ def test_compare_two_regions_table(runner: CliRunner) -> None:
     for header in ("西峰区", "环县", "Change", "% change", "Share", "Rank"):
         assert header in out
     assert "Share: of the total of all regions" in " ".join(out.split())
+
+
+def test_compare_bars_are_scaled_within_a_figure(runner: CliRunner) -> None:
+    args = ("compare", "2023", "2024", "-d", EXAMPLE, "-m", "disputes_mediated", "--lang", "zh")
+    records = json.loads(run_cli(runner, *args, "-f", "json")[1])
+    code, table, _ = run_cli(runner, *args, "-f", "table")
+    assert code == 0
+    total, regions = records[0], records[1:]
+    assert total["region"] == "all"
+    # Regions against the largest region on either side, the total against itself.
+    largest = max(max(record["value_a"], record["value_b"]) for record in regions)
+    scales = [(total, max(total["value_a"], total["value_b"]))] + [(r, largest) for r in regions]
+    lines = table.splitlines()
+    for record, scale in scales:
+        name = "全部地区" if record is total else record["region"]
+        (line,) = (line for line in lines if f" {name} " in line)
+        expected = change_bar(record["value_b"], record["value_a"], scale)
+        assert re.findall("[█▒░▏▎▍▌▋▊▉]+", line) == ([expected] if expected else [])
+    assert "▒" in table
+    assert "░" in table
+    assert "▒=较2023增加，░=减少" in "".join(table.split())
+
+
+def test_compare_draws_no_bars_where_each_figure_has_one_value(runner: CliRunner) -> None:
+    code, out, _ = run_cli(runner, "compare", "--by", "studio", "华能", "巩怀华", "-f", "table")
+    assert code == 0
+    assert "█" not in out
+    assert "Bar:" not in out
 
 
 def test_compare_studios_csv(runner: CliRunner) -> None:

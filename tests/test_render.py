@@ -19,6 +19,7 @@ from laborstats.render import (
     Style,
     View,
     bar,
+    change_bar,
     excel_csv,
     format_change,
     format_figure,
@@ -242,6 +243,55 @@ def test_format_change(value: float, qualifier: str, unit: str, lang: Lang, expe
 )
 def test_bar_is_scaled_to_the_largest_value(value: float, largest: float, expected: str) -> None:
     assert bar(value, largest) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "base", "largest", "expected"),
+    [
+        (8, 5, 10, "█████▒▒▒"),  # gained three tenths on the base
+        (5, 8, 10, "█████░░░"),  # lost three tenths
+        (10, 10, 10, "█" * 10),  # no change: all kept
+        (0, 10, 10, "░" * 10),  # all lost
+        (10, 0, 10, "▒" * 10),  # all gained
+        (12, 5, 10, "█████▒▒▒▒▒"),  # never longer than the width
+        (5, -3, 10, "▒▒▒▒▒"),  # a negative base counts from zero
+        (5, math.nan, 10, "█" * 5),  # no base: the plain bar
+        (1, math.nan, 12, "▉"),  # which keeps its eighths
+        (math.nan, 5, 10, ""),
+        (-2, 5, 10, ""),
+        (5, 3, math.nan, ""),  # nothing to scale to
+    ],
+)
+def test_change_bar_shades_the_change_from_the_base(
+    value: float, base: float, largest: float, expected: str
+) -> None:
+    assert change_bar(value, base, largest) == expected
+
+
+def test_a_bar_column_with_a_scale_and_a_base_per_row() -> None:
+    frame = pd.DataFrame(
+        {
+            "name": ["a", "b", "c"],
+            "before": [4.0, 10.0, math.nan],
+            "after": [6.0, 5.0, 3.0],
+            "full": [10.0, 10.0, 6.0],
+        }
+    )
+    view = View(
+        frame=frame,
+        machine_columns=["name"],
+        columns=(
+            Column("name", "Name", "名称"),
+            Column("after", "", "", Style.BAR, scale="full", base="before"),
+        ),
+        title="",
+        caption="",
+    )
+    assert render(view, OutputFormat.MARKDOWN, Lang.EN).splitlines()[2:5] == [
+        "| a | ████▒▒ |",
+        "| b | █████░░░░░ |",
+        "| c | █████ |",  # no base: the plain bar, 3 of 6
+    ]
 
 
 def test_a_number_exactly_as_wide_as_a_wrapping_column_is_not_folded() -> None:

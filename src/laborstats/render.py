@@ -64,6 +64,9 @@ class Column:
     ``qualifier`` names the frame column holding the qualifier of a FIGURE or
     CHANGE cell; the unit is ``unit``, or else the row's ``unit`` column. In
     the Rich table only ``wraps`` columns wrap their cells; headers may wrap.
+    A BAR is full at the column's largest value, or at the value in the frame
+    column ``scale`` of its row; with ``base`` it shades the change from the
+    value in that column (see change_bar).
     """
 
     key: str
@@ -73,6 +76,8 @@ class Column:
     qualifier: str | None = None
     wraps: bool = False
     unit: str | None = None
+    scale: str | None = None
+    base: str | None = None
 
     def header(self, lang: Lang) -> str:
         return self.header_zh if lang is Lang.ZH else self.header_en
@@ -326,6 +331,27 @@ def bar(value: float, largest: float, width: int = _BAR_WIDTH) -> str:
     return ("█" * (eighths // 8) + _EIGHTHS[eighths % 8]).rstrip()
 
 
+GAINED, LOST = "▒", "░"
+
+
+def change_bar(value: float, base: float, largest: float, width: int = _BAR_WIDTH) -> str:
+    """A bar of ``value`` in whole cells, ``width`` long for ``largest``, with the change
+    from ``base`` shaded: ▒ where the value gained on the base, ░ where it lost.
+
+    Without a base (nan) it is the plain bar.
+    """
+    if math.isnan(base):
+        return bar(value, largest, width)
+    if math.isnan(value) or not largest > 0 or value < 0:
+        return ""
+
+    def cells(number: float) -> int:
+        return round(min(max(number, 0.0) / largest, 1.0) * width)
+
+    kept, reached = cells(min(value, base)), cells(max(value, base))
+    return "█" * kept + (GAINED if value > base else LOST) * (reached - kept)
+
+
 _LEVELS = "▁▂▃▄▅▆▇█"
 
 
@@ -371,13 +397,22 @@ def _cell(column: Column, row: Mapping[Hashable, Any], lang: Lang, largest: floa
         return str(value)
     if column.style is Style.KEY:
         return str(int(value))
-    number = math.nan if is_missing(value) else float(value)
+    number = _number_in(row, column.key, math.nan)
     if column.style is Style.BAR:
-        return bar(number, largest)
+        full = _number_in(row, column.scale, largest)
+        return change_bar(number, _number_in(row, column.base, math.nan), full)
     qualifier = row.get(column.qualifier) if column.qualifier else None
     qualifier = None if is_missing(qualifier) else qualifier
     unit = column.unit or str(row.get("unit", ""))
     return _NUMBER_STYLES[column.style](number, qualifier, unit, lang)
+
+
+def _number_in(row: Mapping[Hashable, Any], key: str | None, default: float) -> float:
+    """The number in the row's ``key`` column (nan when missing), or ``default`` without a key."""
+    if key is None:
+        return default
+    value = row[key]
+    return math.nan if is_missing(value) else float(value)
 
 
 def _formatted_rows(view: View, lang: Lang) -> list[list[str]]:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from laborstats.dataset import REJECT_COLUMNS, Dataset
-from laborstats.render import Column, Lang, Style, View
+from laborstats.render import GAINED, LOST, Column, Lang, Style, View
 from laborstats.stats.checks import ERROR, PROBLEM_COLUMNS
 from laborstats.stats.growth import GROWTH_COLUMNS, YEARLY_COLUMNS
 from laborstats.stats.metrics import METRICS_COLUMNS
@@ -388,6 +388,8 @@ def compare_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, by: str) ->
         if several
         else ()
     )
+    display = display.assign(bar_scale=_bar_scale(result))
+    bars = display["bar_scale"].notna().any()
     programme = () if by == "studio" else (Column("programme_name", "Programme", "项目"),)
     columns = (
         *programme,
@@ -395,6 +397,11 @@ def compare_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, by: str) ->
         *regions,
         Column("value_a", side_a, side_a, Style.FIGURE, qualifier="qualifier_a"),
         Column("value_b", side_b, side_b, Style.FIGURE, qualifier="qualifier_b"),
+        *(
+            (Column("value_b", "", "", Style.BAR, scale="bar_scale", base="value_a"),)
+            if bars
+            else ()
+        ),
         *CHANGE_COLUMNS,
         *shares,
     )
@@ -405,6 +412,15 @@ def compare_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, by: str) ->
         if zh
         else f". Share: of the total of {pool}; rank: among {pool}, 1 = best; rank Δ: places gained"
     )
+    bar_note = (
+        f"。条形：{side_b}，以同一指标两边的最大值为满格；"
+        f"{GAINED} = 较 {side_a} 增加，{LOST} = 减少"
+        if zh
+        else f". Bar: {side_b} against the largest value of the figure on either side; "
+        f"{GAINED} gained on {side_a}, {LOST} lost"
+        if bars
+        else ""
+    )
     names = f"A = {a}; B = {b}. " if by == "studio" else ""
     year = int(result["year"].iloc[0]) if by == "region" and len(result) else None
     when, when_zh = (f", {year}", f"（{year}年）") if year else ("", "")
@@ -413,9 +429,22 @@ def compare_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, by: str) ->
         machine_columns=list(result.columns),
         columns=columns,
         title=f"{a} 与 {b} 对比{when_zh}" if zh else f"{a} compared with {b}{when}",
-        caption=names + caption(dataset, lang) + (note if several else ""),
+        caption=names + caption(dataset, lang) + bar_note + (note if several else ""),
         group_by=None if by == "studio" else "programme_name",
     )
+
+
+def _bar_scale(result: pd.DataFrame) -> pd.Series:
+    """Where compare's bar is full: the largest value of the figure on either side, among
+    the regions (or among the totals over regions); none for a figure with one value only,
+    which a bar would not compare with anything."""
+    keys = [result[name] for name in ("metric", "entity", "period", "unit") if name in result]
+    if "region" in result:
+        keys.append(result["region"] == ALL_REGIONS)
+    sides = result[["value_a", "value_b"]]
+    figures = sides.max(axis=1).groupby(keys, dropna=False)
+    values = sides.notna().sum(axis=1).groupby(keys, dropna=False).transform("sum")
+    return figures.transform("max").where(values > 1)
 
 
 def chart_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, *, by_region: bool) -> View:
