@@ -247,7 +247,7 @@ def test_help_does_not_import_pandas() -> None:
         "        main()\n"
         "    except SystemExit:\n"
         "        pass\n"
-        "imported = ('pandas', 'numpy', 'pyarrow', 'openpyxl')\n"
+        "imported = ('pandas', 'numpy', 'pyarrow', 'openpyxl', 'matplotlib')\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] in imported))\n"
     )
     result = subprocess.run(

@@ -292,6 +292,7 @@ COMMANDS = [
     ["studios"],
     ["outcomes"],
     ["check"],
+    ["report"],
 ]
 
 
@@ -301,7 +302,8 @@ def test_no_command_shows_a_traceback(
     runner: CliRunner, write_file: WriteFile, name: str, command: list[str]
 ) -> None:
     path = write_file("outcomes.csv", SUITE[name])
-    result = runner.invoke(app, [*command, "-d", str(path), "-f", "csv"])
+    machine = "markdown" if command == ["report"] else "csv"
+    result = runner.invoke(app, [*command, "-d", str(path), "-f", machine])
     assert result.exit_code in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)

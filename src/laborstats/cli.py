@@ -28,7 +28,7 @@ from laborstats.options import (
     RejectsOption,
     SkipBadRowsOption,
 )
-from laborstats.render import Lang, OutputFormat
+from laborstats.render import REPORT_SUFFIXES, Lang, OutputFormat, ReportFormat
 
 if TYPE_CHECKING:
     from laborstats.columnar import Years
@@ -756,17 +756,8 @@ def check(
 
       laborstats check --data ./my-dataset --format csv
     """
-    import pandas as pd
-
     from laborstats.errors import LaborstatsError
-    from laborstats.stats.checks import (
-        ERROR,
-        combine_problems,
-        error_problem,
-        flow_rules,
-        rejected_problems,
-        rule_problems,
-    )
+    from laborstats.stats.checks import ERROR, dataset_problems, error_problem, every_rule
     from laborstats.stats.derived import with_derived_metrics
     from laborstats.views import check_view
 
@@ -778,12 +769,10 @@ def check(
             raise
         dataset, problems = None, error_problem(error)
     if dataset is not None:
-        rules = pd.concat([dataset.rules, flow_rules(dataset.metrics, dataset.rules)])
+        rules = every_rule(dataset.metrics, dataset.rules)
         outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
         where = str(dataset.outcomes.attrs.get("where", dataset.location))
-        problems = combine_problems(
-            [rejected_problems(dataset.rejected), rule_problems(outcomes, rules, where)]
-        )
+        problems = dataset_problems(dataset.rejected, outcomes, rules, where)
     streams.emit(check_view(problems, dataset, streams.data, lang), lang)
     if (problems["severity"] == ERROR).any():
         raise typer.Exit(EXIT_DATA_PROBLEM)
@@ -946,4 +935,112 @@ def convert(
     typer.echo(f"Wrote {rows:,} {'row' if rows == 1 else 'rows'} to {target}.", err=True)
     note = set_aside_note(dataset.rejected, None if rejects is None else str(rejects), Lang.EN)
     if note:
+        typer.echo(f"Note: {note}", err=True)
+
+
+@app.command()
+@reports_errors
+def report(
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", "-y", metavar="YEAR", help="The year to report.", show_default="the latest"
+        ),
+    ] = None,
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort",
+            "-s",
+            metavar="COLUMN",
+            help="What ranks the studios, as for laborstats studios: savings, benefit, "
+            "patents, projects… or any column of studios.csv.",
+        ),
+    ] = "savings",
+    output: OutputOption = None,
+    report_format: Annotated[
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="markdown (charts as SVG files in FILE-charts/ beside it) or html (one "
+            "self-contained file).",
+            show_default="by -o's suffix (.md, .html); markdown on standard output",
+        ),
+    ] = None,
+    lang: LangOption = Lang.EN,
+    data: DataOption = None,
+    encoding: EncodingOption = None,
+    skip_bad_rows: SkipBadRowsOption = False,
+    rejects: RejectsOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """An annual report of the dataset, as Markdown or one HTML file, to hand on.
+
+    A section per programme with the year's figures and the change on the
+    year before, and their growth over the years (a table and a chart per
+    metric) where there are several; the studios ranked, with a bar chart;
+    the derived figures and their formulas; the consistency checks. Every
+    figure is numbered with a note quoting its source (a derived figure's
+    note gives its formula and the quotes of its inputs).
+
+    Charts need matplotlib (pip install "laborstats[charts]"); without it the
+    report says they were left out. The HTML opens offline: styles inline,
+    charts embedded as SVG, Chinese in the reader's CJK font (Noto Sans CJK,
+    PingFang, Microsoft YaHei…).
+
+    Examples:
+
+      laborstats report --lang zh -o report.html
+
+      laborstats report --year 2024 -o report.md
+
+      laborstats report --data example:qingyang-counties -o counties.html
+    """
+    from laborstats.charts import charts_available
+    from laborstats.output import write_atomically, write_stdout
+    from laborstats.report import LeftOut, build_report, html_report, left_out_note, markdown_report
+    from laborstats.views import set_aside_note
+
+    to_file = output is not None and str(output) != "-"
+    chosen = report_format
+    if chosen is None and to_file:
+        assert output is not None
+        chosen = REPORT_SUFFIXES.get(output.suffix.lower())
+        if chosen is None:
+            raise typer.BadParameter(
+                f'cannot tell a format from "{output.name}": name it .md or .html, or give '
+                "--format",
+                param_hint="'--output'",
+            )
+    chosen = chosen or ReportFormat.MARKDOWN
+    left_out = None
+    if not charts_available():
+        left_out = LeftOut.NO_MATPLOTLIB
+    elif chosen is ReportFormat.MARKDOWN and not to_file:
+        left_out = LeftOut.STANDARD_OUTPUT
+    if rejects is not None and to_file and output is not None and _same_file(rejects, output):
+        raise typer.BadParameter(
+            f"{rejects} is the output; name another file", param_hint="'--rejects'"
+        )
+    streams = Streams(data, encoding, skip_bad_rows, rejects, OutputFormat.AUTO, None, False)
+    dataset = streams.load()
+    document = build_report(dataset, year=year, lang=lang, sort=sort, left_out=left_out)
+    charts: dict[str, str] = {}
+    if chosen is ReportFormat.HTML:
+        text = html_report(document)
+    else:
+        folder = f"{output.stem}-charts" if to_file and output is not None else "charts"
+        text, charts = markdown_report(document, folder)
+    if not to_file or output is None:
+        write_stdout(text)
+    else:
+        for path, svg in charts.items():
+            (output.parent / path).parent.mkdir(exist_ok=True)
+            write_atomically(output.parent / path, svg)
+        write_atomically(output, text)
+    notes = [left_out_note(left_out, lang) if left_out else ""]
+    notes.append(set_aside_note(dataset.rejected, None if rejects is None else str(rejects), lang))
+    for note in filter(None, notes):
         typer.echo(f"Note: {note}", err=True)

@@ -38,6 +38,21 @@ class OutputFormat(StrEnum):
     XLSX = "xlsx"
 
 
+class ReportFormat(StrEnum):
+    """What report writes: Markdown (charts as SVG files beside it) or one HTML file."""
+
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+REPORT_SUFFIXES = {
+    ".md": ReportFormat.MARKDOWN,
+    ".markdown": ReportFormat.MARKDOWN,
+    ".html": ReportFormat.HTML,
+    ".htm": ReportFormat.HTML,
+}
+
+
 class Lang(StrEnum):
     """The language of labels and of numbers written for people."""
 
@@ -415,7 +430,8 @@ def _number_in(row: Mapping[Hashable, Any], key: str | None, default: float) -> 
     return math.nan if is_missing(value) else float(value)
 
 
-def _formatted_rows(view: View, lang: Lang) -> list[list[str]]:
+def formatted_rows(view: View, lang: Lang) -> list[list[str]]:
+    """Each row of the view as its columns' cells, written for people."""
     largest = {
         column.key: float(view.frame[column.key].max(skipna=True) or math.nan)
         for column in view.columns
@@ -445,7 +461,7 @@ def table_renderable(view: View, lang: Lang) -> Table:
         position for position, column in enumerate(view.columns) if column.key != view.group_by
     ]
     grouped = len(shown) < len(view.columns)
-    rows = _formatted_rows(view, lang)
+    rows = formatted_rows(view, lang)
     for position in shown:
         column = view.columns[position]
         widest = max((cell_len(row[position]) for row in rows), default=0)
@@ -510,7 +526,7 @@ def print_chart(view: View, lang: Lang, console: Console) -> None:
     value has no bar. Colour goes as the console allows (none with NO_COLOR).
     """
     label_column, value_column = view.columns[0], view.columns[1]
-    rows = _formatted_rows(replace(view, columns=(label_column, value_column)), lang)
+    rows = formatted_rows(replace(view, columns=(label_column, value_column)), lang)
     values = [
         math.nan if is_missing(value) else float(value)
         for value in view.frame[value_column.key].tolist()
@@ -576,7 +592,7 @@ def _markdown(view: View, lang: Lang, width: int) -> str:
     lines = [
         "| " + " | ".join(escape(column.header(lang)) for column in view.columns) + " |",
         "| " + " | ".join("---:" if right else "---" for right in numeric) + " |",
-        *("| " + " | ".join(map(escape, row)) + " |" for row in _formatted_rows(view, lang)),
+        *("| " + " | ".join(map(escape, row)) + " |" for row in formatted_rows(view, lang)),
     ]
     captions = "".join(f"\n{escape(text)}\n" for text in view.full_caption.split("\n"))
     return "\n".join(lines) + "\n" + captions

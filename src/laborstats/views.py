@@ -26,7 +26,7 @@ def summary_view(result: pd.DataFrame, dataset: Dataset, lang: Lang) -> View:
     display = result.assign(
         programme_name=_programme_names(result["programme"], lang),
         figure=_figure_names(result, result["basis"] == DERIVED, lang),
-        unit_name=result["unit"].map(lambda unit: _unit_name(unit, lang)),
+        unit_name=result["unit"].map(lambda unit: unit_name(unit, lang)),
         period_name=[_period_name(period, lang) for period in result["period"]],
     )
     year = int(result["year"].iloc[0]) if len(result) else None
@@ -167,7 +167,7 @@ def _figure_names(result: pd.DataFrame, derived: pd.Series, lang: Lang) -> pd.Se
     return label + entity + derived.map({True: " †", False: ""})
 
 
-def _region_names(regions: pd.Series, lang: Lang) -> pd.Series:
+def region_names(regions: pd.Series, lang: Lang) -> pd.Series:
     """Region names, with the total over regions named for people."""
     return regions.replace(ALL_REGIONS, "全部地区" if lang is Lang.ZH else "All regions")
 
@@ -178,7 +178,7 @@ def _programme_names(keys: pd.Series, lang: Lang) -> pd.Series:
     return keys.map(names).fillna(keys)
 
 
-def _unit_name(unit: str, lang: Lang) -> str:
+def unit_name(unit: str, lang: Lang) -> str:
     if unit == "percent" or unit not in UNITS:
         return ""
     return UNITS[unit].zh if lang is Lang.ZH else UNITS[unit].en
@@ -219,7 +219,7 @@ def growth_view(
     display = result.assign(
         programme_name=_programme_names(result["programme"], lang),
         figure=_figure_names(result, derivation, lang),
-        region_name=_region_names(result["region"], lang),
+        region_name=region_names(result["region"], lang),
         # One character a year, so that the trends of all rows line up.
         trend=pd.Series(
             [tuple(row) for row in result[years].to_numpy(dtype="float64", na_value=np.nan)],
@@ -273,7 +273,7 @@ def yearly_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, *, left_out:
     """Every year of every series, with its change on the year before and its index."""
     zh = lang is Lang.ZH
     figure = _figure_names(result, pd.Series(False, index=result.index), lang)
-    region = _region_names(result["region"], lang)
+    region = region_names(result["region"], lang)
     several = result["region"].nunique() > 1
     series = figure + (" · " + region if several else "")
     # The series is named on its first row only, so that its years read as a block.
@@ -353,7 +353,7 @@ def compare_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, by: str) ->
         side_a, side_b = a, b
     several = by != "year" or result["region"].nunique() > 1
     if by == "year" and several:
-        display = display.assign(region_name=_region_names(result["region"], lang))
+        display = display.assign(region_name=region_names(result["region"], lang))
     regions = (Column("region_name", "Region", "地区"),) if by == "year" and several else ()
     shares = (
         (
@@ -453,7 +453,7 @@ def chart_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, *, by_region:
     zh = lang is Lang.ZH
     first = result.iloc[0]
     if by_region:
-        point = _region_names(result["region"], lang)
+        point = region_names(result["region"], lang)
         when = f"{int(first['year'])}年，各地区" if zh else f"{int(first['year'])}, by region"
     else:
         point = result["year"].astype("str")
@@ -465,7 +465,7 @@ def chart_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, *, by_region:
         if first["region"] != ALL_REGIONS:
             when += f"，{first['region']}" if zh else f", {first['region']}"
     point += (result["basis"] == DERIVED).map({True: " †", False: ""})
-    unit = _unit_name(str(first["unit"]), lang)
+    unit = unit_name(str(first["unit"]), lang)
     label = str(first["label_zh"] if zh else first["label_en"])
     unit_note = (f"（{unit}）" if zh else f" ({unit})") if unit else ""
     return View(

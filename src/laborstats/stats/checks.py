@@ -78,6 +78,21 @@ def flow_rules(metrics: pd.DataFrame, rules: pd.DataFrame | None) -> pd.DataFram
     return pd.DataFrame(found, columns=["rule", "description", "check", "severity"])
 
 
+def every_rule(metrics: pd.DataFrame, rules: pd.DataFrame | None) -> pd.DataFrame:
+    """The rules of rules.csv and one for each flow of the dictionary (see flow_rules)."""
+    return pd.concat([rules, flow_rules(metrics, rules)], ignore_index=True)
+
+
+def dataset_problems(
+    rejected: pd.DataFrame, outcomes: pd.DataFrame, rules: pd.DataFrame, where: str
+) -> pd.DataFrame:
+    """What check lists: the rows the loader set aside, and each place a rule fails.
+
+    ``outcomes`` includes the derived figures; ``rules`` is every_rule's.
+    """
+    return combine_problems([rejected_problems(rejected), rule_problems(outcomes, rules, where)])
+
+
 def rule_problems(outcomes: pd.DataFrame, rules: pd.DataFrame, where: str) -> pd.DataFrame:
     """Each place (year, region, entity) where a consistency rule of rules.csv fails.
 
