@@ -8,12 +8,14 @@ import re
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from typer.testing import CliRunner
 
 from laborstats import charts
 from laborstats.cli import app
+from tests.conftest import OUTCOMES_HEADER, WriteFile
 
 EXAMPLE = "example:qingyang-counties"
 
@@ -216,3 +218,32 @@ def test_report_mistakes(
     assert result[0] == code
     assert message in result[2]
     assert not (tmp_path / "report.pdf").exists()
+
+
+def test_a_single_outcomes_file_of_one_year_reports_without_growth_or_studios(
+    runner: CliRunner, write_file: WriteFile, tmp_path: Path
+) -> None:
+    data = write_file(
+        "outcomes.csv",
+        OUTCOMES_HEADER + "\n2024,兰州市,,,disputes_mediated,15,,2024,,调解<b>15</b>起 | 全年\n",
+    )
+    path = tmp_path / "one year.md"
+    code, _, err = run(runner, "report", "-d", str(data), "-o", str(path))
+    assert (code, err) == (0, "")
+    text = path.read_text(encoding="utf-8")
+    assert "| Labour disputes mediated | 15 | cases | 2024 | [^1] |" in text
+    assert "[^1]: “调解\\<b\\>15\\</b\\>起 \\| 全年”" in text  # shown as written, never HTML
+    assert "Over the years" not in text
+    assert "The dataset has no studios table." in text
+    assert "![" not in text  # no series and no studios: nothing to chart
+
+
+def test_chart_links_of_a_markdown_report_work_with_spaces_in_its_name(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "annual report.md"
+    assert run(runner, "report", "-o", str(path))[0] == 0
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", path.read_text(encoding="utf-8"))
+    assert links
+    assert all(link.startswith("annual%20report-charts/") for link in links)
+    assert all((tmp_path / unquote(link)).is_file() for link in links)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import partial
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -214,7 +215,7 @@ def build_report(
         ]
         heading = str(view.frame["programme_name"].iloc[0])
         sections.append(Section(heading, (_table(view, lang, cited),)))
-        growth = _growth_blocks(series, str(programme), dataset, lang, notes, draw)
+        growth = _growth_blocks(series, str(programme), shown_year, dataset, lang, notes, draw)
         if growth:
             sections.append(Section(words["over_years"], tuple(growth), level=3))
     sections.append(_studios_section(dataset, lang, sort, notes, draw, words))
@@ -248,6 +249,7 @@ def _series(outcomes: pd.DataFrame, dataset: Dataset, year: int) -> pd.DataFrame
 def _growth_blocks(
     series: pd.DataFrame,
     programme: str,
+    shown_year: int,
     dataset: Dataset,
     lang: Lang,
     notes: _Notes,
@@ -257,7 +259,6 @@ def _growth_blocks(
 
     Notes name the year of each figure, but for the report's own year.
     """
-    shown_year = int(series["year"].max())
     own = series[series["programme"] == programme]
     if own.empty:
         return []
@@ -435,7 +436,7 @@ def markdown_report(document: Document, chart_folder: str) -> tuple[str, dict[st
             elif isinstance(block, Chart):
                 path = f"{chart_folder}/{block.name}.svg"
                 files[path] = block.svg
-                lines += [f"![{_md(block.title)}]({path})", ""]
+                lines += [f"![{_md(block.title)}]({quote(path)})", ""]
             else:
                 lines += [_md(block), ""]
     lines += [f"## {_WORDS[document.lang]['notes']}", ""]
@@ -455,7 +456,10 @@ def _markdown_table(table: Table) -> list[str]:
 
 
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Text as Markdown shows it: no HTML, links, footnotes or table cells made of it."""
+    for mark in "\\|<>[]`*":
+        text = text.replace(mark, "\\" + mark)
+    return text.replace("\n", " ")
 
 
 _STYLE = """
