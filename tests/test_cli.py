@@ -539,10 +539,12 @@ def test_compare_bars_are_scaled_within_a_figure(runner: CliRunner) -> None:
 
 
 def test_compare_draws_no_bars_where_each_figure_has_one_value(runner: CliRunner) -> None:
-    code, out, _ = run_cli(runner, "compare", "--by", "studio", "华能", "巩怀华", "-f", "table")
-    assert code == 0
-    assert "█" not in out
-    assert "Bar:" not in out
+    for lang, word in (("en", "Bar:"), ("zh", "条形")):
+        args = ("compare", "--by", "studio", "华能", "巩怀华", "-f", "table", "--lang", lang)
+        code, out, _ = run_cli(runner, *args)
+        assert code == 0
+        assert "█" not in out
+        assert word not in out
 
 
 def test_compare_studios_csv(runner: CliRunner) -> None:

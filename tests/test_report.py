@@ -247,3 +247,25 @@ def test_chart_links_of_a_markdown_report_work_with_spaces_in_its_name(
     assert links
     assert all(link.startswith("annual%20report-charts/") for link in links)
     assert all((tmp_path / unquote(link)).is_file() for link in links)
+
+
+def test_a_report_again_under_its_name_removes_the_charts_it_no_longer_draws(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "annual.md"
+    assert run(runner, "report", "-d", EXAMPLE, "-o", str(path))[0] == 0
+    assert len(list((tmp_path / "annual-charts").glob("*.svg"))) > 2
+    assert run(runner, "report", "-d", EXAMPLE, "--year", "2019", "-o", str(path))[0] == 0
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", path.read_text(encoding="utf-8"))
+    assert sorted(links) == sorted(
+        f"annual-charts/{chart.name}" for chart in (tmp_path / "annual-charts").glob("*.svg")
+    )
+
+
+def test_a_report_into_a_folder_that_does_not_exist_is_one_error(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "missing" / "report.md"
+    code, _, err = run(runner, "report", "-o", str(path))
+    assert (code, err) == (1, f"Error: {path}: cannot write here: no such folder\n")
+    assert not (tmp_path / "missing").exists()

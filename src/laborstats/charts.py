@@ -31,7 +31,10 @@ CJK_FONTS = (
     "AR PL UMing CN",
 )
 _WIDTH = 7.5  # inches
-_BAR_COLOUR, _LINE_COLOURS = "#2a7ab0", ("#2a7ab0", "#d9782d", "#3d9a50", "#b03a48", "#7a5cb0")
+_BAR_COLOUR = "#2a7ab0"
+# Ten colours (matplotlib's tab10), then the same again dashed: lines stay apart in a legend.
+_LINE_COLOURS = tuple(f"C{number}" for number in range(10))
+_LINE_STYLES = ("-", "--", ":")
 
 
 def charts_available() -> bool:
@@ -101,7 +104,8 @@ def line_chart(
         axes = figure.subplots()
         for number, (name, values) in enumerate(lines.items()):
             colour = _LINE_COLOURS[number % len(_LINE_COLOURS)]
-            axes.plot(years, values, marker="o", color=colour, label=name)
+            style = _LINE_STYLES[number // len(_LINE_COLOURS) % len(_LINE_STYLES)]
+            axes.plot(years, values, marker="o", color=colour, linestyle=style, label=name)
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: tick(value)))
         if len(lines) > 1:

@@ -986,7 +986,8 @@ def report(
     note gives its formula and the quotes of its inputs).
 
     Charts need matplotlib (pip install "laborstats[charts]"); without it the
-    report says they were left out. The HTML opens offline: styles inline,
+    report says they were left out. Beside report.md they go in report-charts/
+    (SVG files no longer drawn there are removed). The HTML opens offline: styles inline,
     charts embedded as SVG, Chinese in the reader's CJK font (Noto Sans CJK,
     PingFang, Microsoft YaHei…).
 
@@ -999,7 +1000,7 @@ def report(
       laborstats report --data example:qingyang-counties -o counties.html
     """
     from laborstats.charts import charts_available
-    from laborstats.output import write_atomically, write_stdout
+    from laborstats.output import write_stdout
     from laborstats.report import LeftOut, build_report, html_report, left_out_note, markdown_report
     from laborstats.views import set_aside_note
 
@@ -1036,11 +1037,28 @@ def report(
     if not to_file or output is None:
         write_stdout(text)
     else:
-        for path, svg in charts.items():
-            (output.parent / path).parent.mkdir(exist_ok=True)
-            write_atomically(output.parent / path, svg)
-        write_atomically(output, text)
+        _write_report(output, text, charts)
     notes = [left_out_note(left_out, lang) if left_out else ""]
     notes.append(set_aside_note(dataset.rejected, None if rejects is None else str(rejects), lang))
     for note in filter(None, notes):
         typer.echo(f"Note: {note}", err=True)
+
+
+def _write_report(output: Path, text: str, charts: dict[str, str]) -> None:
+    """Write the report, and its charts in their folder beside it; charts of an earlier
+    report of the same name that this one has not drawn are removed from that folder."""
+    from laborstats.errors import OutputError
+    from laborstats.output import write_atomically
+
+    folder = output.parent if str(output.parent) else Path()
+    if not folder.is_dir():
+        raise OutputError("cannot write here: no such folder", where=str(output))
+    written = {folder / path for path in charts}
+    for path in sorted(written):
+        path.parent.mkdir(exist_ok=True)
+        write_atomically(path, charts[str(path.relative_to(folder))])
+    for chart_folder in {path.parent for path in written} | {folder / f"{output.stem}-charts"}:
+        for stale in chart_folder.glob("*.svg") if chart_folder.is_dir() else ():
+            if stale not in written:
+                stale.unlink()
+    write_atomically(output, text)

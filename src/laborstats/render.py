@@ -584,9 +584,15 @@ def _table(view: View, lang: Lang, width: int) -> str:
     return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
 
 
+def markdown_text(text: str) -> str:
+    """Text as Markdown shows it, on one line: never HTML, a link, a footnote or a new cell."""
+    for mark in "\\|<>[]`*":
+        text = text.replace(mark, "\\" + mark)
+    return text.replace("\n", " ")
+
+
 def _markdown(view: View, lang: Lang, width: int) -> str:
-    def escape(text: str) -> str:
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    escape = markdown_text
 
     numeric = [column.style not in _LEFT_ALIGNED for column in view.columns]
     lines = [

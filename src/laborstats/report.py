@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from functools import partial
 from urllib.parse import quote
 
 import pandas as pd
@@ -23,6 +22,7 @@ from laborstats.render import (
     View,
     format_figure,
     format_number,
+    markdown_text,
 )
 from laborstats.render import formatted_rows as rows_of
 from laborstats.stats.checks import ERROR, dataset_problems, every_rule
@@ -41,7 +41,7 @@ from laborstats.views import (
     summary_view,
     unit_name,
 )
-from laborstats.vocabulary import DERIVED
+from laborstats.vocabulary import ALL_REGIONS, DERIVED
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ _WORDS = {
         "check": "Check",
         "result": "Result",
         "holds": "no problem found",
-        "problems": "{errors} errors, {warnings} warnings",
+        "problems": "errors: {errors}, warnings: {warnings}",
         "no_problems": "laborstats check finds no problems in the dataset.",
         "notes": "Notes",
         "formula": "How",
@@ -144,6 +144,8 @@ _WORDS = {
         "(no Chinese font was found where the report was made).",
         "ranked": "Ranked by {column}.",
         "studios_none": "The dataset has no studios table.",
+        "benefit": "Savings a year are as reported; a benefit a year † is the economic "
+        "benefit divided by the years it covers.",
     },
     Lang.ZH: {
         "title": "{title}：{year}年报告",
@@ -160,7 +162,7 @@ _WORDS = {
         "check": "检查式",
         "result": "结果",
         "holds": "未发现问题",
-        "problems": "{errors} 个错误，{warnings} 个警告",
+        "problems": "错误 {errors} 个，警告 {warnings} 个",
         "no_problems": "laborstats check 未发现数据问题。",
         "notes": "注释",
         "formula": "推算方式",
@@ -170,6 +172,7 @@ _WORDS = {
         "no_cjk_font": "生成报告的机器上没有中文字体，图表中的中文由阅读者的字体显示。",
         "ranked": "按{column}排序。",
         "studios_none": "数据集没有创新工作室表。",
+        "benefit": "年节约成本为报告所列；年均经济效益 † = 经济效益 ÷ 所涵盖年数（推算）。",
     },
 }
 
@@ -200,7 +203,7 @@ def build_report(
         font_note = "" if cjk_font() or lang is Lang.EN else words["no_cjk_font"]
     intro = [
         words["made"].format(version=__version__, location=dataset.location, year=shown_year),
-        caption(dataset, lang) + ".",
+        caption(dataset, lang) + ("。" if lang is Lang.ZH else "."),
         words["sources"],
         *([words[left_out.value]] if left_out else []),
         *([font_note] if font_note else []),
@@ -236,14 +239,16 @@ def build_report(
 def _series(outcomes: pd.DataFrame, dataset: Dataset, year: int) -> pd.DataFrame:
     """Every year up to ``year`` of each series with two years or more, regions summed where
     they add up, with where each figure comes from."""
-    totals = across_regions(outcomes[outcomes["year"] <= year], dataset.metrics)
+    upto = outcomes[outcomes["year"] <= year]
+    totals = across_regions(upto, dataset.metrics)
     yearly = yearly_growth(totals, dataset.metrics)
     keyed = with_span(yearly)
     keyed["span"] = keyed["span"].replace(OWN_YEAR, "")
     keyed = keyed[
         keyed.groupby(["metric", "region", "entity", "span"])["year"].transform("size") > 1
     ]
-    return keyed.assign(citation=citations(keyed, totals, dataset.metrics))
+    everything = pd.concat([upto, totals[totals["region"] == ALL_REGIONS]], ignore_index=True)
+    return keyed.assign(citation=citations(keyed, everything, dataset.metrics))
 
 
 def _growth_blocks(
@@ -304,23 +309,29 @@ def _growth_charts(own: pd.DataFrame, lang: Lang) -> list[Block]:
             str(name): rows[names == name].set_index("year")["value"].reindex(years).tolist()
             for name in names.unique()
         }
-        svg = line_chart(years, lines, title=title, tick=partial(format_number, lang=lang))
+        svg = line_chart(years, lines, title=title, tick=_tick(str(rows["unit"].iloc[0]), lang))
         charts.append(Chart(f"{number + 1:02d}-{metric}", title, svg))
     return charts
+
+
+def _tick(unit: str, lang: Lang) -> Callable[[float], str]:
+    """How a chart's axis writes a number: as tables do, with % for percent figures."""
+    percent = "%" if unit == "percent" else ""
+    return lambda value: format_number(value, lang) + percent
 
 
 def _studios_section(
     dataset: Dataset, lang: Lang, sort: str, notes: _Notes, draw: bool, words: dict[str, str]
 ) -> Section:
+    by = resolve_column(sort)
     if dataset.studios is None:
         return Section(words["studios"], (words["studios_none"],))
-    by = resolve_column(sort)
     result = league_table(dataset.studios, sort=sort)
     view = studios_view(result, dataset, lang, by, None)
-    cited = [notes.cite(text) for text in result["source"]]
+    cited = [notes.cite(f"“{text}”" if str(text).strip() else None) for text in result["source"]]
     column = next(column for column in view.columns if column.key == by)
     blocks: list[Block] = [
-        words["ranked"].format(column=column.header(lang)),
+        words["ranked"].format(column=column.header(lang)) + " " + words["benefit"],
         _table(view, lang, cited),
     ]
     ranked = result[result[by].notna()]
@@ -338,7 +349,7 @@ def _studios_section(
             ranked[by].astype("float64").tolist(),
             shown,
             title=title,
-            tick=partial(format_number, lang=lang),
+            tick=_tick(unit, lang),
         )
         blocks.append(Chart(f"studios-{by}", title, svg))
     return Section(words["studios"], tuple(blocks))
@@ -426,40 +437,35 @@ def markdown_report(document: Document, chart_folder: str) -> tuple[str, dict[st
     """The report as Markdown, and its charts as SVG files by their paths under
     ``chart_folder`` (relative to the Markdown file), which the Markdown links to."""
     files: dict[str, str] = {}
-    lines = [f"# {_md(document.title)}", ""]
-    lines += [line for paragraph in document.intro for line in (_md(paragraph), "")]
+    lines = [f"# {markdown_text(document.title)}", ""]
+    lines += [line for paragraph in document.intro for line in (markdown_text(paragraph), "")]
     for section in document.sections:
-        lines += [f"{'#' * section.level} {_md(section.heading)}", ""]
+        lines += [f"{'#' * section.level} {markdown_text(section.heading)}", ""]
         for block in section.blocks:
             if isinstance(block, Table):
                 lines += [*_markdown_table(block), ""]
             elif isinstance(block, Chart):
                 path = f"{chart_folder}/{block.name}.svg"
                 files[path] = block.svg
-                lines += [f"![{_md(block.title)}]({quote(path)})", ""]
+                lines += [f"![{markdown_text(block.title)}]({quote(path)})", ""]
             else:
-                lines += [_md(block), ""]
+                lines += [markdown_text(block), ""]
     lines += [f"## {_WORDS[document.lang]['notes']}", ""]
-    lines += [f"[^{number}]: {_md(text)}" for number, text in enumerate(document.notes, 1)]
+    lines += [
+        f"[^{number}]: {markdown_text(text)}" for number, text in enumerate(document.notes, 1)
+    ]
     return "\n".join(lines) + "\n", files
 
 
 def _markdown_table(table: Table) -> list[str]:
     cited = any(table.notes)
-    headers = [*map(_md, table.headers), *([""] if cited else [])]
+    headers = [*map(markdown_text, table.headers), *([""] if cited else [])]
     aligns = ["---:" if right else "---" for right in table.right] + (["---"] if cited else [])
     lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(aligns) + " |"]
     for row, notes in zip(table.rows, table.notes, strict=True):
         marks = ["".join(f"[^{number}]" for number in notes)] if cited else []
-        lines.append("| " + " | ".join([*map(_md, row), *marks]) + " |")
+        lines.append("| " + " | ".join([*map(markdown_text, row), *marks]) + " |")
     return lines
-
-
-def _md(text: str) -> str:
-    """Text as Markdown shows it: no HTML, links, footnotes or table cells made of it."""
-    for mark in "\\|<>[]`*":
-        text = text.replace(mark, "\\" + mark)
-    return text.replace("\n", " ")
 
 
 _STYLE = """

@@ -418,9 +418,8 @@ def compare_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, by: str) ->
         if zh
         else f". Bar: {side_b} against the largest value of the figure on either side; "
         f"{GAINED} gained on {side_a}, {LOST} lost"
-        if bars
-        else ""
     )
+    bar_note = bar_note if bars else ""
     names = f"A = {a}; B = {b}. " if by == "studio" else ""
     year = int(result["year"].iloc[0]) if by == "region" and len(result) else None
     when, when_zh = (f", {year}", f"（{year}年）") if year else ("", "")

@@ -6,6 +6,7 @@ import pandas as pd
 
 from laborstats.stats.derived import with_derived_metrics
 from laborstats.stats.report import citations, headline_with_citations
+from laborstats.stats.totals import regional_totals
 from tests.stats.frames import Row, metrics_frame, outcomes_frame
 
 METRICS = metrics_frame()
@@ -58,3 +59,38 @@ def test_the_headline_cites_the_figure_of_the_year_before_where_it_changed_from(
         ["members", "“members said in 2024”", "“members said in 2023”"],
         ["grants", "“grants said in 2024”", ""],  # nothing the year before
     ]
+
+
+def test_a_total_over_regions_cites_the_regions_quotes_once_each() -> None:
+    rows: list[Row] = [(2024, "A", "members", 10, "exact"), (2024, "B", "members", 5, "exact")]
+    reported = _with_sources(rows)  # both say "members said in 2024": cited once
+    totals = regional_totals(reported, METRICS)
+    assert citations(totals, reported, METRICS).tolist() == [
+        "sum of 2 regions — “members said in 2024”"
+    ]
+    reported = reported.assign(source=["members said in 2024", "B said so"])
+    assert citations(totals, reported, METRICS).tolist() == [
+        "sum of 2 regions — “members said in 2024”; “B said so”"
+    ]
+
+
+def test_a_derived_total_cites_the_regions_behind_its_inputs() -> None:
+    reported = _with_sources(
+        [
+            (2024, region, metric, value, "exact")
+            for region in ("A", "B")
+            for metric, value in (("grants", 3000), ("children", 2))
+        ]
+    )
+    totals = regional_totals(reported, METRICS)
+    everything = pd.concat([reported, totals], ignore_index=True)
+    per_child = totals[totals["metric"] == "per_child"]
+    assert citations(per_child, everything, METRICS).tolist() == [
+        "derived: grants / children — children 2024: sum of 2 regions — “children said in "
+        "2024”; grants 2024: sum of 2 regions — “grants said in 2024”"
+    ]
+
+
+def test_a_figure_without_a_source_cites_nothing() -> None:
+    outcomes = _with_sources([(2024, "A", "members", 10, "exact")]).assign(source="  ")
+    assert citations(outcomes, outcomes, METRICS).tolist() == [""]

@@ -7,25 +7,51 @@ import pandas as pd
 from laborstats.stats.derived import formulas_of
 from laborstats.stats.series import SERIES, with_span
 from laborstats.stats.summary import summarise
-from laborstats.vocabulary import DERIVED, REPORTED
+from laborstats.vocabulary import ALL_REGIONS, DERIVED, REPORTED, TOTAL
 
 _PLACE = ["year", "region", "entity"]
 
 
 def citations(figures: pd.DataFrame, outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.Series:
-    """Where each figure comes from: its source quote (in “”), or for a derived figure how
-    it was derived and the quotes of the figures it was derived from.
+    """Where each figure comes from: its source quote (in “”); for a derived figure, how it
+    was derived and where its inputs come from; for a total over regions, the quotes of
+    the regions' figures.
 
-    ``figures`` has ``year``, ``region``, ``entity``, ``metric``, ``basis``
-    and ``source``; ``outcomes`` holds every figure, derived ones included.
-    A flow's stock of the year before (see with_derived_metrics) comes from
-    the stock and the flow of the year after.
+    ``figures`` has ``year``, ``region``, ``entity``, ``metric``, ``period``,
+    ``basis`` and ``source``; ``outcomes`` holds every figure they may come
+    from: the regions', derived ones and totals. A flow's stock of the year
+    before (see with_derived_metrics) comes from the stock and the flow of
+    the year after. A figure without a source cites nothing ("").
     """
-    source = figures["source"].astype("str")
-    text = source.where(figures["basis"] != REPORTED, "“" + source + "”")
-    derived = figures[figures["basis"] == DERIVED]
-    if derived.empty:
-        return text
+    text = _quoted(figures)
+    derived = _derivation_inputs(figures[figures["basis"] == DERIVED], outcomes, metrics)
+    # An input may itself be derived, or a total: it cites where it comes from in turn.
+    inputs = citations(derived, outcomes, metrics) if len(derived) else _quoted(derived)
+    quoted = derived["metric"] + " " + derived["year"].astype("str") + ": " + inputs
+    summed = _summed_figures(figures[figures["basis"] == TOTAL], outcomes)
+    parts = pd.concat([quoted, _quoted(summed)], ignore_index=True)
+    owners = pd.concat([derived["figure"], summed["figure"]], ignore_index=True)
+    kept = parts != ""
+    joined = (
+        parts[kept]
+        .groupby(owners[kept], sort=False)
+        .agg(lambda texts: "; ".join(dict.fromkeys(texts)))
+    )
+    cited = text.index.isin(joined.index)
+    return text.where(~cited, text + " — " + joined.reindex(text.index).fillna(""))
+
+
+def _quoted(frame: pd.DataFrame) -> pd.Series:
+    """Reported sources in “”, others (derived: …, sum of …) as they are; none for none."""
+    source = frame["source"].fillna("").astype("str")
+    quoted = source.where(frame["basis"] != REPORTED, "“" + source + "”")
+    return quoted.where(source.str.strip() != "", "")
+
+
+def _derivation_inputs(
+    derived: pd.DataFrame, outcomes: pd.DataFrame, metrics: pd.DataFrame
+) -> pd.DataFrame:
+    """The figures each derived figure was computed from, ``figure`` naming its row."""
     formulas = formulas_of(metrics)
     flows = metrics[metrics["flow_of"] != ""]
     stocks = dict(zip(flows["flow_of"], flows["metric"], strict=True))
@@ -40,12 +66,19 @@ def citations(figures: pd.DataFrame, outcomes: pd.DataFrame, metrics: pd.DataFra
         else:
             continue
         wanted += [(label, when, region, entity, name) for name in names]
-    inputs = pd.DataFrame(wanted, columns=["figure", *_PLACE, "metric"]).merge(
-        outcomes[[*_PLACE, "metric", "source"]], on=[*_PLACE, "metric"], how="inner"
+    return pd.DataFrame(wanted, columns=["figure", *_PLACE, "metric"]).merge(
+        outcomes[[*_PLACE, "metric", "period", "basis", "source"]],
+        on=[*_PLACE, "metric"],
+        how="inner",
     )
-    quoted = inputs["metric"] + " " + inputs["year"].astype("str") + ": “" + inputs["source"]
-    by_figure = (quoted + "”").groupby(inputs["figure"], sort=False).agg("; ".join)
-    return text.where(~text.index.isin(by_figure.index), text + " — " + by_figure)
+
+
+def _summed_figures(totals: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
+    """The regions' figures each total over regions adds up, ``figure`` naming its row."""
+    keys = ["year", "entity", "metric", "span"]
+    regional = with_span(outcomes[outcomes["region"] != ALL_REGIONS])
+    wanted = with_span(totals)[keys].rename_axis("figure").reset_index()
+    return wanted.merge(regional[[*keys, "basis", "source"]], on=keys, how="inner")
 
 
 def headline_with_citations(
