@@ -12,6 +12,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.typing import RcKeyType
 
@@ -141,9 +142,9 @@ def _figure(height: float) -> Figure:
     return Figure(figsize=(_WIDTH, height), layout="constrained")
 
 
-def _finish(axes: object, title: str) -> None:
-    axes.set_title(title, loc="left", fontsize=11)  # type: ignore[attr-defined]
-    axes.grid(axis="both", alpha=0.25)  # type: ignore[attr-defined]
+def _finish(axes: Axes, title: str) -> None:
+    axes.set_title(title, loc="left", fontsize=11)
+    axes.grid(axis="both", alpha=0.25)
 
 
 def _svg(figure: Figure) -> str:

@@ -591,16 +591,29 @@ def markdown_text(text: str) -> str:
     return text.replace("\n", " ")
 
 
-def _markdown(view: View, lang: Lang, width: int) -> str:
-    escape = markdown_text
+def aligned_right(column: Column) -> bool:
+    """Whether people read the column's cells aligned right: numbers, years, changes."""
+    return column.style not in _LEFT_ALIGNED
 
-    numeric = [column.style not in _LEFT_ALIGNED for column in view.columns]
-    lines = [
-        "| " + " | ".join(escape(column.header(lang)) for column in view.columns) + " |",
-        "| " + " | ".join("---:" if right else "---" for right in numeric) + " |",
-        *("| " + " | ".join(map(escape, row)) + " |" for row in formatted_rows(view, lang)),
+
+def markdown_table(
+    headers: Sequence[str], right: Sequence[bool], rows: Sequence[Sequence[str]]
+) -> list[str]:
+    """The lines of a Markdown table of cells already made Markdown (see markdown_text)."""
+    return [
+        "| " + " | ".join(headers) + " |",
+        "| " + " | ".join("---:" if aligned else "---" for aligned in right) + " |",
+        *("| " + " | ".join(row) + " |" for row in rows),
     ]
-    captions = "".join(f"\n{escape(text)}\n" for text in view.full_caption.split("\n"))
+
+
+def _markdown(view: View, lang: Lang, width: int) -> str:
+    lines = markdown_table(
+        [markdown_text(column.header(lang)) for column in view.columns],
+        [aligned_right(column) for column in view.columns],
+        [list(map(markdown_text, row)) for row in formatted_rows(view, lang)],
+    )
+    captions = "".join(f"\n{markdown_text(text)}\n" for text in view.full_caption.split("\n"))
     return "\n".join(lines) + "\n" + captions
 
 

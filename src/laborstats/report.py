@@ -20,8 +20,10 @@ from laborstats.render import (
     Lang,
     Style,
     View,
+    aligned_right,
     format_figure,
     format_number,
+    markdown_table,
     markdown_text,
 )
 from laborstats.render import formatted_rows as rows_of
@@ -202,7 +204,7 @@ def build_report(
 
         font_note = "" if cjk_font() or lang is Lang.EN else words["no_cjk_font"]
     intro = [
-        words["made"].format(version=__version__, location=dataset.location, year=shown_year),
+        words["made"].format(version=__version__),
         caption(dataset, lang) + ("。" if lang is Lang.ZH else "."),
         words["sources"],
         *([words[left_out.value]] if left_out else []),
@@ -424,7 +426,7 @@ def _table(view: View, lang: Lang, notes: Sequence[tuple[int, ...]]) -> Table:
     ]
     return Table(
         headers=tuple(columns[position].header(lang) for position in kept),
-        right=tuple(columns[position].style not in (Style.TEXT, *_PICTURES) for position in kept),
+        right=tuple(aligned_right(columns[position]) for position in kept),
         rows=tuple(tuple(row[position] for position in kept) for row in rows),
         notes=tuple(notes),
     )
@@ -458,14 +460,16 @@ def markdown_report(document: Document, chart_folder: str) -> tuple[str, dict[st
 
 
 def _markdown_table(table: Table) -> list[str]:
+    """The table, and a last column of its rows' footnote references where any cites."""
     cited = any(table.notes)
-    headers = [*map(markdown_text, table.headers), *([""] if cited else [])]
-    aligns = ["---:" if right else "---" for right in table.right] + (["---"] if cited else [])
-    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(aligns) + " |"]
-    for row, notes in zip(table.rows, table.notes, strict=True):
-        marks = ["".join(f"[^{number}]" for number in notes)] if cited else []
-        lines.append("| " + " | ".join([*map(markdown_text, row), *marks]) + " |")
-    return lines
+    marks = [
+        ["".join(f"[^{number}]" for number in notes)] if cited else [] for notes in table.notes
+    ]
+    return markdown_table(
+        [*map(markdown_text, table.headers), *([""] if cited else [])],
+        [*table.right, *([False] if cited else [])],
+        [[*map(markdown_text, row), *mark] for row, mark in zip(table.rows, marks, strict=True)],
+    )
 
 
 _STYLE = """
