@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from laborstats.dataset import bundled_data_path
-from laborstats.schema import OUTCOMES
+from laborstats.schema import OUTCOMES, PROVENANCE
 
 SEED = 20261124
 YEARS = np.arange(2000, 2025)
@@ -45,7 +45,7 @@ def generate(rows: int, out: Path) -> None:
     metrics = metrics[metrics["formula"] == ""].reset_index(drop=True)
     per_region = len(metrics) * len(YEARS)
     rng = np.random.default_rng(SEED)
-    header = [column.name for column in OUTCOMES.columns]
+    header = [column.name for column in OUTCOMES.columns if column not in PROVENANCE]
     with (out / "outcomes.csv").open("w", encoding="utf-8", newline="") as stream:
         stream.write(",".join(header) + "\n")
         for start in range(0, rows, CHUNK):

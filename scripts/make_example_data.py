@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from laborstats.schema import OUTCOMES
+from laborstats.schema import OUTCOMES, PROVENANCE
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "data" / "examples" / "qingyang-counties"
@@ -34,7 +34,7 @@ COUNTIES = {
     "宁县": 0.13,
     "镇原县": 0.12,
 }
-HEADER = [column.name for column in OUTCOMES.columns]
+HEADER = [column.name for column in OUTCOMES.columns if column not in PROVENANCE]
 TAIL = ("reported", "synthetic example, not a real figure")  # basis, source
 
 

@@ -319,6 +319,39 @@ def test_bad_headers_are_reported(write_file: WriteFile, text: str, message: str
     assert str(caught.value).startswith(str(path) + message)
 
 
+PROVENANCE_HEADER = OUTCOMES_HEADER + ",written,unit_written,offset,confidence"
+
+
+def test_provenance_columns_are_kept_as_written(write_file: WriteFile) -> None:
+    rows = [
+        "2024,庆阳市,,,skilled_talents_new,21000,,2024,,全年新增技能人才2.1万人,2.1万人,人,683,0.95",
+        "2024,庆阳市,,,skilled_talents_total,152400,,2024,,总量达15.24万人,,,,",
+    ]
+    path = write_file("outcomes.csv", PROVENANCE_HEADER + "\n" + "\n".join(rows) + "\n")
+    outcomes = load_dataset(str(path)).outcomes
+    assert outcomes[["written", "unit_written", "offset", "confidence"]].values.tolist() == [
+        ["2.1万人", "人", "683", "0.95"],
+        ["", "", "", ""],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        (",,-3,", ':2: column "offset": not an offset; found "-3"; expected a whole number'),
+        (",,12.5,", ':2: column "offset": not an offset; found "12.5"'),
+        (",,,1.5", ':2: column "confidence": not a confidence; found "1.5"; expected a number'),
+        (",,,high", ':2: column "confidence": not a confidence; found "high"'),
+    ],
+)
+def test_bad_provenance_is_reported(write_file: WriteFile, cells: str, message: str) -> None:
+    row = "2024,庆阳市,,,skilled_talents_new,21000,,2024,,quote," + cells
+    path = write_file("outcomes.csv", PROVENANCE_HEADER + "\n" + row + "\n")
+    with pytest.raises(DataValueError) as caught:
+        load_dataset(str(path))
+    assert str(caught.value).startswith(str(path) + message)
+
+
 def test_header_only_file_loads_empty(write_file: WriteFile) -> None:
     dataset = load_dataset(str(write_file("outcomes.csv", OUTCOMES_HEADER + "\n")))
     assert dataset.outcomes.empty

@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from laborstats.quantities import parse_figures
-from laborstats.schema import OUTCOMES, PERIOD
+from laborstats.schema import OUTCOMES, PERIOD, PROVENANCE_COLUMNS
 from laborstats.vocabulary import ALL_REGIONS, BASES, EXACT, QUALIFIERS, REPORTED
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ _KEPT = pa.schema(
         *((name, _STRINGS) for name in ("region", "entity", "programme", "metric")),
         ("value", pa.float64()),
         *((name, _STRINGS) for name in ("qualifier", "period", "basis", "source")),
+        *((name, _STRINGS) for name in PROVENANCE_COLUMNS),
         ("row", pa.int64()),
     ]
 )
@@ -494,6 +495,7 @@ class _Checks:
                 "period": rows.cell("period").take(chosen),
                 "basis": _dictionary(basis.codes[chosen], filled_basis),
                 "source": rows.cell("source").take(chosen),
+                **{name: rows.cell(name).take(chosen) for name in PROVENANCE_COLUMNS},
                 "row": pa.array(chosen + part.rows),
             }
             part.batches.append(pa.RecordBatch.from_pydict(columns, schema=_KEPT))
@@ -518,6 +520,7 @@ class _Checks:
             or not 1000 <= min(year_of) <= max(year_of) <= self.this_year
             or not set(cells.get("basis", blank).values) <= {"", *BASES}
             or not all(re.fullmatch(PERIOD, name) for name in period.values)
+            or not _plain_provenance(cells)
         ):
             return None
         years = np.array(year_of, dtype=np.int64)[year.codes]
@@ -548,6 +551,16 @@ class _Checks:
             return None
         qualifier = np.where(stated >= 0, stated, written)
         return _Rows(cells, blank, years, seen, metric, value, qualifier)
+
+
+def _plain_provenance(cells: dict[str, _Distinct]) -> bool:
+    """Offsets and confidences as the exact reader takes them (it says what is wrong)."""
+    offsets = cells["offset"].values if "offset" in cells else []
+    confidences = cells["confidence"].values if "confidence" in cells else []
+    return all(re.fullmatch("[0-9]*", offset) for offset in offsets) and all(
+        not confidence or re.fullmatch(r"(?:0|1)(?:\.0*)?|0?\.[0-9]+", confidence)
+        for confidence in confidences
+    )
 
 
 @dataclass(frozen=True)

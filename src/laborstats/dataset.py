@@ -487,6 +487,14 @@ def _read_bytes(path: Path) -> bytes:
         raise DataSourceError(f"cannot read: {error.strerror}", where=str(path)) from None
 
 
+def read_text(source: str, encoding: str | None = None) -> str:
+    """A text file, or standard input for ``-``, decoded as data files are
+    (``encoding``, or detected: UTF-8, UTF-16, GB18030…)."""
+    if source == "-":
+        return decode(sys.stdin.buffer.read(), "standard input", encoding)
+    return decode(_read_bytes(Path(source)), source, encoding)
+
+
 def _read_datapackage(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
@@ -1069,6 +1077,7 @@ def _typed_outcomes(checked: _Checker, *, unique: bool) -> pd.DataFrame:
         "a name laborstats keeps for totals over regions",
         "another name for the region",
     )
+    _check_provenance(checked)
     frame["year"] = years
     if unique:
         checked.unique(OUTCOMES.key, "the same figure twice")
@@ -1080,6 +1089,25 @@ def _typed_outcomes(checked: _Checker, *, unique: bool) -> pd.DataFrame:
     kept = checked.kept()
     kept["year"] = kept["year"].astype("int64")
     return kept
+
+
+def _check_provenance(checked: _Checker) -> None:
+    """Offsets are whole numbers and confidences run from 0 to 1, where given."""
+    frame = checked.frame
+    checked.fail_first(
+        ~frame["offset"].str.fullmatch("[0-9]*"),
+        "offset",
+        "not an offset",
+        "a whole number of characters, or a blank cell",
+    )
+    given = frame["confidence"] != ""
+    confidence = pd.to_numeric(frame["confidence"].where(given), errors="coerce")
+    checked.fail_first(
+        given & ~confidence.between(0, 1),
+        "confidence",
+        "not a confidence",
+        "a number from 0 to 1, or a blank cell",
+    )
 
 
 def _check_formulas(checked: _Checker) -> None:

@@ -43,6 +43,30 @@ class Table:
 # What the period of an outcome may say (RE2 and Python read it alike).
 PERIOD = r"(?:|[0-9]{4}|annual|cumulative|[1-9][0-9]* (?:years?|months?))"
 
+# Where `laborstats extract` found a figure in a report's text, kept so that a
+# person curating the rows can check them; no statistic reads them.
+PROVENANCE = (
+    Column(
+        "written",
+        "string",
+        "The figure as the source text writes it (8000余万元, 第3名), when it was extracted.",
+    ),
+    Column(
+        "unit_written",
+        "string",
+        "The unit or measure word the source writes after the figure (人, 元, %), "
+        "without a scale word such as 万.",
+    ),
+    Column("offset", "integer", "Where the figure stands in the source text, in characters."),
+    Column(
+        "confidence",
+        "number",
+        "How well the metric's label matched the words beside the figure, from 0 to 1, "
+        "when laborstats extract guessed it; blank for figures entered by hand.",
+    ),
+)
+PROVENANCE_COLUMNS = tuple(column.name for column in PROVENANCE)
+
 OUTCOMES = Table(
     name="outcomes",
     path="outcomes.csv",
@@ -89,6 +113,7 @@ OUTCOMES = Table(
             enum=BASES,
         ),
         Column("source", "string", "The quote the figure comes from, or its derivation."),
+        *PROVENANCE,
     ),
 )
 

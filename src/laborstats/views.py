@@ -7,6 +7,7 @@ import pandas as pd
 
 from laborstats.dataset import REJECT_COLUMNS, Dataset
 from laborstats.render import GAINED, LOST, Column, Lang, Style, View
+from laborstats.schema import PROVENANCE_COLUMNS
 from laborstats.stats.checks import ERROR, PROBLEM_COLUMNS
 from laborstats.stats.growth import GROWTH_COLUMNS, YEARLY_COLUMNS
 from laborstats.stats.metrics import METRICS_COLUMNS
@@ -535,7 +536,11 @@ def outcomes_view(result: pd.DataFrame, dataset: Dataset, lang: Lang) -> View:
     )
     return View(
         frame=display,
-        machine_columns=OUTCOME_COLUMNS,
+        machine_columns=[
+            name
+            for name in OUTCOME_COLUMNS
+            if name not in PROVENANCE_COLUMNS or (result[name] != "").any()
+        ],
         columns=(
             Column("year", "Year", "年份", Style.KEY),
             Column("region", "Region", "地区"),
@@ -575,3 +580,4 @@ def set_aside_note(rejected: pd.DataFrame, rejects: str | None, lang: Lang) -> s
     rows = "row" if count == 1 else "rows"
     kept = f", written to {rejects}" if rejects else "; --rejects FILE keeps them"
     return f"{count} bad {rows} set aside{kept}."
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from laborstats.schema import PROVENANCE_COLUMNS
 from laborstats.stats.derived import with_derived_metrics
 from laborstats.stats.qualifiers import qualifier_of_sum, sum_flags
 from laborstats.stats.series import (
@@ -68,6 +69,8 @@ def regional_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFra
         basis=np.where(totals["derived_source"].isna(), TOTAL, DERIVED),
         source=source.where(totals["derivations"] != 1, source + each),
         line=0,
+        # A total stands nowhere in a source text.
+        **dict.fromkeys(PROVENANCE_COLUMNS, ""),
     )
     return with_derived_metrics(totals[outcomes.columns], metrics)
 
