@@ -293,6 +293,14 @@ COMMANDS = [
     ["outcomes"],
     ["check"],
     ["report"],
+    [
+        "extract",
+        str(Path(__file__).parent / "fixtures" / "qingyang_2024_report_scraped.txt"),
+        "--year",
+        "2024",
+        "--region",
+        "庆阳市",
+    ],
 ]
 
 

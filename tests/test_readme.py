@@ -49,6 +49,16 @@ def test_pipe_example(runner: CliRunner) -> None:
     assert invoke(runner, "summary", "-p", "aid")[:2] == block[1:]
 
 
+def test_extract_example(runner: CliRunner) -> None:
+    block = code_block_after("<!-- extract-example -->")
+    assert block[0] == "$ laborstats extract report.txt --format csv | head -2"
+    report = Path(__file__).parent / "fixtures" / "qingyang_2024_report_scraped.txt"
+    result = runner.invoke(app, ["extract", str(report), "--format", "csv"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == block[1:3]
+    assert result.stdout.splitlines()[:2] == block[3:]
+
+
 def test_ci_runs_the_readme_test_command() -> None:
     command = code_block_after("Install the test dependencies")
     assert len(command) == 1

@@ -31,9 +31,12 @@ from laborstats.options import (
 from laborstats.render import REPORT_SUFFIXES, Lang, OutputFormat, ReportFormat
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from laborstats.columnar import Years
     from laborstats.dataset import Dataset
     from laborstats.render import View
+    from laborstats.spam import Cut
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -936,6 +939,142 @@ def convert(
     note = set_aside_note(dataset.rejected, None if rejects is None else str(rejects), Lang.EN)
     if note:
         typer.echo(f"Note: {note}", err=True)
+
+
+@app.command()
+@reports_errors
+@with_streams
+def extract(
+    report_text: Annotated[
+        str,
+        typer.Argument(
+            metavar="REPORT",
+            help="The report's text: a UTF-8, UTF-16 or GB18030 file (or --encoding), "
+            "or - for standard input.",
+        ),
+    ],
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            "-y",
+            metavar="YEAR",
+            help="The year the report's figures belong to; a figure after another date "
+            "(2023年…) takes that date's year.",
+            show_default="the latest year the text names (2024年)",
+        ),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            "-r",
+            metavar="NAME",
+            help="The region the report covers.",
+            show_default="the region of the dataset that the text names most",
+        ),
+    ] = None,
+    min_confidence: Annotated[
+        float,
+        typer.Option(
+            "--min-confidence",
+            metavar="SHARE",
+            min=0,
+            max=1,
+            help="Only rows whose metric was guessed with at least this confidence; "
+            "0.01 keeps only rows with a metric.",
+        ),
+    ] = 0.0,
+    *,
+    streams: Streams,
+    lang: Lang,
+) -> None:
+    """Find the figures in a published report's text: candidate rows of outcomes.csv
+    for a person to check.
+
+    Every number with a unit or measure word is a figure: Arabic or Chinese
+    numerals (12, 1,234, 十五, 两), scale words (万, 亿, 千), qualifiers (近 and
+    约 approximate; 余, 多, 超过, 以上 at least; 最高, 不到 at most) and ranges
+    (3至5人: at least 3). Values are in base units (2.1万人 is 21000). Dates,
+    ordinals, telephone numbers and identifiers are not figures; 第3名 is a
+    rank. The period comes from the words before a figure in its sentence
+    (全年, 每年, 累计, 自成立以来, 成立5年来, 2024年).
+
+    The metric is guessed from the words beside each figure, matched against
+    the Chinese labels of the dataset's metrics.csv among the metrics whose
+    unit fits, each metric going to one figure at most. Where no label stands
+    out it is left blank, with confidence 0, for a person to fill in.
+    confidence is how much of the label's wording stands beside the figure.
+
+    Text a reposting site injected is cut out first, and listed on standard
+    error: promotions glued into sentences (a word repeated in three or more
+    paragraphs that shares no words with the report, or stock-margin
+    advertising) and the site's closing note. Offsets count characters of
+    the original text.
+
+    CSV and JSON carry the columns of outcomes.csv, with the figure as written,
+    its unit, offset and confidence: once a person has filled in the blank
+    metrics (and entities), the rows load as a dataset.
+
+    Examples:
+
+      laborstats extract report.txt
+
+      laborstats extract report.txt --min-confidence 0.01 -o outcomes.csv
+
+      laborstats extract report.txt --format json --region 庆阳市 --year 2024
+    """
+    from laborstats.dataset import read_text
+    from laborstats.extract import find_figures, region_named, years_named
+    from laborstats.spam import strip_injected_text
+    from laborstats.stats.extract import candidate_rows, guess_metrics
+    from laborstats.views import extract_view
+
+    if report_text == "-" and streams.data == "-":
+        raise typer.BadParameter(
+            "standard input cannot be both the report and --data", param_hint="REPORT"
+        )
+    text = read_text(report_text, streams.encoding)
+    clean = strip_injected_text(text)
+    for cut in _cuts_described(clean.cuts):
+        typer.echo(f"Note: cut {cut}", err=True)
+    if year is None:
+        named = years_named(clean.text)
+        if not named:
+            raise typer.BadParameter(
+                "the text names no year (such as 2024年): give --year", param_hint="'--year'"
+            )
+        year = max(named)
+    dataset = streams.load()
+    if region is None:
+        regions = sorted(set(dataset.outcomes["region"]))
+        region = region_named(clean.text, regions)
+        if region is None:
+            raise typer.BadParameter(
+                f"the text names none of the dataset's regions ({', '.join(regions[:5])}"
+                f"{'…' if len(regions) > 5 else ''}): give --region",
+                param_hint="'--region'",
+            )
+    figures = find_figures(clean, year)
+    guesses = guess_metrics(figures, dataset.metrics)
+    rows = candidate_rows(figures, guesses, dataset.metrics, year=year, region=region)
+    rows = rows[rows["confidence"] >= min_confidence]
+    name = "standard input" if report_text == "-" else Path(report_text).name
+    view = extract_view(rows, dataset, lang, report=name, cut=len(clean.cuts))
+    streams.emit(view, lang, dataset)
+
+
+def _cuts_described(cuts: Sequence[Cut]) -> list[str]:
+    """One line per piece of text cut: what, how often, where, and why."""
+    grouped: dict[tuple[str, str], list[int]] = {}
+    for cut in cuts:
+        grouped.setdefault((cut.text, cut.reason), []).append(cut.offset)
+    lines = []
+    for (text, reason), offsets in grouped.items():
+        times = f" {len(offsets)} times" if len(offsets) > 1 else ""
+        where = ", ".join(map(str, offsets))
+        lines.append(f'"{text.strip()}"{times} (at {where}): {reason}')
+    return lines
 
 
 @app.command()

@@ -581,3 +581,44 @@ def set_aside_note(rejected: pd.DataFrame, rejects: str | None, lang: Lang) -> s
     kept = f", written to {rejects}" if rejects else "; --rejects FILE keeps them"
     return f"{count} bad {rows} set aside{kept}."
 
+
+def extract_view(
+    result: pd.DataFrame, dataset: Dataset, lang: Lang, *, report: str, cut: int
+) -> View:
+    """Candidate outcome rows found in a report; machine formats load as outcomes.csv."""
+    zh = lang is Lang.ZH
+    labels = dataset.metrics.set_index("metric")["label_zh" if zh else "label_en"]
+    display = result.assign(
+        figure=result["metric"].map(labels).fillna("?" if not zh else "？"),
+        unit=np.where(result["unit_written"] == "%", "percent", ""),
+        period_name=[_period_name(period, lang) for period in result["period"]],
+    )
+    guessed = int((result["metric"] != "").sum())
+    if zh:
+        caption_text = (
+            f"{report}：{len(result)} 个数字，其中 {guessed} 个猜出了指标（？ = 待人工填写）"
+        )
+        if cut:
+            caption_text += f"；删去 {cut} 处非原文文字（见标准错误输出）"
+    else:
+        caption_text = (
+            f"{report}: {len(result)} figures, {guessed} with a metric guessed "
+            "(? = for a person to fill in)"
+        )
+        if cut:
+            caption_text += f"; {cut} pieces of injected text cut (listed on standard error)"
+    return View(
+        frame=display,
+        machine_columns=OUTCOME_COLUMNS,
+        columns=(
+            Column("offset", "Offset", "位置", Style.KEY),
+            Column("written", "Written", "原文"),
+            Column("value", "Value", "数值", Style.FIGURE, qualifier="qualifier"),
+            Column("figure", "Metric guessed", "猜测的指标", wraps=True),
+            Column("confidence", "Confidence", "把握"),
+            Column("period_name", "Period", "时段"),
+            Column("source", "Clause", "所在分句", wraps=True),
+        ),
+        title="从报告中提取的数字" if zh else "Figures found in the report",
+        caption=caption_text + ("。" if zh else ". ") + caption(dataset, lang),
+    )
