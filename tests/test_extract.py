@@ -218,7 +218,9 @@ def test_cutting_the_scraped_report_gives_the_report_as_published() -> None:
         ("杨方配资", 2067),
         ("万隆优配提示:文章来自网络,不代表本站观点。", 2095),
     ]
-    assert clean.cuts[0].reason == ("repeated in 4 paragraphs, sharing no words with the report")
+    assert clean.cuts[0].reason == (
+        "repeated in 4 paragraphs, glued to the words before it, sharing none with the report"
+    )
     assert clean.cuts[-1].reason == "a reposting site's closing note"
 
 
@@ -241,11 +243,12 @@ PARAGRAPHS = [
 
 def test_a_token_repeated_across_paragraphs_is_cut_even_mid_clause() -> None:
     # No word of it is known: it is cut because it repeats in unrelated
-    # paragraphs and shares no pair of characters with the report.
+    # paragraphs, glued to the word before it and mostly at a clause's end,
+    # and shares no pair of characters with the report.
     glued = [
         "2024年以来,庆阳市总工会成功调解劳动鼎泰策略争议案件82起,为职工挽回经济损失39.36万元。",
         "全年为1.4万名一线职工开展服务鼎泰策略,发放物资价值150万元。",
-        "为1515名困难职工子女发放鼎泰策略助学金454.5万元,持续提升产业工人获得感。",
+        "为1515名困难职工子女发放助学金454.5万元,持续提升产业工人获得感鼎泰策略。",
     ]
     raw = "\n".join(glued)
     clean = strip_injected_text(raw)
@@ -270,6 +273,19 @@ def test_a_single_stock_margin_promotion_is_cut() -> None:
     clean = strip_injected_text("全年为1.4万名一线职工开展服务,华创配资发放物资价值150万元。")
     assert clean.text == "全年为1.4万名一线职工开展服务,发放物资价值150万元。"
     assert clean.cuts[0].reason == "a stock-margin promotion"
+
+
+@pytest.mark.parametrize("copies", [2, 5])
+def test_a_report_given_several_times_loses_nothing(copies: int) -> None:
+    text = (CLEAN.read_text(encoding="utf-8") + "\n") * copies
+    assert strip_injected_text(text).cuts == ()
+
+
+def test_a_rare_word_the_report_repeats_mid_clause_is_not_cut() -> None:
+    # 农民工 shares no pair of characters with the rest, hangs on the word
+    # before it and repeats in three paragraphs, but never ends a clause.
+    text = "四川籍农民工陈帮贵领回工资。\n他从农民工成长为技师。\n全市农民工技能提升。\n"
+    assert strip_injected_text(text).cuts == ()
 
 
 def test_words_the_report_repeats_are_not_cut() -> None:
@@ -358,7 +374,7 @@ def test_extract_keeps_no_injected_text_and_says_what_it_cut(runner: CliRunner) 
             assert not found[column].str.contains(word).any(), (column, word)
     assert err.splitlines() == [
         'Note: cut "杨方配资" 4 times (at 11, 273, 896, 2067): repeated in 4 paragraphs, '
-        "sharing no words with the report",
+        "glued to the words before it, sharing none with the report",
         'Note: cut "万隆优配提示:文章来自网络,不代表本站观点。" (at 2095): '
         "a reposting site's closing note",
     ]

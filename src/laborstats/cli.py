@@ -1008,9 +1008,9 @@ def extract(
 
     Text a reposting site injected is cut out first, and listed on standard
     error: promotions glued into sentences (a word repeated in three or more
-    paragraphs that shares no words with the report, or stock-margin
-    advertising) and the site's closing note. Offsets count characters of
-    the original text.
+    paragraphs, glued to the words before it and mostly at a clause's end,
+    that shares no words with the report; or stock-margin advertising) and
+    the site's closing note. Offsets count characters of the original text.
 
     CSV and JSON carry the columns of outcomes.csv, with the figure as written,
     its unit, offset and confidence: once a person has filled in the blank

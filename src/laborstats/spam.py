@@ -15,11 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# A word repeated this often, in this many paragraphs, that shares no pair of
-# characters with the rest of the text, is glued in, not written.
+# How many paragraphs a token glued in must repeat in (see _glued_in).
 REPEATS = 3
 LONGEST_TOKEN = 12
 SHORTEST_TOKEN = 3
+# Characters either side of a token that tell one surrounding from another.
+SURROUNDING = 6
+CLAUSE_ENDS = "，,；;：:。！？!?\n"
 # Words of the stock-margin promotions that reposting sites inject; a brand is
 # such a word with the two characters before it (杨方配资 and the like).
 PROMOTION_WORDS = ("配资", "优配", "炒股", "股票开户")
@@ -91,7 +93,7 @@ def _glued_tokens(text: str, keep: np.ndarray) -> list[Cut]:
     kept = "".join(char if kept else "\n" for char, kept in zip(text, keep, strict=True))
     tokens = {
         token: f"repeated in {_paragraphs_with(kept, token)} paragraphs, "
-        "sharing no words with the report"
+        "glued to the words before it, sharing none with the report"
         for token in _foreign_repeats(kept)
     }
     for token in _promotions(kept):
@@ -112,9 +114,8 @@ def _promotions(text: str) -> set[str]:
 
 
 def _foreign_repeats(text: str) -> list[str]:
-    """Runs of Chinese characters that repeat across paragraphs, always hang on
-    the word before them and share no pair of characters with the rest of the
-    text: words glued in, not written."""
+    """Runs of Chinese characters with the evidence of text glued in (see _glued_in),
+    longest first."""
     counts: Counter[str] = Counter()
     for run in re.findall(rf"[{HAN}]{{{SHORTEST_TOKEN},}}", text):
         for size in range(SHORTEST_TOKEN, min(len(run), LONGEST_TOKEN) + 1):
@@ -123,34 +124,45 @@ def _foreign_repeats(text: str) -> list[str]:
     for token, count in sorted(counts.items(), key=lambda item: -len(item[0])):
         if count < REPEATS or any(token in longer for longer in found):
             continue
-        if not _maximal(text, token) or not _glued(text, token):
-            continue
-        rest = text.replace(token, "\n")
-        pairs = {token[start : start + 2] for start in range(len(token) - 1)}
-        if any(pair in rest for pair in pairs):
-            continue
-        if _paragraphs_with(text, token) >= REPEATS:
+        if _glued_in(text, token):
             found.append(token)
     return found
 
 
-def _maximal(text: str, token: str) -> bool:
-    """Whether ``token`` is not always part of one longer word (市总工 of 庆阳市总工会)."""
-    places = list(re.finditer(re.escape(token), text))
-    before = {text[found.start() - 1 : found.start()] for found in places}
-    after = {text[found.end() : found.end() + 1] for found in places}
-    return not any(
-        len(side) == 1 and re.fullmatch(f"[{HAN}]", next(iter(side))) for side in (before, after)
-    )
+def _glued_in(text: str, token: str) -> bool:
+    """Whether ``token`` was glued into ``text`` rather than written in it. It must
+
+    - repeat in REPEATS paragraphs or more, in as many different surroundings
+      (a passage quoted twice repeats its words in the same ones);
+    - not always be part of one longer word (市总工 of 庆阳市总工会);
+    - hang on the word before it every time, never starting a clause as a
+      name or a subject may, and end a clause at least half the time, where
+      sites append it;
+    - share no pair of characters with the rest of the text.
+    """
+    places = [(found.start(), found.end()) for found in re.finditer(re.escape(token), text)]
+    if _paragraphs_with(text, token) < REPEATS:
+        return False
+    surroundings = {
+        (text[max(start - SURROUNDING, 0) : start], text[end : end + SURROUNDING])
+        for start, end in places
+    }
+    if len(surroundings) < REPEATS:
+        return False
+    before = [text[start - 1 : start] for start, _ in places]
+    after = [text[end : end + 1] for _, end in places]
+    if any(len(set(side)) == 1 and _is_han(side[0]) for side in (before, after)):
+        return False
+    if not all(char and (_is_han(char) or char.isdigit()) for char in before):
+        return False
+    if 2 * sum(char == "" or char in CLAUSE_ENDS for char in after) < len(places):
+        return False
+    rest = text.replace(token, "\n")
+    return not any(token[start : start + 2] in rest for start in range(len(token) - 1))
 
 
-def _glued(text: str, token: str) -> bool:
-    """Whether every occurrence of ``token`` hangs on the word before it: never
-    at the start of a clause, as a name or a subject may stand."""
-    return all(
-        found.start() > 0 and re.fullmatch(f"[{HAN}0-9]", text[found.start() - 1])
-        for found in re.finditer(re.escape(token), text)
-    )
+def _is_han(char: str) -> bool:
+    return re.fullmatch(f"[{HAN}]", char) is not None
 
 
 def _paragraphs_with(text: str, token: str) -> int:
