@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from laborstats.cli import app
 from laborstats.dataset import bundled_data_path, load_dataset
-from laborstats.extract import find_figures, region_named, years_named
+from laborstats.extract import find_figures, region_named, report_year, years_named
 from laborstats.spam import strip_injected_text
 from laborstats.stats.extract import units_fitting
 from laborstats.stats.outcomes import OUTCOME_COLUMNS
@@ -85,6 +85,7 @@ def test_scale_words_give_base_units(text: str, value: float, unit: str) -> None
         ("发现隐患最高可获5000元奖励", 5000, "at_most"),
         ("不到20家企业", 20, "at_most"),
         ("200人左右", 200, "approx"),
+        ("线上3个平台", 3, "exact"),
     ],
 )
 def test_qualifiers_are_kept(text: str, value: float, qualifier: str) -> None:
@@ -114,6 +115,28 @@ def test_a_range_is_at_least_its_lower_end_with_its_upper_end(
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier"),
+    [
+        ("近万名职工参加", 10_000, "approx"),
+        ("万余人参加", 10_000, "at_least"),
+        ("百余人参加", 100, "at_least"),
+        ("逾百家企业", 100, "at_least"),
+        ("近千人", 1000, "approx"),
+        ("上万人参与", 10_000, "at_least"),
+        ("两万余人", 20_000, "at_least"),
+        ("培训 3000 人", 3000, "exact"),
+        ("发放 150 万元", 1_500_000, "exact"),
+        ("增长12.5 %", 12.5, "exact"),
+    ],
+)
+def test_a_scale_word_alone_or_a_space_before_the_unit_still_reads(
+    text: str, value: float, qualifier: str
+) -> None:
+    figure = only_figure(text)
+    assert (figure["value"], figure["qualifier"]) == (value, qualifier)
+
+
 def test_a_figure_that_is_not_a_range_has_no_upper_end() -> None:
     assert math.isnan(float(str(only_figure("培训3人")["upper"])))
 
@@ -135,6 +158,8 @@ def test_a_figure_that_is_not_a_range_has_no_upper_end() -> None:
         "一起努力,一个目标,一线职工,一场头脑风暴",
         "数十名职工",
         "获省五一劳动奖章",
+        "学习“两个维护”和“四个意识”",
+        "投资百十五人,一亿五元",
     ],
 )
 def test_dates_ordinals_telephone_numbers_and_identifiers_are_not_figures(text: str) -> None:
@@ -152,6 +177,30 @@ def test_a_date_gives_the_period_and_the_year_not_a_figure() -> None:
     assert figures["written"].tolist() == ["11个", "2.1万人"]
     assert figures["period"].tolist() == ["2023", "2024"]
     assert figures["period_year"].tolist()[0] == 2023
+    assert pd.isna(figures["period_year"].tolist()[1])
+
+
+@pytest.mark.parametrize(
+    ("text", "period", "year"),
+    [
+        ("2023年5月,新增技能人才2.1万人", "", 2023),
+        ("2024年1至6月,调解劳动争议案件82起", "6 months", 2024),
+        ("2023年,全市新增技能人才2.1万人", "2023", 2023),
+        ("每年覆盖近90个工种", "annual", None),
+    ],
+)
+def test_a_date_names_the_year_and_a_span_of_months(
+    text: str, period: str, year: int | None
+) -> None:
+    figure = only_figure(text)
+    assert figure["period"] == period
+    assert str(figure["period_year"]) == ("<NA>" if year is None else str(year))
+
+
+def test_the_report_year_is_the_one_named_most_and_not_a_target() -> None:
+    assert report_year("力争到2027年建成示范点10个。2024年,2024年,2023年", 2026) == 2024
+    assert report_year("力争到2027年建成示范点10个", 2026) is None
+    assert report_year("2023年与2024年", 2026) == 2024
 
 
 @pytest.mark.parametrize(
@@ -270,9 +319,60 @@ def test_a_token_repeated_across_paragraphs_is_cut_even_mid_clause() -> None:
 
 
 def test_a_single_stock_margin_promotion_is_cut() -> None:
-    clean = strip_injected_text("全年为1.4万名一线职工开展服务,华创配资发放物资价值150万元。")
+    clean = strip_injected_text("全年为1.4万名一线职工开展服务华创配资,发放物资价值150万元。")
     assert clean.text == "全年为1.4万名一线职工开展服务,发放物资价值150万元。"
     assert clean.cuts[0].reason == "a stock-margin promotion"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "调配资金100万元,择优配备专职工会干部120名。",
+        "防范炒股诈骗,开展宣传3场。",
+    ],
+)
+def test_words_inside_the_report_that_promotions_use_are_kept(text: str) -> None:
+    assert strip_injected_text(text).cuts == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A unit and a noun after figures: 元奖励 hangs on a number.
+        "发现隐患的职工最高可获5000元奖励。\n建议被采纳的,每条给予200元奖励。\n"
+        "获评岗位能手的职工,每人发放1000元奖励。\n",
+        # A thing the report names after 的: a noun, written.
+        "研发的带电接火机器人,已试点。\n推广的机器人。\n更新了的机器人。\n",
+    ],
+)
+def test_words_that_follow_a_number_or_a_function_word_are_kept(text: str) -> None:
+    assert strip_injected_text(text).cuts == ()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "驿站负责人说：“本站全年服务职工3000人次。”",
+        "相关经验被人民网等20家媒体转载。",
+    ],
+)
+def test_a_last_line_that_only_names_a_site_or_a_repost_is_kept(line: str) -> None:
+    text = "全年为1.4万名一线职工开展服务。\n" + line + "\n"
+    assert strip_injected_text(text).cuts == ()
+
+
+def test_a_closing_note_at_the_end_of_the_last_paragraph_goes_alone() -> None:
+    text = "全年为1.4万名一线职工开展服务,发放物资价值150万元。免责声明：本文转载自网络，侵删。"
+    clean = strip_injected_text(text)
+    assert clean.text == "全年为1.4万名一线职工开展服务,发放物资价值150万元。"
+    assert [cut.text for cut in clean.cuts] == ["免责声明：本文转载自网络，侵删。"]
+
+
+def test_words_asked_to_be_kept_are_not_cut() -> None:
+    raw = SCRAPED.read_text(encoding="utf-8")
+    clean = strip_injected_text(raw, keep=["杨方配资"])
+    assert clean.text.count("杨方配资") == 4
+    assert [cut.reason for cut in clean.cuts] == ["a reposting site's closing note"]
 
 
 @pytest.mark.parametrize("copies", [2, 5])
@@ -439,7 +539,7 @@ def test_extract_table_names_what_it_found(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.stderr
     assert "Figures found in the report" in result.stdout
     assert "≥ 80,000,000" in result.stdout
-    assert "53 figures, 53 with a metric guessed" in " ".join(result.stdout.split())
+    assert "53 figures, 52 with a metric guessed" in " ".join(result.stdout.split())
     zh = runner.invoke(app, ["extract", str(SCRAPED), "--format", "table", "--lang", "zh"])
     assert "从报告中提取的数字" in zh.stdout
 
@@ -486,3 +586,40 @@ def test_extract_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> None:
     both = runner.invoke(app, ["extract", "-", "--data", "-"], input="x")
     assert both.exit_code == 2
     assert "standard input cannot be both the report and --data" in both.stderr
+
+
+def test_extract_keeps_words_asked_and_says_what_it_left_out(
+    runner: CliRunner, write_file: WriteFile
+) -> None:
+    kept = runner.invoke(app, ["extract", str(SCRAPED), "-f", "csv", "--keep", "杨方配资"])
+    assert kept.exit_code == 0, kept.stderr
+    assert "杨方配资" not in kept.stderr
+    report = write_file(
+        "big.txt", "2024年,庆阳市培训99999999999999999999999亿人,新增技能人才2.1万人。"
+    )
+    result = runner.invoke(app, ["extract", str(report), "-f", "csv"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "Note: left out 99999999999999999999999亿人 (at 11): too large to hold exactly\n"
+    )
+    rows = pd.read_csv(io.StringIO(result.stdout), keep_default_na=False, dtype=str)
+    assert rows["written"].tolist() == ["2.1万人"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "no text; expected a report's text"),
+        ("杨方配资\n".encode(), "no text once the injected text is cut"),
+        (b"\x00\x01\x02", "a NUL character: this is not a text file, or it is damaged"),
+    ],
+)
+def test_a_report_without_text_is_a_data_problem(
+    runner: CliRunner, write_file: WriteFile, content: bytes, message: str
+) -> None:
+    report = write_file("report.txt", content)
+    result = runner.invoke(app, ["extract", str(report), "--year", "2024"])
+    assert result.exit_code == 1
+    error = result.stderr.splitlines()[-1]
+    assert error.startswith(f"Error: {report}")
+    assert message in error

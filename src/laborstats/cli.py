@@ -974,6 +974,16 @@ def extract(
             show_default="the region of the dataset that the text names most",
         ),
     ] = None,
+    keep: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--keep",
+            metavar="WORDS",
+            help="Words of the report that look injected but are not: never cut "
+            "(repeat, or separate with commas).",
+            show_default="none",
+        ),
+    ] = None,
     min_confidence: Annotated[
         float,
         typer.Option(
@@ -1010,11 +1020,13 @@ def extract(
     error: promotions glued into sentences (a word repeated in three or more
     paragraphs, glued to the words before it and mostly at a clause's end,
     that shares no words with the report; or stock-margin advertising) and
-    the site's closing note. Offsets count characters of the original text.
+    the site's closing note. --keep WORD keeps a word that only looks
+    injected. Offsets count characters of the original text.
 
     CSV and JSON carry the columns of outcomes.csv, with the figure as written,
-    its unit, offset and confidence: once a person has filled in the blank
-    metrics (and entities), the rows load as a dataset.
+    its unit, offset and confidence. The rows with a metric load as a dataset
+    beside its metrics.csv (--min-confidence 0.01 keeps only those; or load
+    with --skip-bad-rows); the others wait for a person to fill in a metric.
 
     Examples:
 
@@ -1024,8 +1036,11 @@ def extract(
 
       laborstats extract report.txt --format json --region 庆阳市 --year 2024
     """
+    import datetime
+
     from laborstats.dataset import read_text
-    from laborstats.extract import find_figures, region_named, years_named
+    from laborstats.errors import DataValueError
+    from laborstats.extract import find_figures, region_named, report_year
     from laborstats.spam import strip_injected_text
     from laborstats.stats.extract import candidate_rows, guess_metrics
     from laborstats.views import extract_view
@@ -1034,28 +1049,42 @@ def extract(
         raise typer.BadParameter(
             "standard input cannot be both the report and --data", param_hint="REPORT"
         )
+    where = "standard input" if report_text == "-" else report_text
     text = read_text(report_text, streams.encoding)
-    clean = strip_injected_text(text)
+    clean = strip_injected_text(text, keep=_names(keep, "--keep") or ())
     for cut in _cuts_described(clean.cuts):
         typer.echo(f"Note: cut {cut}", err=True)
+    if not clean.text.strip():
+        raise DataValueError(
+            "no text" if not text.strip() else "no text once the injected text is cut",
+            where=where,
+            expected="a report's text",
+        )
     if year is None:
-        named = years_named(clean.text)
-        if not named:
+        year = report_year(clean.text, datetime.date.today().year)
+        if year is None:
             raise typer.BadParameter(
                 "the text names no year (such as 2024年): give --year", param_hint="'--year'"
             )
-        year = max(named)
     dataset = streams.load()
     if region is None:
         regions = sorted(set(dataset.outcomes["region"]))
         region = region_named(clean.text, regions)
         if region is None:
+            named = ", ".join(regions[:5]) + ("…" if len(regions) > 5 else "")
             raise typer.BadParameter(
-                f"the text names none of the dataset's regions ({', '.join(regions[:5])}"
-                f"{'…' if len(regions) > 5 else ''}): give --region",
+                f"the text names none of the dataset's regions ({named}): give --region"
+                if regions
+                else "the dataset has no regions to look for: give --region",
                 param_hint="'--region'",
             )
     figures = find_figures(clean, year)
+    unreadable = figures["value"].isna()
+    for written, offset in zip(
+        figures.loc[unreadable, "written"], figures.loc[unreadable, "offset"], strict=True
+    ):
+        typer.echo(f"Note: left out {written} (at {offset}): too large to hold exactly", err=True)
+    figures = figures[~unreadable]
     guesses = guess_metrics(figures, dataset.metrics)
     rows = candidate_rows(figures, guesses, dataset.metrics, year=year, region=region)
     rows = rows[rows["confidence"] >= min_confidence]

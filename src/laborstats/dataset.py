@@ -476,23 +476,24 @@ def _source_titles(package: dict[str, Any], where: Path) -> tuple[str, ...]:
 # --- bytes and text -------------------------------------------------------------------
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, what: str = "a CSV file") -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
         raise DataSourceError("no such file", where=str(path)) from None
     except IsADirectoryError:
-        raise DataSourceError("is a folder", where=str(path), expected="a CSV file") from None
+        raise DataSourceError("is a folder", where=str(path), expected=what) from None
     except OSError as error:
         raise DataSourceError(f"cannot read: {error.strerror}", where=str(path)) from None
 
 
 def read_text(source: str, encoding: str | None = None) -> str:
-    """A text file, or standard input for ``-``, decoded as data files are
-    (``encoding``, or detected: UTF-8, UTF-16, GB18030…)."""
+    """A text file such as a report, or standard input for ``-``, decoded as
+    data files are (``encoding``, or detected: UTF-8, UTF-16, GB18030…)."""
+    what = "a text file"
     if source == "-":
-        return decode(sys.stdin.buffer.read(), "standard input", encoding)
-    return decode(_read_bytes(Path(source)), source, encoding)
+        return decode(sys.stdin.buffer.read(), "standard input", encoding, what=what)
+    return decode(_read_bytes(Path(source), what=what), source, encoding, what=what)
 
 
 def _read_datapackage(path: Path) -> dict[str, Any]:

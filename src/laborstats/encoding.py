@@ -26,34 +26,37 @@ def is_encoding(name: str) -> bool:
     return True
 
 
-def decode(raw: bytes, where: str, encoding: str | None = None) -> str:
+def decode(
+    raw: bytes, where: str, encoding: str | None = None, *, what: str = "a CSV text file"
+) -> str:
     """Decode ``raw`` in ``encoding`` or, when it is None, detect the encoding.
 
     A BOM settles it (UTF-8, UTF-16, UTF-32), and so do the zero bytes of
     UTF-16 without one; else UTF-8, else GB18030. A file whose lines are in
     different encodings is refused, and so is GB18030 text that reads as rare
-    characters, as Big5 or Latin-1 bytes do. Text never holds a NUL.
+    characters, as Big5 or Latin-1 bytes do. Text never holds a NUL: a file
+    with one is not ``what`` was expected.
     """
     if encoding is not None:
         # A BOM the codec leaves in the text (utf-8, utf-16-le…) is not part of it.
         text = _decode_as(raw, encoding, where, f"{encoding} text").removeprefix("\ufeff")
     else:
-        text = _detect(raw, where)
+        text = _detect(raw, where, what)
     if "\0" in text:
-        raise _not_text(where, line_of(text, text.index("\0")))
+        raise _not_text(where, line_of(text, text.index("\0")), what)
     return text
 
 
-def _not_text(where: str, line: int) -> DataEncodingError:
+def _not_text(where: str, line: int, what: str = "a CSV text file") -> DataEncodingError:
     return DataEncodingError(
         "a NUL character: this is not a text file, or it is damaged",
         where=where,
         line=line,
-        expected="a CSV text file",
+        expected=what,
     )
 
 
-def _detect(raw: bytes, where: str) -> str:
+def _detect(raw: bytes, where: str, what: str = "a CSV text file") -> str:
     if raw.startswith(codecs.BOM_UTF8):
         return _decode_as(raw[len(codecs.BOM_UTF8) :], "utf-8", where, "UTF-8, as its BOM says")
     if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
@@ -64,7 +67,7 @@ def _detect(raw: bytes, where: str) -> str:
     if utf16 is not None:
         return _decode_as(raw, utf16, where, "UTF-16 text, as its zero bytes suggest")
     if b"\0" in raw:
-        raise _not_text(where, len(_LINE_END_BYTES.findall(raw, 0, raw.index(b"\0"))) + 1)
+        raise _not_text(where, len(_LINE_END_BYTES.findall(raw, 0, raw.index(b"\0"))) + 1, what)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as utf8_error:

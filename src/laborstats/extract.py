@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
@@ -50,6 +51,7 @@ UNITS = (
 )
 _SCALES = ("百万", "千万", "万", "亿", "千")
 _PREFIXES = {
+    "上": AT_LEAST,  # only before a scale word: 上千名
     "大约": APPROX,
     "将近": APPROX,
     "接近": APPROX,
@@ -73,7 +75,12 @@ _NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
 _CHINESE = rf"[{_NUMERAL}]*[一二两三四五六七八九十][{_NUMERAL}]*(?:点[零〇一二三四五六七八九]+)?"
 # Not part of an identifier or a decimal (5G-A, No.3, 0934-8212345), nor 数十 or 上千.
-_NUMBER = rf"(?:(?<![A-Za-z0-9._/#-]){_ARABIC}|(?<![数几若上{_NUMERAL}]){_CHINESE})"
+# A scale word alone is a number after a qualifier or before 余 or 多 (近万名, 百余人, 上千名).
+_BARE_SCALE = "(?:(?<=[近逾约上])|(?<=超过))[百千万亿]|[百千万亿](?=[余多])"
+_NUMBER = rf"(?:(?<![A-Za-z0-9._/#-]){_ARABIC}|(?<![数几若上{_NUMERAL}]){_CHINESE}|{_BARE_SCALE})"
+# Between a number and its scale or unit, a space may stand (培训 3000 人).
+_SPACE = "[ \u3000]?"
+_OPENING_QUOTES = "“‘「『"
 
 
 def _alternation(words: object) -> str:
@@ -83,20 +90,20 @@ def _alternation(words: object) -> str:
 _DASH = "(?:至|到|~|-|—|–)"
 _FIGURE = re.compile(
     rf"""
-    (?:(?P<prefix>{_alternation(_PREFIXES)}){_BRIDGE})?
+    (?:(?P<prefix>{_alternation(set(_PREFIXES) - {"上"})}|上(?=[百千万亿])){_BRIDGE})?
     (?P<ordinal>第)?
     (?P<percent_words>百分之)?
     (?P<number>{_NUMBER})
     (?P<more>[余多])?
-    (?P<scale>{_alternation(_SCALES)})?
+    {_SPACE}(?P<scale>{_alternation(_SCALES)})?
     (?P<more_after_scale>[余多])?
-    (?:(?P<first_unit>{_alternation(UNITS)})(?={_DASH}))?
+    (?:{_SPACE}(?P<first_unit>{_alternation(UNITS)})(?={_DASH}))?
     (?:
         (?P<dash>{_DASH})
         (?P<number_to>{_NUMBER})
         (?P<scale_to>{_alternation(_SCALES)})?
     )?
-    (?P<unit>{_alternation(UNITS)})?
+    (?:{_SPACE}(?P<unit>{_alternation(UNITS)}))?
     (?P<suffix>{_alternation(_SUFFIXES)})?
     (?![A-Za-z])
     """,
@@ -109,10 +116,11 @@ _SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
 _SEPARATOR = re.compile(r"[、和及与并]|以及|同时")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％－～", "0123456789.,%-~")
 
-# Period words, nearest before a figure in its sentence: (pattern, period).
+# Period words before a figure in its sentence, the nearest taken: (pattern, period).
 _PERIODS = (
-    (r"(?P<year>\d{4})年以来", "{year}"),
-    (r"(?P<year>\d{4})年(?![0-9一二三四五六七八九十]+月)", "{year}"),
+    (r"(?P<year>\d{4})年(?P<first>\d{1,2})(?:至|到|-|—|~)(?P<last>\d{1,2})月", "{months} months"),
+    (r"(?P<year>\d{4})年\d{1,2}月(?:\d{1,2}日)?", ""),
+    (r"(?P<year>\d{4})年(?:以来)?", "{year}"),
     (r"(?P<span>\d+|[一二两三四五六七八九十]+)年(?:来|间|以来)", "{span} years"),
     (r"近(?P<span>\d+|[一二两三四五六七八九十]+)年", "{span} years"),
     (r"全年|今年|本年度?", "{report_year}"),
@@ -142,7 +150,7 @@ def find_figures(clean: CleanText, report_year: int) -> pd.DataFrame:
     (to guess a metric).
     """
     text = clean.text.translate(_FULL_WIDTH)
-    found = [figure for figure in _figures(text) if _is_figure(figure)]
+    found = [figure for figure in _figures(text) if _is_figure(figure, text)]
     quantities = [_quantity(figure.groups) for figure in found]
     found = [figure for figure, quantity in zip(found, quantities, strict=True) if quantity]
     parts = [quantity for quantity in quantities if quantity]
@@ -189,9 +197,13 @@ def _figures(text: str) -> list[_Found]:
     ]
 
 
-def _is_figure(figure: _Found) -> bool:
-    """A number with a unit; not 一 alone (一个, 一起: an article), not an ordinal but 第N名."""
+def _is_figure(figure: _Found, text: str) -> bool:
+    """A number with a unit; not 一 alone (一个, 一起: an article), not a slogan
+    (“两个维护”), not an ordinal but 第N名."""
     groups = figure.groups
+    before = text[figure.start - 1] if figure.start else ""
+    if before and before in _OPENING_QUOTES and not groups["number"][0].isdigit():
+        return False
     unit = groups["unit"] or groups["first_unit"]
     if not unit and not groups["percent_words"]:
         return False
@@ -220,7 +232,7 @@ def _quantity(groups: dict[str, str]) -> dict[str, object] | None:
         "value_text": low + scale,
         "upper_text": high + (groups["scale_to"] or scale) if high else "",
         "qualifier": qualifier,
-        "unit": "%" if unit == "个百分点" else unit,
+        "unit": unit,
         "rank": bool(groups["ordinal"]),
     }
 
@@ -229,13 +241,18 @@ def _arabic(numeral: str) -> str | None:
     """A numeral in Arabic digits (十五 → 15, 两万 → 20000, 三点五 → 3.5); None if unreadable."""
     if not numeral or numeral[0].isdigit():
         return numeral.replace(",", "")
+    if numeral in _BARE:
+        return _BARE[numeral]
     import cn2an  # type: ignore[import-untyped]  # noqa: PLC0415 - only extract needs it
 
     try:
         number = cn2an.cn2an(numeral, "normal")
-    except ValueError:
+    except (ValueError, KeyError, IndexError):  # 百十五, 一亿五: not a numeral
         return None
     return repr(number)
+
+
+_BARE = {"百": "100", "千": "1000", "万": "10000", "亿": "100000000"}
 
 
 def _with_values(frame: pd.DataFrame, parts: list[dict[str, object]]) -> pd.DataFrame:
@@ -243,6 +260,7 @@ def _with_values(frame: pd.DataFrame, parts: list[dict[str, object]]) -> pd.Data
     frame["value"] = parse_quantities(texts["value_text"].astype("str"))["value"]
     upper = parse_quantities(texts["upper_text"].astype("str"))["value"]
     frame["upper"] = upper
+    frame["period_year"] = frame["period_year"].astype("Int64")
     return frame[FIGURE_COLUMNS]
 
 
@@ -277,33 +295,45 @@ def _split_between(text: str, end: int, start: int, *, keep_end: bool = False) -
 
 
 def _period(before: str, report_year: int) -> tuple[str, int | None]:
-    """The period the nearest period words before a figure name, and the year a date names.
+    """The period the nearest period words before a figure name, and the year
+    the nearest date names (2023年5月 names 2023, and no span).
 
     累计 after a span of years (成立5年来,累计…) keeps the span.
     """
-    nearest: tuple[int, str] | None = None
-    span = ""
-    year = None
+    found = []
     for pattern, period in _PERIODS:
-        for found in re.finditer(pattern, before):
-            named = found.groupdict()
+        for match in re.finditer(pattern, before):
+            named = match.groupdict()
             if "span" in named:
-                span = period.format(span=_arabic(named["span"]) or named["span"])
-            if "year" in named:
-                year = int(named["year"])
+                named["span"] = _arabic(named["span"]) or named["span"]
+            if "first" in named:
+                named["months"] = str(int(named["last"]) - int(named["first"]) + 1)
             text = period.format(report_year=report_year, **named)
-            if nearest is None or found.end() > nearest[0]:
-                nearest = (found.end(), text)
-    if nearest is None:
-        return "", year
-    if nearest[1] == "cumulative" and span:
-        return span, year
-    return nearest[1], year
+            year = int(named["year"]) if "year" in named else None
+            found.append((match.end(), text, year))
+    if not found:
+        return "", None
+    found.sort(key=lambda item: item[0])
+    dated = [year for _, _, year in found if year is not None]
+    period = found[-1][1]
+    spans = [text for _, text, _ in found if text.endswith(" years")]
+    if period == "cumulative" and spans:
+        period = spans[-1]
+    return period, dated[-1] if dated else None
 
 
 def years_named(text: str) -> list[int]:
     """The years the text names as dates (2024年), in order of their first mention."""
     return list(dict.fromkeys(int(year) for year in re.findall(r"(?<!\d)(\d{4})年", text)))
+
+
+def report_year(text: str, this_year: int) -> int | None:
+    """The year a report is about: the one it names most, up to ``this_year``
+    (力争到2027年 is a target), the latest on a tie; None if it names none."""
+    named = Counter(
+        int(year) for year in re.findall(r"(?<!\d)(\d{4})年", text) if int(year) <= this_year
+    )
+    return max(named, key=lambda year: (named[year], year)) if named else None
 
 
 def region_named(text: str, regions: list[str]) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,10 +23,13 @@ SHORTEST_TOKEN = 3
 # Characters either side of a token that tell one surrounding from another.
 SURROUNDING = 6
 CLAUSE_ENDS = "，,；;：:。！？!?\n"
-# Words of the stock-margin promotions that reposting sites inject; a brand is
-# such a word with the two characters before it (杨方配资 and the like).
-PROMOTION_WORDS = ("配资", "优配", "炒股", "股票开户")
-# Phrases of the notes reposting sites close a text with.
+# Stock-margin promotions that reposting sites inject: a brand of two
+# characters and 配资 or 优配 (杨方配资), standing at a clause's end; inside a
+# word (调配资金, 择优配备) they are the report's own.
+PROMOTION = rf"[{HAN}]{{2}}(?:配资|优配)(?![{HAN}])"
+# A closing note: a label with a colon (提示:, 声明:, 免责声明：) and one of the
+# phrases reposting sites close a text with, to the end of the line.
+CLOSING_NOTE = re.compile(rf"[{HAN}A-Za-z]{{0,10}}(?:提示|声明|说明)[:：][^\n]*$")
 BOILERPLATE_PHRASES = (
     "来自网络",
     "本站",
@@ -36,6 +40,8 @@ BOILERPLATE_PHRASES = (
     "不构成投资建议",
     "投资有风险",
 )
+# Words after which a noun follows (的机器人, 是巩怀华): what hangs on them was written.
+FUNCTION_WORDS = frozenset("的之了是和与及在对为把被从向给将说")
 
 
 @dataclass(frozen=True)
@@ -60,57 +66,66 @@ class CleanText:
         return int(self.origin[position])
 
 
-def strip_injected_text(text: str) -> CleanText:
-    """The report with injected promotions and closing boilerplate cut out."""
-    closing = _boilerplate_lines(text)
-    keep = np.ones(len(text), dtype=bool)
+def strip_injected_text(text: str, keep: Iterable[str] = ()) -> CleanText:
+    """The report with injected promotions and closing notes cut out; the words
+    in ``keep`` are never cut."""
+    kept = np.ones(len(text), dtype=bool)
+    closing = _closing_notes(text)
     for cut in closing:
-        keep[cut.offset : cut.offset + len(cut.text)] = False
-    glued = _glued_tokens(text, keep)
+        kept[cut.offset : cut.offset + len(cut.text)] = False
+    glued = [cut for cut in _glued_tokens(text, kept) if cut.text not in set(keep)]
     for cut in glued:
-        keep[cut.offset : cut.offset + len(cut.text)] = False
-    cuts = [*closing, *glued]
-    origin = np.flatnonzero(keep)
+        kept[cut.offset : cut.offset + len(cut.text)] = False
+    origin = np.flatnonzero(kept)
     clean = "".join(text[position] for position in origin)
-    return CleanText(clean, origin, tuple(sorted(cuts, key=lambda cut: cut.offset)))
+    cuts = sorted([*closing, *glued], key=lambda cut: cut.offset)
+    return CleanText(clean, origin, tuple(cuts))
 
 
-def _boilerplate_lines(text: str) -> list[Cut]:
-    """The closing lines that are a reposting site's notes, from the end up."""
+def _closing_notes(text: str) -> list[Cut]:
+    """A reposting site's notes at the end of the text, from the end up: whole
+    lines, or the end of the last line of the report."""
     cuts = []
     for line in reversed(list(re.finditer(r"[^\n]*", text))):
-        content = line.group().strip()
-        if not content:
+        content = line.group().rstrip()
+        if not content.strip():
             continue
-        if not any(phrase in content for phrase in BOILERPLATE_PHRASES):
+        note = _note_in(content)
+        if note is None:
             break
-        cuts.append(Cut(line.group(), line.start(), "a reposting site's closing note"))
+        cuts.append(Cut(content[note:], line.start() + note, "a reposting site's closing note"))
+        if content[:note].strip():
+            break
     return cuts
 
 
-def _glued_tokens(text: str, keep: np.ndarray) -> list[Cut]:
-    """Promotions glued into the kept text: by their words, or by how they repeat."""
-    kept = "".join(char if kept else "\n" for char, kept in zip(text, keep, strict=True))
+def _note_in(line: str) -> int | None:
+    """Where a closing note begins in ``line``: at its start, or after a sentence."""
+    for start in (0, *(found.end() for found in re.finditer("[。！？!?]", line))):
+        found = CLOSING_NOTE.match(line, start + len(line[start:]) - len(line[start:].lstrip()))
+        if found and any(phrase in found.group() for phrase in BOILERPLATE_PHRASES):
+            return found.start()
+    return None
+
+
+def _glued_tokens(text: str, kept: np.ndarray) -> list[Cut]:
+    """Promotions glued into the kept text: by their shape, or by how they repeat."""
+    readable = "".join(char if keep else "\n" for char, keep in zip(text, kept, strict=True))
     tokens = {
-        token: f"repeated in {_paragraphs_with(kept, token)} paragraphs, "
+        token: f"repeated in {_paragraphs_with(readable, token)} paragraphs, "
         "glued to the words before it, sharing none with the report"
-        for token in _foreign_repeats(kept)
+        for token in _foreign_repeats(readable)
     }
-    for token in _promotions(kept):
+    for token in re.findall(PROMOTION, readable):
         tokens.setdefault(token, "a stock-margin promotion")
     cuts = []
     taken = np.zeros(len(text), dtype=bool)
     for token in sorted(tokens, key=len, reverse=True):
-        for found in re.finditer(re.escape(token), kept):
+        for found in re.finditer(re.escape(token), readable):
             if not taken[found.start() : found.end()].any():
                 taken[found.start() : found.end()] = True
                 cuts.append(Cut(token, found.start(), tokens[token]))
     return cuts
-
-
-def _promotions(text: str) -> set[str]:
-    words = "|".join(PROMOTION_WORDS)
-    return set(re.findall(rf"[{HAN}]{{0,2}}(?:{words})", text))
 
 
 def _foreign_repeats(text: str) -> list[str]:
@@ -135,9 +150,10 @@ def _glued_in(text: str, token: str) -> bool:
     - repeat in REPEATS paragraphs or more, in as many different surroundings
       (a passage quoted twice repeats its words in the same ones);
     - not always be part of one longer word (市总工 of 庆阳市总工会);
-    - hang on the word before it every time, never starting a clause as a
-      name or a subject may, and end a clause at least half the time, where
-      sites append it;
+    - hang on the word before it every time (not on a number, whose unit it
+      would be, nor on a word such as 的 or 是 that a noun follows), never
+      starting a clause as a name or a subject may, and end a clause at least
+      half the time, where sites append it;
     - share no pair of characters with the rest of the text.
     """
     places = [(found.start(), found.end()) for found in re.finditer(re.escape(token), text)]
@@ -153,7 +169,8 @@ def _glued_in(text: str, token: str) -> bool:
     after = [text[end : end + 1] for _, end in places]
     if any(len(set(side)) == 1 and _is_han(side[0]) for side in (before, after)):
         return False
-    if not all(char and (_is_han(char) or char.isdigit()) for char in before):
+    # After a digit it is a unit (5000元奖励); after 的 or 是, a noun.
+    if not all(_is_han(char) and char not in FUNCTION_WORDS for char in before):
         return False
     if 2 * sum(char == "" or char in CLAUSE_ENDS for char in after) < len(places):
         return False
@@ -162,7 +179,7 @@ def _glued_in(text: str, token: str) -> bool:
 
 
 def _is_han(char: str) -> bool:
-    return re.fullmatch(f"[{HAN}]", char) is not None
+    return len(char) == 1 and re.fullmatch(f"[{HAN}]", char) is not None
 
 
 def _paragraphs_with(text: str, token: str) -> int:

@@ -9,6 +9,7 @@ from laborstats.dataset import REJECT_COLUMNS, Dataset
 from laborstats.render import GAINED, LOST, Column, Lang, Style, View
 from laborstats.schema import PROVENANCE_COLUMNS
 from laborstats.stats.checks import ERROR, PROBLEM_COLUMNS
+from laborstats.stats.extract import PERCENT_WRITTEN
 from laborstats.stats.growth import GROWTH_COLUMNS, YEARLY_COLUMNS
 from laborstats.stats.metrics import METRICS_COLUMNS
 from laborstats.stats.outcomes import OUTCOME_COLUMNS
@@ -589,24 +590,23 @@ def extract_view(
     zh = lang is Lang.ZH
     labels = dataset.metrics.set_index("metric")["label_zh" if zh else "label_en"]
     display = result.assign(
-        figure=result["metric"].map(labels).fillna("?" if not zh else "？"),
-        unit=np.where(result["unit_written"] == "%", "percent", ""),
+        figure=result["metric"].map(labels).fillna("？" if zh else "?"),
+        unit=np.where(result["unit_written"].isin(PERCENT_WRITTEN), "percent", ""),
         period_name=[_period_name(period, lang) for period in result["period"]],
     )
-    guessed = int((result["metric"] != "").sum())
+    found, guessed = len(result), int((result["metric"] != "").sum())
     if zh:
-        caption_text = (
-            f"{report}：{len(result)} 个数字，其中 {guessed} 个猜出了指标（？ = 待人工填写）"
-        )
-        if cut:
-            caption_text += f"；删去 {cut} 处非原文文字（见标准错误输出）"
+        text = f"{report}：{found} 个数字，其中 {guessed} 个猜出了指标（？ = 待人工填写）"
+        text += f"；删去 {cut} 处非原文文字（见标准错误输出）" if cut else ""
+        text += f"。指标取自：{dataset.title}（{dataset.location}）"
     else:
-        caption_text = (
-            f"{report}: {len(result)} figures, {guessed} with a metric guessed "
-            "(? = for a person to fill in)"
+        text = (
+            f"{report}: {found} {'figure' if found == 1 else 'figures'}, {guessed} with a "
+            "metric guessed (? = for a person to fill in)"
         )
-        if cut:
-            caption_text += f"; {cut} pieces of injected text cut (listed on standard error)"
+        text += f"; {cut} {'piece' if cut == 1 else 'pieces'} of injected text cut " if cut else ""
+        text += "(listed on standard error)" if cut else ""
+        text += f". Metrics from: {dataset.title} ({dataset.location})"
     return View(
         frame=display,
         machine_columns=OUTCOME_COLUMNS,
@@ -620,5 +620,5 @@ def extract_view(
             Column("source", "Clause", "所在分句", wraps=True),
         ),
         title="从报告中提取的数字" if zh else "Figures found in the report",
-        caption=caption_text + ("。" if zh else ". ") + caption(dataset, lang),
+        caption=text,
     )

@@ -19,12 +19,13 @@ from laborstats.stats.outcomes import OUTCOME_COLUMNS
 from laborstats.vocabulary import REPORTED, UNITS
 
 # A guess needs this share of its label's words beside the figure…
-LEAST_SCORE = 0.2
+LEAST_SCORE = 0.3
 # …and this lead over the next metric that could fit.
 LEAST_LEAD = 0.1
 # The clause before counts for this much (总量达15.24万人 after 新增技能人才2.1万人).
 EARLIER_CLAUSE_WEIGHT = 0.25
-# A label read in order with gaps (软著 in 软件著作权) counts for this much.
+# A label read in order with gaps (软著 in 软件著作权) counts for this much,
+# when two of its characters or more are found.
 IN_ORDER_WEIGHT = 0.8
 
 # Units that count things, for measure words no unit's name is (件, 场, 次…).
@@ -58,6 +59,8 @@ _ALSO_FITS = {
     "银": {"medal"},
     "铜": {"medal"},
 }
+# Rates and their changes: 12%, 2.3个百分点.
+PERCENT_WRITTEN = frozenset({"%", "个百分点"})
 # Measure words that name the thing itself (2金1银1铜): the label must hold them.
 _NAMING = frozenset("金银铜")
 
@@ -109,7 +112,7 @@ def _fits(figure: dict[str, Any], label: str, unit: str, kind: str) -> bool:
         return False
     if figure["rank"] != (kind == "rank"):
         return False
-    if (written == "%") != (unit == "percent"):
+    if (written in PERCENT_WRITTEN) != (unit == "percent"):
         return False
     return kind == "rank" or unit in units_fitting(written)
 
@@ -120,7 +123,8 @@ def _score(label: str, figure: dict[str, Any]) -> float:
     beside = figure["before"] + figure["unit"] + figure["after"]
     pairs = {label[start : start + 2] for start in range(len(label) - 1)} or {label}
     found = sum(pair in beside for pair in pairs) / len(pairs)
-    in_order = _common_subsequence(label, beside) / len(label)
+    common = _common_subsequence(label, beside)
+    in_order = common / len(label) if common >= 2 else 0.0
     found_earlier = sum(pair in figure["before_clause"] for pair in pairs) / len(pairs)
     return max(found, IN_ORDER_WEIGHT * in_order) + EARLIER_CLAUSE_WEIGHT * found_earlier
 
