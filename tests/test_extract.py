@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from laborstats.cli import app
 from laborstats.dataset import bundled_data_path, load_dataset
-from laborstats.extract import find_figures, region_named, report_year, years_named
+from laborstats.extract import find_figures, region_named, report_year
 from laborstats.spam import strip_injected_text
 from laborstats.stats.extract import units_fitting
 from laborstats.stats.outcomes import OUTCOME_COLUMNS
@@ -275,7 +275,7 @@ def test_cutting_the_scraped_report_gives_the_report_as_published() -> None:
 
 def test_the_report_names_its_year_and_region() -> None:
     text = CLEAN.read_text(encoding="utf-8")
-    assert years_named(text) == [2024]
+    assert report_year(text, 2026) == 2024
     assert region_named(text, ["西峰区", "庆阳市", "兰州市"]) == "庆阳市"
     assert region_named(text, ["兰州市"]) is None
 

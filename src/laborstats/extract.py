@@ -322,11 +322,6 @@ def _period(before: str, report_year: int) -> tuple[str, int | None]:
     return period, dated[-1] if dated else None
 
 
-def years_named(text: str) -> list[int]:
-    """The years the text names as dates (2024年), in order of their first mention."""
-    return list(dict.fromkeys(int(year) for year in re.findall(r"(?<!\d)(\d{4})年", text)))
-
-
 def report_year(text: str, this_year: int) -> int | None:
     """The year a report is about: the one it names most, up to ``this_year``
     (力争到2027年 is a target), the latest on a tie; None if it names none."""
