@@ -16,9 +16,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from laborstats.quantities import parse_quantities
+from laborstats.quantities import (
+    FULL_WIDTH,
+    QUALIFIER_PREFIXES,
+    QUALIFIER_SUFFIXES,
+    SCALES,
+    alternation,
+    parse_quantities,
+)
 from laborstats.spam import CleanText
-from laborstats.vocabulary import APPROX, AT_LEAST, AT_MOST, EXACT
+from laborstats.vocabulary import AT_LEAST, EXACT
 
 FIGURE_COLUMNS = [
     "offset",
@@ -49,25 +56,8 @@ UNITS = (
     # 2金1银1铜: medals.
     *"金银铜",
 )
-_SCALES = ("百万", "千万", "万", "亿", "千")
-_PREFIXES = {
-    "上": AT_LEAST,  # only before a scale word: 上千名
-    "大约": APPROX,
-    "将近": APPROX,
-    "接近": APPROX,
-    "近": APPROX,
-    "约": APPROX,
-    "超过": AT_LEAST,
-    "不少于": AT_LEAST,
-    "至少": AT_LEAST,
-    "逾": AT_LEAST,
-    "不超过": AT_MOST,
-    "不到": AT_MOST,
-    "不足": AT_MOST,
-    "最高": AT_MOST,
-    "最多": AT_MOST,
-}
-_SUFFIXES = {"以上": AT_LEAST, "以下": AT_MOST, "以内": AT_MOST, "左右": APPROX}
+# 上 qualifies a scale word alone (上千名), never a number.
+_PREFIXES = {**QUALIFIER_PREFIXES, "上": AT_LEAST}
 # 最高可获5000元: a few words may stand between an upper bound and its figure.
 _BRIDGE = "(?:可获|可达|可得|可|达|为)?"
 
@@ -83,28 +73,24 @@ _SPACE = "[ \u3000]?"
 _OPENING_QUOTES = "“‘「『"
 
 
-def _alternation(words: object) -> str:
-    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))  # type: ignore[call-overload]
-
-
-_DASH = "(?:至|到|~|-|—|–)"
+_DASH = "(?:至|到|~|-|—|–)"  # full-width ～ and － are read as ~ and -
 _FIGURE = re.compile(
     rf"""
-    (?:(?P<prefix>{_alternation(set(_PREFIXES) - {"上"})}|上(?=[百千万亿])){_BRIDGE})?
+    (?:(?P<prefix>{alternation(QUALIFIER_PREFIXES)}|上(?=[百千万亿])){_BRIDGE})?
     (?P<ordinal>第)?
     (?P<percent_words>百分之)?
     (?P<number>{_NUMBER})
     (?P<more>[余多])?
-    {_SPACE}(?P<scale>{_alternation(_SCALES)})?
+    {_SPACE}(?P<scale>{alternation(SCALES)})?
     (?P<more_after_scale>[余多])?
-    (?:{_SPACE}(?P<first_unit>{_alternation(UNITS)})(?={_DASH}))?
+    (?:{_SPACE}(?P<first_unit>{alternation(UNITS)})(?={_DASH}))?
     (?:
         (?P<dash>{_DASH})
         (?P<number_to>{_NUMBER})
-        (?P<scale_to>{_alternation(_SCALES)})?
+        (?P<scale_to>{alternation(SCALES)})?
     )?
-    (?:{_SPACE}(?P<unit>{_alternation(UNITS)}))?
-    (?P<suffix>{_alternation(_SUFFIXES)})?
+    (?:{_SPACE}(?P<unit>{alternation(UNITS)}))?
+    (?P<suffix>{alternation(QUALIFIER_SUFFIXES)})?
     (?![A-Za-z])
     """,
     re.VERBOSE,
@@ -114,7 +100,6 @@ _QUOTES = (("“", "”"), ("‘", "’"), ("「", "」"), ("『", "』"))
 _SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
 # Words that split the text between two figures: what comes before belongs to the first.
 _SEPARATOR = re.compile(r"[、和及与并]|以及|同时")
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％－～", "0123456789.,%-~")
 
 # Period words before a figure in its sentence, the nearest taken: (pattern, period).
 _PERIODS = (
@@ -149,7 +134,7 @@ def find_figures(clean: CleanText, report_year: int) -> pd.DataFrame:
     and ``after`` it in its clause, and ``before_clause`` in its sentence
     (to guess a metric).
     """
-    text = clean.text.translate(_FULL_WIDTH)
+    text = clean.text.translate(FULL_WIDTH)
     found = [figure for figure in _figures(text) if _is_figure(figure, text)]
     quantities = [_quantity(figure.groups) for figure in found]
     found = [figure for figure, quantity in zip(found, quantities, strict=True) if quantity]
@@ -227,7 +212,7 @@ def _quantity(groups: dict[str, str]) -> dict[str, object] | None:
     elif groups["more"] or groups["more_after_scale"]:
         qualifier = AT_LEAST
     else:
-        qualifier = _SUFFIXES.get(groups["suffix"], EXACT)
+        qualifier = QUALIFIER_SUFFIXES.get(groups["suffix"], EXACT)
     return {
         "value_text": low + scale,
         "upper_text": high + (groups["scale_to"] or scale) if high else "",

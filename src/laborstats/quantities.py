@@ -20,25 +20,33 @@ EXAMPLES = "a number such as 1234, 1,234, 1 234, 12%, 15.24万, 8000余万元 or
 # From here on, whole numbers are no longer exact in a float: no programme counts that high.
 LARGEST = 2.0**53
 
-# Full-width digits and signs, as Chinese input methods type them.
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％－＋　", "0123456789.,%-+ ")
+# Full-width digits and signs, as Chinese input methods type them (one for one,
+# so offsets into a text stay true).
+FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％－＋～　", "0123456789.,%-+~ ")
 
-_PREFIXES = {
+# Qualifiers written before and after a figure, in cells and in reports' text.
+QUALIFIER_PREFIXES = {
     "≈": APPROX,
     "≥": AT_LEAST,
     "≤": AT_MOST,
     "近": APPROX,
     "约": APPROX,
     "大约": APPROX,
+    "将近": APPROX,
+    "接近": APPROX,
     "超过": AT_LEAST,
     "逾": AT_LEAST,
+    "至少": AT_LEAST,
+    "不少于": AT_LEAST,
     "最高": AT_MOST,
     "最多": AT_MOST,
     "不超过": AT_MOST,
     "不到": AT_MOST,
+    "不足": AT_MOST,
 }
-_SUFFIXES = {"以上": AT_LEAST, "以下": AT_MOST, "左右": APPROX}
-_SCALES = {"百": 2, "千": 3, "万": 4, "百万": 6, "千万": 7, "亿": 8}
+QUALIFIER_SUFFIXES = {"以上": AT_LEAST, "以下": AT_MOST, "以内": AT_MOST, "左右": APPROX}
+# Scale words and their powers of ten.
+SCALES = {"百": 2, "千": 3, "万": 4, "百万": 6, "千万": 7, "亿": 8}
 # Measure words a report may leave after a figure; the metric carries the real unit.
 _MEASURE_WORDS = ["个月", "人次", "个百分点", "家次", "元", "人", "名", "项", "个", "吨", "起"]
 _MEASURE_WORDS += ["对", "家", "篇", "份", "枚", "年", "次", "件", "户", "所", "座"]
@@ -48,29 +56,30 @@ _MEASURE_WORDS += ["对", "家", "篇", "份", "枚", "年", "次", "件", "户"
 _GROUP_SPACES = " \u00a0\u2009\u202f"
 
 
-def _alternation(words: object) -> str:
+def alternation(words: object) -> str:
+    """A regular expression for any of ``words`` (plain text), the longest tried first."""
     return "|".join(sorted(map(str, words), key=len, reverse=True))  # type: ignore[call-overload]
 
 
 _PATTERN = (
-    rf"^(?P<prefix>{_alternation(_PREFIXES)})?\s*"
+    rf"^(?P<prefix>{alternation(QUALIFIER_PREFIXES)})?\s*"
     r"(?P<sign>[-+−])?\s*"
     rf"(?P<whole>\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:[{_GROUP_SPACES}]\d{{3}})+|\d+)?"
     r"(?:\.(?P<fraction>\d+))?"
     r"(?:[eE](?P<exponent>[-+]?\d+))?\s*"
     r"(?P<more>余|多)?\s*"
-    rf"(?P<scale>{_alternation(_SCALES)})?\s*"
+    rf"(?P<scale>{alternation(SCALES)})?\s*"
     r"(?P<more_after_scale>余|多)?\s*"
     r"(?P<percent>%)?\s*"
-    rf"(?P<measure>{_alternation(_MEASURE_WORDS)})?\s*"
-    rf"(?P<suffix>{_alternation(_SUFFIXES)})?$"
+    rf"(?P<measure>{alternation(_MEASURE_WORDS)})?\s*"
+    rf"(?P<suffix>{alternation(QUALIFIER_SUFFIXES)})?$"
 )
 
 
 # A number as Python and Arrow both read it, and nothing else (no "inf", no "1_000").
 _PLAIN = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
 _NONZERO_MANTISSA = r"^[^eE]*[1-9]"
-_FULL_WIDTH_CHARACTER = "[０-９．，％－＋　]"
+_FULL_WIDTH_CHARACTER = "[０-９．，％－＋～　]"
 
 
 class Figures(NamedTuple):
@@ -173,7 +182,7 @@ def _parse_written_figures(text: pa.ChunkedArray) -> Figures:
     wide = _numpy(pc.match_substring_regex(text, _FULL_WIDTH_CHARACTER))
     if wide.any():  # translate the cells typed with a Chinese input method
         typed = text.filter(pa.array(wide)).to_pylist()
-        translated = pa.array([cell.translate(_FULL_WIDTH) for cell in typed], type=pa.string())
+        translated = pa.array([cell.translate(FULL_WIDTH) for cell in typed], type=pa.string())
         text = pa.chunked_array(
             [pc.replace_with_mask(text.combine_chunks(), pa.array(wide), translated)]
         )
@@ -200,7 +209,7 @@ def _parse_written_figures(text: pa.ChunkedArray) -> Figures:
     digits = pc.binary_join_element_wise(whole, fraction, "")
     has_digits = _numpy(pc.greater(pc.utf8_length(digits), 0))
     mantissa = _numpy(pc.cast(pc.if_else(has_digits, digits, None), pa.float64()), fill=np.nan)
-    scale = looked_up("scale", {word: float(power) for word, power in _SCALES.items()})
+    scale = looked_up("scale", {word: float(power) for word, power in SCALES.items()})
     exponent = _numpy(
         pc.cast(pc.if_else(present("exponent"), field("exponent"), None), pa.float64()), fill=0.0
     )
@@ -217,8 +226,8 @@ def _parse_written_figures(text: pa.ChunkedArray) -> Figures:
     value = sign * magnitude
 
     # Qualifiers as positions in QUALIFIERS (NaN where none is written).
-    prefix = looked_up("prefix", _codes(_PREFIXES))
-    suffix = looked_up("suffix", _codes(_SUFFIXES))
+    prefix = looked_up("prefix", _codes(QUALIFIER_PREFIXES))
+    suffix = looked_up("suffix", _codes(QUALIFIER_SUFFIXES))
     more = np.where(present("more") | present("more_after_scale"), _CODE[AT_LEAST], np.nan)
     stated = np.stack([prefix, more, suffix])
     first = stated[np.argmax(~np.isnan(stated), axis=0), np.arange(stated.shape[1])]
