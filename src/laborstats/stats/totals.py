@@ -12,7 +12,6 @@ from laborstats.stats.series import (
     ADDITIVE_KINDS,
     as_categories,
     as_texts,
-    every_member,
     with_span,
 )
 from laborstats.vocabulary import ALL_REGIONS, DERIVED, TOTAL
@@ -37,29 +36,42 @@ def regional_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFra
     figures were derived when they all were derived the same way.
     """
     adding_up = metrics.loc[metrics["kind"].isin(ADDITIVE_KINDS), "metric"]
-    derived_source = outcomes["source"].where(outcomes["basis"] == DERIVED)
     # The columns a total needs, their texts as categories: filters and
     # group-bys of a large table then move small codes (twice as fast at
     # 10M rows as with the texts, whose copies cost more than the sums).
-    additive = as_categories(
-        with_span(outcomes[_SUMMED].assign(derived_source=derived_source)), _CODED
-    )[outcomes["metric"].isin(adding_up)]
-    several = additive.groupby(_TOTALLED)["region"].transform("nunique") > 1
-    complete = additive[several & every_member(additive, "region", _TOTALLED, ["year"])]
+    summed = outcomes["metric"].isin(adding_up)
+    derived_rows = summed & (outcomes["basis"] == DERIVED)
+    coded = as_categories(with_span(outcomes[_SUMMED]), _CODED)
+    additive = coded[summed]
     keys = ["year", *_TOTALLED, "period", "programme"]
-    totals = (
-        pd.concat([complete, sum_flags(complete["qualifier"])], axis="columns")
+    # Group-bys that reduce, never transforms: at 10M rows, three transforms
+    # back onto every row took longer than the sums themselves.
+    sums = (
+        pd.concat([additive, sum_flags(additive["qualifier"])], axis="columns")
         .groupby(keys, sort=False)
         .agg(
             value=("value", "sum"),
-            regions=("region", "nunique"),
-            derived_source=("derived_source", "first"),
-            derivations=("derived_source", "nunique"),
             approx=("approx", "any"),
             up=("up", "any"),
             down=("down", "any"),
         )
     )
+    # A year is totalled when every region that ever reports the series
+    # reports it that year, and a series when more than one region does.
+    # (The year and span fix the period, and the metric the programme, so
+    # the regions of a year's series are the regions summed.)
+    ever = additive.groupby(_TOTALLED)["region"].nunique().rename("ever")
+    regions = additive.groupby(["year", *_TOTALLED])["region"].nunique().rename("regions")
+    sums = sums.join(ever, on=_TOTALLED).join(regions, on=["year", *_TOTALLED])
+    totals = sums[(sums["ever"] > 1) & (sums["regions"] == sums["ever"])]
+    # How summed figures were derived: the sources of the derived ones.
+    derived = coded[derived_rows]
+    sources = (
+        outcomes.loc[derived_rows, "source"]
+        .groupby([derived[name] for name in keys], sort=False)
+        .agg(derived_source="first", derivations="nunique")
+    )
+    totals = totals.join(sources, on=keys)
     totals["qualifier"] = qualifier_of_sum(totals)
     totals = as_texts(totals.reset_index(), _CODED)
     source = "sum of " + totals["regions"].astype("str") + " regions"
