@@ -41,11 +41,17 @@ def with_derived_metrics(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.Da
     period is the inputs' common period, blank where they differ.
     """
     programmes = metrics.set_index("metric")["programme"]
+    flows = metrics[metrics["flow_of"] != ""]
+    formulas = formulas_of(metrics)
+    involved = {*flows["metric"], *flows["flow_of"], *formulas}
+    involved.update(*(formula.metrics for formula in formulas.values()))
+    # The figures formulas and flows use or yield, picked from a large table once.
+    reported = outcomes.loc[outcomes["metric"].isin(involved), _INPUT]
     derived: list[pd.DataFrame] = []  # concatenated once: a large table is copied once
 
     def rows_of(names: set[str]) -> pd.DataFrame:
         """The figures of these metrics, reported or derived so far (the columns formulas use)."""
-        frames = [outcomes, *derived]
+        frames = [reported, *derived]
         return pd.concat([frame.loc[frame["metric"].isin(names), _INPUT] for frame in frames])
 
     def add(metric: str, computed: pd.DataFrame) -> None:
@@ -55,10 +61,9 @@ def with_derived_metrics(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.Da
         if not computed.empty:
             derived.append(computed.assign(programme=programmes[metric]))
 
-    flows = metrics[metrics["flow_of"] != ""]
     for flow, stock in zip(flows["metric"], flows["flow_of"], strict=True):
         add(stock, _opening_stock(rows_of({stock, flow}), stock, flow))
-    for metric, formula in formulas_of(metrics).items():
+    for metric, formula in formulas.items():
         add(metric, _derive(rows_of(set(formula.metrics)), metric, formula))
     return pd.concat([outcomes, *derived], ignore_index=True) if derived else outcomes
 
