@@ -643,7 +643,7 @@ def _assembled(parts: list[_Part], checks: _Checks, where: str) -> Scan | None:
     order = [*checks.header, "line", *(name for name in named if name not in checks.header)]
     table = table.rename_columns([*table.column_names[:-1], "line"])
     # Decoding a text column is most of this step's time; Arrow does it on every core.
-    with ThreadPoolExecutor(CORES) as pool:
+    with ThreadPoolExecutor(min(CORES, len(order))) as pool:
         columns = pool.map(lambda name: _pandas(table.column(name)), order)
         frame = pd.DataFrame(dict(zip(order, columns, strict=True)))
     frame.attrs.update(header=checks.header, header_line=1, where=where)

@@ -72,8 +72,9 @@ def in_dictionary_order(
 ) -> pd.DataFrame:
     """Rows by programme and metric in the order of metrics.csv, then by ``then``."""
     # Positions by index lookup: Series.map with a dict is 3 times slower on many rows.
-    # A name the dictionary lacks goes last.
-    metric_order = pd.Index(metrics["metric"]).get_indexer(frame["metric"])
+    # A name the dictionary lacks goes last; one it defines twice, by its last place.
+    named = pd.Index(metrics["metric"]).drop_duplicates(keep="last")
+    metric_order = named.get_indexer(frame["metric"])
     programme_order = pd.Index(metrics["programme"].unique()).get_indexer(frame["programme"])
     ordered = frame.assign(
         _programme=np.where(programme_order < 0, len(metrics), programme_order),

@@ -40,32 +40,30 @@ def regional_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFra
     # group-bys of a large table then move small codes (twice as fast at
     # 10M rows as with the texts, whose copies cost more than the sums).
     summed = outcomes["metric"].isin(adding_up)
-    derived_rows = summed & (outcomes["basis"] == DERIVED)
-    coded = as_categories(with_span(outcomes[_SUMMED]), _CODED)
-    additive = coded[summed]
+    additive = as_categories(with_span(outcomes[_SUMMED]), _CODED)[summed]
     keys = ["year", *_TOTALLED, "period", "programme"]
     # Group-bys that reduce, never transforms: at 10M rows, three transforms
-    # back onto every row took longer than the sums themselves.
-    sums = (
-        pd.concat([additive, sum_flags(additive["qualifier"])], axis="columns")
-        .groupby(keys, sort=False)
-        .agg(
-            value=("value", "sum"),
-            approx=("approx", "any"),
-            up=("up", "any"),
-            down=("down", "any"),
-        )
+    # back onto every row took longer than the sums themselves. The keys are
+    # given as columns, so that only the summed columns are copied.
+    summing = sum_flags(additive["qualifier"]).assign(
+        value=additive["value"], region=additive["region"]
+    )
+    sums = summing.groupby([additive[name] for name in keys], sort=False).agg(
+        value=("value", "sum"),
+        regions=("region", "nunique"),
+        approx=("approx", "any"),
+        up=("up", "any"),
+        down=("down", "any"),
     )
     # A year is totalled when every region that ever reports the series
     # reports it that year, and a series when more than one region does.
-    # (The year and span fix the period, and the metric the programme, so
-    # the regions of a year's series are the regions summed.)
     ever = additive.groupby(_TOTALLED)["region"].nunique().rename("ever")
-    regions = additive.groupby(["year", *_TOTALLED])["region"].nunique().rename("regions")
-    sums = sums.join(ever, on=_TOTALLED).join(regions, on=["year", *_TOTALLED])
-    totals = sums[(sums["ever"] > 1) & (sums["regions"] == sums["ever"])]
+    now = additive.groupby(["year", *_TOTALLED])["region"].nunique().rename("now")
+    sums = sums.join(ever, on=_TOTALLED).join(now, on=["year", *_TOTALLED])
+    totals = sums[(sums["ever"] > 1) & (sums["now"] == sums["ever"])]
     # How summed figures were derived: the sources of the derived ones.
-    derived = coded[derived_rows]
+    derived_rows = summed & (outcomes["basis"] == DERIVED)
+    derived = additive[derived_rows[summed].to_numpy()]
     sources = (
         outcomes.loc[derived_rows, "source"]
         .groupby([derived[name] for name in keys], sort=False)
