@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from laborstats.codes import categories
 from laborstats.quantities import parse_figures
 from laborstats.schema import OUTCOMES, PERIOD, PROVENANCE_COLUMNS
 from laborstats.vocabulary import ALL_REGIONS, BASES, EXACT, QUALIFIERS, REPORTED
@@ -642,7 +643,7 @@ def _assembled(parts: list[_Part], checks: _Checks, where: str) -> Scan | None:
     named = [column.name for column in OUTCOMES.columns]
     order = [*checks.header, "line", *(name for name in named if name not in checks.header)]
     table = table.rename_columns([*table.column_names[:-1], "line"])
-    # Decoding a text column is most of this step's time; Arrow does it on every core.
+    # One column a core: the codes of a text column are renumbered (see _categories).
     with ThreadPoolExecutor(min(CORES, len(order))) as pool:
         columns = pool.map(lambda name: _pandas(table.column(name)), order)
         frame = pd.DataFrame(dict(zip(order, columns, strict=True)))
@@ -664,11 +665,33 @@ def _repeats(parts: list[_Part]) -> bool:
 
 
 def _pandas(column: pa.ChunkedArray) -> pd.Series:
-    # Straight to large_string, the type pandas keeps its strings in: through
-    # string, pandas would copy every text again (2.4 s at 10M rows).
+    # Texts as categories (see codes.py): decoded, they would take most of the memory.
     if pa.types.is_dictionary(column.type):
-        column = pc.cast(column, pa.large_string())
-    series: pd.Series = column.to_pandas(
-        types_mapper={pa.large_string(): pd.StringDtype("pyarrow", np.nan)}.get
-    )
+        return _categories(column)
+    series: pd.Series = column.to_pandas()
     return series
+
+
+def _categories(column: pa.ChunkedArray) -> pd.Series:
+    """Dictionary chunks as one categorical column of the texts its rows hold, each once,
+    in sorted order (as :func:`laborstats.codes.as_codes` codes the exact reader's)."""
+    chunks = [
+        (chunk.indices.to_numpy(), chunk.dictionary.to_pylist())
+        for chunk in column.chunks
+        if len(chunk)
+    ]
+    used = [np.bincount(indices, minlength=len(dictionary)) > 0 for indices, dictionary in chunks]
+    dtype = categories(
+        name
+        for (_, dictionary), held in zip(chunks, used, strict=True)
+        for name, there in zip(dictionary, held.tolist(), strict=True)
+        if there
+    )
+    position = {name: at for at, name in enumerate(dtype.categories)}
+    codes = np.empty(len(column), dtype=np.int32)
+    filled = 0
+    for indices, dictionary in chunks:
+        remap = np.array([position.get(name, -1) for name in dictionary], dtype=np.int32)
+        codes[filled : filled + len(indices)] = remap[indices]
+        filled += len(indices)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype))

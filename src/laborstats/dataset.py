@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pandas as pd
 
+from laborstats.codes import as_codes, as_texts
 from laborstats.columnar import ALL_YEARS, Progress, Years, scan_outcomes, scan_parquet
 from laborstats.encoding import decode, is_encoding
 from laborstats.errors import (
@@ -333,7 +334,7 @@ class _Reader:
         kept = self.years.keeps(years, max(seen, default=0))
         if not kept.all():
             outcomes = outcomes[kept].reset_index(drop=True)
-        return outcomes, seen
+        return as_codes(outcomes), seen
 
     def typed(self, frame: pd.DataFrame, *, unique: bool = True) -> pd.DataFrame:
         """Outcomes as read (text, a line and perhaps the raw row), typed and checked row
@@ -676,7 +677,7 @@ def parquet_bytes(dataset: Dataset) -> bytes:
     import pyarrow.parquet as pq  # noqa: PLC0415
 
     columns = [column.name for column in OUTCOMES.columns]
-    table = pa.Table.from_pandas(dataset.outcomes[columns], preserve_index=False)
+    table = pa.Table.from_pandas(as_texts(dataset.outcomes[columns]), preserve_index=False)
     stored = {"title": dataset.title, "sources": list(dataset.sources), **dataset.texts}
     table = table.replace_schema_metadata(
         {PARQUET_METADATA: json.dumps(stored, ensure_ascii=False).encode("utf-8")}

@@ -13,6 +13,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from laborstats import __version__
+from laborstats.codes import as_texts
 from laborstats.dataset import Dataset
 from laborstats.render import (
     MISSING,
@@ -194,7 +195,7 @@ def build_report(
     """
     words = _WORDS[lang]
     notes = _Notes()
-    outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
+    outcomes = as_texts(with_derived_metrics(dataset.outcomes, dataset.metrics))
     headline = headline_with_citations(outcomes, dataset.metrics, year)
     shown_year = int(headline["year"].iloc[0])
     draw = left_out is None

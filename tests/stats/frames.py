@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from laborstats.codes import as_codes
+
 Row = tuple[int, str, str, float, str]  # year, region, metric, value, qualifier
 
 # metric: (unit, kind, formula, flow_of)
@@ -42,9 +44,10 @@ def metrics_frame() -> pd.DataFrame:
 
 
 def outcomes_frame(rows: Sequence[Row]) -> pd.DataFrame:
-    """Outcome rows of (year, region, metric, value, qualifier), each for its own year."""
+    """Outcome rows of (year, region, metric, value, qualifier), each for its own year,
+    their texts coded as the loader codes them (see laborstats.codes)."""
     frame = pd.DataFrame(rows, columns=["year", "region", "metric", "value", "qualifier"])
-    return frame.assign(
+    typed = frame.assign(
         entity="",
         programme="unions",
         period=frame["year"].astype("str"),
@@ -68,3 +71,4 @@ def outcomes_frame(rows: Sequence[Row]) -> pd.DataFrame:
             "line",
         ]
     ]
+    return as_codes(typed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from laborstats.codes import as_codes
 from laborstats.stats.derived import with_derived_metrics
 from laborstats.stats.report import citations, headline_with_citations
 from laborstats.stats.totals import regional_totals
@@ -14,7 +15,8 @@ METRICS = metrics_frame()
 
 def _with_sources(rows: list[Row]) -> pd.DataFrame:
     frame = outcomes_frame(rows)
-    return frame.assign(source=frame["metric"] + " said in " + frame["year"].astype("str"))
+    source = frame["metric"].astype("str") + " said in " + frame["year"].astype("str")
+    return as_codes(frame.assign(source=source))
 
 
 def test_a_reported_figure_cites_its_quote() -> None:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from laborstats.codes import as_texts, is_coded
 from laborstats.stats.derived import with_derived_metrics
 from laborstats.stats.totals import across_regions, regional_totals
 from laborstats.vocabulary import ALL_REGIONS
@@ -113,8 +114,7 @@ def test_series_without_a_total_keep_their_rows() -> None:
 
 
 def test_totals_keep_the_column_types_of_the_outcomes() -> None:
-    # Totals are computed on categories (for speed on large tables); what
-    # comes out must be texts again, or sorting and joins change meaning.
+    # Coded texts stay coded, in sorted order, or sorting and joins change meaning.
     outcomes = outcomes_frame(
         [
             (2024, "A", "members", 10, "exact"),
@@ -123,5 +123,14 @@ def test_totals_keep_the_column_types_of_the_outcomes() -> None:
         ]
     )
     kept = across_regions(outcomes, METRICS)
-    assert kept.dtypes.to_dict() == outcomes.dtypes.to_dict()
+    assert list(kept.columns) == list(outcomes.columns)
+    for name in outcomes.columns:
+        if is_coded(outcomes[name]):
+            assert is_coded(kept[name]), name
+            assert list(kept[name].cat.categories) == sorted(kept[name].cat.categories)
+        else:
+            assert kept[name].dtype == outcomes[name].dtype, name
     assert len(kept) == 2
+    texts = across_regions(as_texts(outcomes), METRICS)
+    assert texts.dtypes.to_dict() == as_texts(outcomes).dtypes.to_dict()
+    pd.testing.assert_frame_equal(as_texts(kept), texts)

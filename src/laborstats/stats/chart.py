@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from laborstats.codes import as_texts
 from laborstats.errors import SelectionError
 from laborstats.stats.series import (
     OWN_YEAR,
@@ -40,7 +41,7 @@ def over_years(
     not add up (a rate) needs ``region``. Entities and kinds of period
     (annual, cumulative) of the metric stay apart, each its own point a year.
     """
-    rows = outcomes[outcomes["metric"] == metric]
+    rows = as_texts(outcomes[outcomes["metric"] == metric])
     if region is not None:
         check_region(outcomes, region)
         rows = rows[rows["region"] == region]
@@ -59,7 +60,7 @@ def across_region_points(
     outcomes: pd.DataFrame, metrics: pd.DataFrame, metric: str, year: int | None = None
 ) -> pd.DataFrame:
     """A point per region for ``metric`` in ``year`` (default: its latest), largest first."""
-    rows = outcomes[(outcomes["metric"] == metric) & (outcomes["region"] != ALL_REGIONS)]
+    rows = as_texts(outcomes[(outcomes["metric"] == metric) & (outcomes["region"] != ALL_REGIONS)])
     chosen = choose_year(rows["year"].unique().tolist(), year)
     points = rows[rows["year"] == chosen].sort_values(
         ["value", "region"], ascending=[False, True], kind="stable"

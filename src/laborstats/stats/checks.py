@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from laborstats.codes import as_texts
 from laborstats.errors import DataValueError, LaborstatsError
 from laborstats.formula import parse_rule
 from laborstats.vocabulary import EXACT
@@ -105,7 +106,7 @@ def rule_problems(outcomes: pd.DataFrame, rules: pd.DataFrame, where: str) -> pd
         rules["rule"], rules["description"], rules["check"], rules["severity"], strict=True
     ):
         rule = parse_rule(text)
-        inputs = outcomes[outcomes["metric"].isin(rule.metrics)]
+        inputs = as_texts(outcomes[outcomes["metric"].isin(rule.metrics)])
         inputs = inputs.drop_duplicates([*_PLACE, "metric"], keep=False)
         wide = inputs.pivot(index=_PLACE, columns="metric", values=["value", "qualifier", "line"])
         if wide.empty or not rule.metrics <= set(wide["value"].columns):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from laborstats.codes import as_codes, as_texts, concat_coded
 from laborstats.errors import SelectionError, one_of
 from laborstats.stats.qualifiers import difference_qualifier
 from laborstats.stats.series import (
     ADDITIVE_KINDS,
     DESCRIPTION,
     OWN_YEAR,
-    as_categories,
     check_region,
     every_member,
     in_dictionary_order,
@@ -151,7 +151,7 @@ def only_metrics(result: pd.DataFrame, names: list[str] | None) -> pd.DataFrame:
 def _with_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
     if outcomes["region"].nunique() <= 1:
         return outcomes
-    return pd.concat([outcomes, regional_totals(outcomes, metrics)], ignore_index=True)
+    return concat_coded([outcomes, regional_totals(outcomes, metrics)])
 
 
 def _standing(
@@ -176,8 +176,8 @@ def _standing(
         frame = with_span(frame)
     frame = frame.reset_index(drop=True)  # rows are picked by label below
     is_member = frame["region"] != ALL_REGIONS
-    # Who reports what, when (categories: see as_categories)
-    reporting = as_categories(frame[["region", *within]], ["region", *_SERIES])[is_member]
+    # Who reports what, when (categories: see laborstats.codes)
+    reporting = as_codes(frame[["region", *within]], ["region", *_SERIES])[is_member]
     several = reporting.groupby(_SERIES)["region"].transform("nunique") > 1
     pooled = several & every_member(
         reporting, "region", _SERIES, [n for n in within if n not in _SERIES]
@@ -185,6 +185,7 @@ def _standing(
     if years is not None:
         frame = frame[frame["year"].isin(years)]
         is_member = is_member[frame.index]
+    frame = as_texts(frame)  # down to the rows compared
     members = frame[is_member]
     pooled = pooled[members.index]
     keys = [members[name] for name in within]

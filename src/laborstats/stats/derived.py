@@ -7,6 +7,7 @@ from graphlib import TopologicalSorter
 import numpy as np
 import pandas as pd
 
+from laborstats.codes import as_texts, concat_coded
 from laborstats.formula import Formula, parse_formula
 from laborstats.stats.qualifiers import Bound
 from laborstats.vocabulary import AT_LEAST, DERIVED
@@ -46,7 +47,7 @@ def with_derived_metrics(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.Da
     involved = {*flows["metric"], *flows["flow_of"], *formulas}
     involved.update(*(formula.metrics for formula in formulas.values()))
     # The figures formulas and flows use or yield, picked from a large table once.
-    reported = outcomes.loc[outcomes["metric"].isin(involved), _INPUT]
+    reported = as_texts(outcomes.loc[outcomes["metric"].isin(involved), _INPUT])
     derived: list[pd.DataFrame] = []  # concatenated once: a large table is copied once
 
     def rows_of(names: set[str]) -> pd.DataFrame:
@@ -65,7 +66,7 @@ def with_derived_metrics(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.Da
         add(stock, _opening_stock(rows_of({stock, flow}), stock, flow))
     for metric, formula in formulas.items():
         add(metric, _derive(rows_of(set(formula.metrics)), metric, formula))
-    return pd.concat([outcomes, *derived], ignore_index=True) if derived else outcomes
+    return concat_coded([outcomes, *derived]) if derived else outcomes
 
 
 def _opening_stock(outcomes: pd.DataFrame, stock: str, flow: str) -> pd.DataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from laborstats.codes import as_texts
 from laborstats.errors import SelectionError
 from laborstats.stats.qualifiers import difference_qualifier
 from laborstats.stats.series import (
@@ -69,7 +70,7 @@ def yearly_growth(
                 f"no figures for {', '.join(missing)}",
                 expected="metrics with figures (laborstats metrics shows the years)",
             )
-    frame = with_span(outcomes)
+    frame = with_span(as_texts(outcomes))
     frame = with_definitions(frame, metrics)
     frame = with_change_on_year_before(frame.sort_values([*SERIES, "year"], kind="stable"))
     first = frame.groupby(SERIES, sort=False)[["year", "value", "qualifier"]].transform("first")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from laborstats.codes import as_texts
 from laborstats.schema import OUTCOMES
 from laborstats.stats.series import check_metrics, select_year, with_definitions
 
@@ -29,4 +30,4 @@ def outcome_rows(
         chosen = chosen[chosen["year"] == select_year(outcomes, year)]
     if names:
         chosen = chosen[chosen["metric"].isin(names)]
-    return with_definitions(chosen.sort_values("line", kind="stable"), metrics)
+    return with_definitions(as_texts(chosen).sort_values("line", kind="stable"), metrics)

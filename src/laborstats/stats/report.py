@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from laborstats.codes import as_texts
 from laborstats.stats.derived import formulas_of
 from laborstats.stats.series import SERIES, with_span
 from laborstats.stats.summary import summarise
@@ -23,6 +24,7 @@ def citations(figures: pd.DataFrame, outcomes: pd.DataFrame, metrics: pd.DataFra
     before (see with_derived_metrics) comes from the stock and the flow of
     the year after. A figure without a source cites nothing ("").
     """
+    figures, outcomes = as_texts(figures), as_texts(outcomes)
     text = _quoted(figures)
     derived = _derivation_inputs(figures[figures["basis"] == DERIVED], outcomes, metrics)
     # An input may itself be derived, or a total: it cites where it comes from in turn.
@@ -86,6 +88,7 @@ def headline_with_citations(
 ) -> pd.DataFrame:
     """The summary of ``year`` with ``citation`` (where each figure comes from) and
     ``previous_citation`` (where the figure of the year before, if any, comes from)."""
+    outcomes = as_texts(outcomes)  # a report's tables are small
     result = summarise(outcomes, metrics, year=year)
     shown_year = int(result["year"].iloc[0])
     before = outcomes[outcomes["year"] == shown_year - 1]

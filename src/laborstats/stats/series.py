@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
+from laborstats.codes import categories, is_coded
 from laborstats.errors import SelectionError, closest, one_of
 from laborstats.stats.qualifiers import difference_qualifier
 from laborstats.vocabulary import ALL_REGIONS
@@ -15,6 +17,7 @@ from laborstats.vocabulary import ALL_REGIONS
 # kind of period (the year itself, annual, cumulative…), year after year.
 SERIES = ["region", "entity", "metric", "span"]
 OWN_YEAR = "<year>"
+_YEAR = re.compile("[1-9][0-9]*")  # a year as str(year) writes it
 
 # The columns that say what a row of a series is, first in every result about series.
 DESCRIPTION = ["programme", "metric", "label_en", "label_zh", "region", "entity", "period", "unit"]
@@ -25,29 +28,21 @@ ADDITIVE_KINDS = ("count", "amount")
 
 
 def with_span(outcomes: pd.DataFrame) -> pd.DataFrame:
-    """Add ``span``: the period, with a period equal to the row's own year read as "that year"."""
-    own_year = outcomes["period"] == outcomes["year"].astype("str")
-    # Series.mask keeps the Arrow strings; np.where would go through Python objects.
-    return outcomes.assign(span=outcomes["period"].mask(own_year, OWN_YEAR).astype("str"))
+    """Add ``span``: the period, with a period equal to the row's own year read as "that year".
 
-
-def as_categories(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """``frame`` with these text columns as categories, for filters and group-bys of many rows.
-
-    A copy or a group-by of a category column moves small integer codes;
-    of a text column, the texts. Turn them back with :func:`as_texts`
-    before a category's quirks matter: sorting by category order, refusing
-    values that are not categories yet, comparing only with the same
-    categories.
+    Coded periods give a coded span (see :mod:`laborstats.codes`).
     """
-    present = [name for name in columns if name in frame.columns]
-    return frame.astype(dict.fromkeys(present, "category"))
-
-
-def as_texts(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Undo :func:`as_categories`."""
-    present = [name for name in columns if name in frame.columns]
-    return frame.astype(dict.fromkeys(present, "str"))
+    period = outcomes["period"]
+    if not is_coded(period):
+        own_year = period == outcomes["year"].astype("str")
+        # Series.mask keeps the Arrow strings; np.where would go through Python objects.
+        return outcomes.assign(span=period.mask(own_year, OWN_YEAR).astype("str"))
+    # The year each category names, compared with each row's year: no texts per row.
+    named = np.array([int(text) if _YEAR.fullmatch(text) else -1 for text in period.cat.categories])
+    codes = period.cat.codes.to_numpy()
+    own_year = (codes >= 0) & (named[codes] == outcomes["year"].to_numpy())
+    span = period.astype(categories([*period.cat.categories, OWN_YEAR]))
+    return outcomes.assign(span=span.mask(own_year, OWN_YEAR))
 
 
 def with_definitions(

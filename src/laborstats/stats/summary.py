@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from laborstats.codes import as_texts
 from laborstats.errors import SelectionError
 from laborstats.stats.series import (
     in_dictionary_order,
@@ -66,7 +67,7 @@ def summarise(
             )
 
     previous = outcomes[outcomes["year"] == year - 1]
-    both = with_definitions(pd.concat([current, previous], ignore_index=True), metrics)
+    both = with_definitions(as_texts(pd.concat([current, previous], ignore_index=True)), metrics)
     merged = with_change_on_year_before(both)
     merged = merged[merged["year"] == year]
     merged = in_dictionary_order(merged, metrics, then=["entity", "line"])

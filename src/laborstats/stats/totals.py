@@ -5,13 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from laborstats.codes import as_codes, as_texts, concat_coded
 from laborstats.schema import PROVENANCE_COLUMNS
 from laborstats.stats.derived import with_derived_metrics
 from laborstats.stats.qualifiers import qualifier_of_sum, sum_flags
 from laborstats.stats.series import (
     ADDITIVE_KINDS,
-    as_categories,
-    as_texts,
     with_span,
 )
 from laborstats.vocabulary import ALL_REGIONS, DERIVED, TOTAL
@@ -40,7 +39,7 @@ def regional_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFra
     # group-bys of a large table then move small codes (twice as fast at
     # 10M rows as with the texts, whose copies cost more than the sums).
     summed = outcomes["metric"].isin(adding_up)
-    additive = as_categories(with_span(outcomes[_SUMMED]), _CODED)[summed]
+    additive = as_codes(with_span(outcomes[_SUMMED]), _CODED)[summed]
     keys = ["year", *_TOTALLED, "period", "programme"]
     # Group-bys that reduce, never transforms: at 10M rows, three transforms
     # back onto every row took longer than the sums themselves. The keys are
@@ -71,7 +70,7 @@ def regional_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFra
     )
     totals = totals.join(sources, on=keys)
     totals["qualifier"] = qualifier_of_sum(totals)
-    totals = as_texts(totals.reset_index(), _CODED)
+    totals = as_texts(totals.reset_index())
     source = "sum of " + totals["regions"].astype("str") + " regions"
     each = ", each " + totals["derived_source"].fillna("")
     totals = totals.assign(
@@ -102,4 +101,4 @@ def across_regions(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFram
         pd.MultiIndex.from_frame(totals[_TOTALLED])
     )
     own = regions[~totalled]
-    return pd.concat([totals, own], ignore_index=True).drop(columns="span")
+    return concat_coded([totals, own]).drop(columns="span")

@@ -1,0 +1,75 @@
+"""Text columns held as categories: each distinct text once, and a small code per row.
+
+The loader hands out the text columns of the outcomes table this way. At
+10M rows, the texts themselves would take 2.2 GB and every filter, copy
+and group-by would move them; the codes take 40 MB a column. Categories
+are kept in sorted order, so that sorting or grouping by a code orders
+rows as their texts would be ordered.
+
+Statistics keep the codes while they work on every row, and turn a frame
+back into texts (:func:`as_texts`) once it is down to the rows a result
+needs; results are always texts. A category column differs from a text
+column in ways that matter there: it refuses a value that is not one of
+its categories yet, compares only with the same categories, and
+:func:`pandas.concat` with other categories gives texts again (use
+:func:`concat_coded`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from laborstats.schema import OUTCOMES
+
+# The outcome columns held as categories: every text column.
+CODED = tuple(column.name for column in OUTCOMES.columns if column.name not in ("year", "value"))
+
+
+def is_coded(column: pd.Series) -> bool:
+    return isinstance(column.dtype, pd.CategoricalDtype)
+
+
+def categories(texts: Iterable[str]) -> pd.CategoricalDtype:
+    """The categories of these texts, each once, in sorted order."""
+    return pd.CategoricalDtype(pd.Index(sorted(set(texts)), dtype="str"))
+
+
+def as_codes(frame: pd.DataFrame, columns: Iterable[str] = CODED) -> pd.DataFrame:
+    """``frame`` with these text columns (those it has) as categories in sorted order."""
+    present = [name for name in columns if name in frame.columns and not is_coded(frame[name])]
+    return frame.astype(dict.fromkeys(present, "category")) if present else frame
+
+
+def as_texts(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every category column as text again."""
+    coded = [name for name in frame.columns if is_coded(frame[name])]
+    return frame.astype(dict.fromkeys(coded, "str")) if coded else frame
+
+
+def concat_coded(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """:func:`pandas.concat` (a fresh index) in which a column that is categories in
+    any frame stays categories, of the texts of every frame.
+
+    Without this, concatenating a large coded table with a few rows of text
+    would turn every row of it into text.
+    """
+    dtypes = {
+        name: categories(
+            text
+            for frame in frames
+            if name in frame.columns
+            for text in (
+                frame[name].cat.categories
+                if is_coded(frame[name])
+                else frame[name].dropna().unique()
+            )
+        )
+        for name in dict.fromkeys(name for frame in frames for name in frame.columns)
+        if any(is_coded(frame[name]) for frame in frames if name in frame.columns)
+    }
+    return pd.concat(
+        [frame.astype({k: v for k, v in dtypes.items() if k in frame.columns}) for frame in frames],
+        ignore_index=True,
+    )

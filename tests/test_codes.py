@@ -1,0 +1,93 @@
+"""Texts coded as categories: the loader codes them, statistics give texts back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import pytest
+
+from laborstats.codes import CODED, as_codes, as_texts, concat_coded, is_coded
+from laborstats.dataset import load_dataset
+from laborstats.stats.compare import compare_regions, compare_years
+from laborstats.stats.derived import with_derived_metrics
+from laborstats.stats.growth import growth_summary, yearly_growth
+from laborstats.stats.outcomes import outcome_rows
+from laborstats.stats.series import OWN_YEAR, with_span
+from laborstats.stats.summary import summarise
+from laborstats.stats.totals import across_regions
+
+
+def texts() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "year": [2024, 2023, 2024, 2024],
+            "region": ["乙", "甲", "乙", "丙"],
+            "period": ["2024", "2024", "annual", ""],
+            "value": [1.0, 2.0, 3.0, 4.0],
+        }
+    ).astype({"region": "str", "period": "str"})
+
+
+def test_codes_are_sorted_and_give_the_same_texts_back() -> None:
+    frame = texts()
+    coded = as_codes(frame)
+    assert [name for name in coded.columns if is_coded(coded[name])] == ["region", "period"]
+    assert list(coded["region"].cat.categories) == sorted({"乙", "甲", "丙"})
+    assert as_codes(coded) is coded  # coded already
+    pd.testing.assert_frame_equal(as_texts(coded), frame)
+    assert as_texts(frame) is frame
+
+
+def test_concat_keeps_codes_for_the_texts_of_every_frame() -> None:
+    coded = as_codes(texts())
+    more = pd.DataFrame({"year": [2025], "region": ["丁"], "value": [5.0]})
+    joined = concat_coded([coded, more])
+    assert is_coded(joined["region"])
+    assert is_coded(joined["period"])
+    assert list(joined["region"].cat.categories) == sorted({"乙", "甲", "丙", "丁"})
+    expected = pd.concat([texts(), more], ignore_index=True)
+    pd.testing.assert_frame_equal(as_texts(joined), expected)
+    # Plain pd.concat would have turned the codes back into texts.
+    assert not is_coded(pd.concat([coded, more])["region"])
+
+
+def test_a_coded_span_is_the_span_of_the_texts() -> None:
+    frame = texts().assign(year=[2024, 2023, 2024, 999], period=["2024", "2024", "annual", "0999"])
+    coded = with_span(as_codes(frame))
+    assert is_coded(coded["span"])
+    assert as_texts(coded)["span"].tolist() == with_span(frame)["span"].tolist()
+    assert coded["span"].tolist() == [OWN_YEAR, "2024", "annual", "0999"]
+
+
+@pytest.fixture(scope="module")
+def outcomes() -> tuple[pd.DataFrame, pd.DataFrame]:
+    dataset = load_dataset("example:qingyang-counties")
+    return with_derived_metrics(dataset.outcomes, dataset.metrics), dataset.metrics
+
+
+def test_the_loader_codes_every_text_column(outcomes: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    frame, _ = outcomes
+    assert {name for name in frame.columns if is_coded(frame[name])} == set(CODED)
+    for name in CODED:
+        assert list(frame[name].cat.categories) == sorted(frame[name].cat.categories)
+
+
+def test_results_are_texts_and_the_same_as_from_texts(
+    outcomes: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    coded, metrics = outcomes
+    plain = as_texts(coded)
+    results: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+        "summary": lambda frame: summarise(frame, metrics),
+        "growth": lambda frame: growth_summary(
+            yearly_growth(across_regions(frame, metrics), metrics)
+        ),
+        "compare years": lambda frame: compare_years(frame, metrics, 2023, 2024),
+        "compare regions": lambda frame: compare_regions(frame, metrics, "西峰区", "环县", 2024),
+        "outcomes": lambda frame: outcome_rows(frame, metrics, year=2024),
+    }
+    for name, result in results.items():
+        from_codes, from_texts = result(coded), result(plain)
+        assert not any(is_coded(from_codes[column]) for column in from_codes.columns), name
+        pd.testing.assert_frame_equal(from_codes, from_texts, obj=name)
