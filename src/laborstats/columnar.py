@@ -634,9 +634,10 @@ def _assembled(parts: list[_Part], checks: _Checks, where: str) -> Scan | None:
     latest = seen[-1] if seen else 0
     batches = []
     for part in parts:
-        for batch in part.batches:
-            years = batch.column("year").to_numpy()
-            kept = batch.filter(pa.array(checks.years.keeps(years, latest)))
+        while part.batches:  # each batch once: filtered, or as it is when it all stays
+            batch = part.batches.pop(0)
+            keep = checks.years.keeps(batch.column("year").to_numpy(), latest)
+            kept = batch if keep.all() else batch.filter(pa.array(keep))
             row = pc.add(kept.column("row"), part.first_line)
             batches.append(kept.set_column(kept.schema.get_field_index("row"), "row", row))
     table = pa.Table.from_batches(batches, schema=_KEPT) if batches else _KEPT.empty_table()
@@ -688,10 +689,16 @@ def _categories(column: pa.ChunkedArray) -> pd.Series:
         if there
     )
     position = {name: at for at, name in enumerate(dtype.categories)}
-    codes = np.empty(len(column), dtype=np.int32)
+    # The narrowest codes pandas would keep: a byte per row for up to 126 texts.
+    narrowest = next(
+        kind for kind in ("int8", "int16", "int32") if len(position) < np.iinfo(kind).max
+    )
+    codes: np.ndarray[tuple[int], np.dtype[np.signedinteger]] = np.empty(
+        len(column), dtype=narrowest
+    )
     filled = 0
     for indices, dictionary in chunks:
-        remap = np.array([position.get(name, -1) for name in dictionary], dtype=np.int32)
+        remap = np.array([position.get(name, -1) for name in dictionary], dtype=narrowest)
         codes[filled : filled + len(indices)] = remap[indices]
         filled += len(indices)
     return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype))

@@ -70,7 +70,7 @@ def yearly_growth(
                 f"no figures for {', '.join(missing)}",
                 expected="metrics with figures (laborstats metrics shows the years)",
             )
-    frame = with_span(as_texts(outcomes))
+    frame = with_span(outcomes)
     frame = with_definitions(frame, metrics)
     frame = with_change_on_year_before(frame.sort_values([*SERIES, "year"], kind="stable"))
     first = frame.groupby(SERIES, sort=False)[["year", "value", "qualifier"]].transform("first")
@@ -80,9 +80,8 @@ def yearly_growth(
     base_year = frame["year"] == first["year"]  # 100 by definition, whatever its figure
     qualifier = difference_qualifier(frame["qualifier"], first["qualifier"])
     frame["index_qualifier"] = qualifier.mask(base_year, EXACT).where(frame["index"].notna())
-    return in_dictionary_order(frame, metrics, then=["region", "entity", "span", "year"])[
-        YEARLY_COLUMNS
-    ]
+    ordered = in_dictionary_order(frame, metrics, then=["region", "entity", "span", "year"])
+    return as_texts(ordered[YEARLY_COLUMNS])
 
 
 def growth_summary(yearly: pd.DataFrame) -> pd.DataFrame:

@@ -67,8 +67,8 @@ def summarise(
             )
 
     previous = outcomes[outcomes["year"] == year - 1]
-    both = with_definitions(as_texts(pd.concat([current, previous], ignore_index=True)), metrics)
+    both = with_definitions(pd.concat([current, previous], ignore_index=True), metrics)
     merged = with_change_on_year_before(both)
     merged = merged[merged["year"] == year]
     merged = in_dictionary_order(merged, metrics, then=["entity", "line"])
-    return merged[SUMMARY_COLUMNS]
+    return as_texts(merged[SUMMARY_COLUMNS])
