@@ -12,6 +12,7 @@ from laborstats.dataset import load_dataset
 from laborstats.stats.compare import compare_regions, compare_years
 from laborstats.stats.derived import with_derived_metrics
 from laborstats.stats.growth import growth_summary, yearly_growth
+from laborstats.stats.metrics import metric_coverage
 from laborstats.stats.outcomes import outcome_rows
 from laborstats.stats.series import OWN_YEAR, with_span
 from laborstats.stats.summary import summarise
@@ -58,6 +59,10 @@ def test_a_coded_span_is_the_span_of_the_texts() -> None:
     assert is_coded(coded["span"])
     assert as_texts(coded)["span"].tolist() == with_span(frame)["span"].tolist()
     assert coded["span"].tolist() == [OWN_YEAR, "2024", "annual", "0999"]
+    # No period at all: no category, and a span of none.
+    blank = frame.assign(period=pd.Series([None] * 4, dtype="str"))
+    assert with_span(as_codes(blank))["span"].isna().all()
+    assert with_span(blank)["span"].isna().all()
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +91,7 @@ def test_results_are_texts_and_the_same_as_from_texts(
         "compare years": lambda frame: compare_years(frame, metrics, 2023, 2024),
         "compare regions": lambda frame: compare_regions(frame, metrics, "西峰区", "环县", 2024),
         "outcomes": lambda frame: outcome_rows(frame, metrics, year=2024),
+        "metrics": lambda frame: metric_coverage(frame, metrics),
     }
     for name, result in results.items():
         from_codes, from_texts = result(coded), result(plain)

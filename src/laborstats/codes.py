@@ -60,7 +60,8 @@ def concat_coded(frames: list[pd.DataFrame]) -> pd.DataFrame:
     any frame stays categories, of the texts of every frame.
 
     Without this, concatenating a large coded table with a few rows of text
-    would turn every row of it into text.
+    would turn every row of it into text. A column coded in one frame holds
+    texts (or NaN) in every frame.
     """
     dtypes = {
         name: categories(

@@ -28,7 +28,8 @@ def formulas_of(metrics: pd.DataFrame) -> dict[str, Formula]:
 
 
 def with_derived_metrics(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
-    """``outcomes`` plus a row for every derived figure its inputs allow.
+    """``outcomes`` plus a row for every derived figure its inputs allow; coded texts
+    stay coded (see :mod:`laborstats.codes`).
 
     A flow (``flow_of`` in metrics.csv: a year's additions to a stock) gives
     the stock at the end of the year before: at least stock − flow, since

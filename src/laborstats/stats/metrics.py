@@ -34,7 +34,8 @@ def metric_coverage(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFra
         regions=("region", "nunique"),
         figures=("value", "size"),
     )
-    result = metrics.join(coverage, on="metric")
+    # (grouped by coded metrics, the index is coded: the join wants texts)
+    result = metrics.join(coverage.set_axis(coverage.index.astype("str")), on="metric")
     counts = {
         name: result[name].fillna(0).astype("int64") for name in ("years", "regions", "figures")
     }

@@ -40,7 +40,7 @@ def with_span(outcomes: pd.DataFrame) -> pd.DataFrame:
     # The year each category names, compared with each row's year: no texts per row.
     named = np.array([int(text) if _YEAR.fullmatch(text) else -1 for text in period.cat.categories])
     codes = period.cat.codes.to_numpy()
-    own_year = (codes >= 0) & (named[codes] == outcomes["year"].to_numpy())
+    own_year = np.append(named, -1)[codes] == outcomes["year"].to_numpy()  # code -1: NaN
     span = period.astype(categories([*period.cat.categories, OWN_YEAR]))
     return outcomes.assign(span=span.mask(own_year, OWN_YEAR))
 

@@ -90,7 +90,7 @@ def across_regions(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFram
     Where the data cover several regions, a series with a total (see
     :func:`regional_totals`) appears as that total; every other series (a
     rate, or one that only one region reports) keeps its own rows, so that
-    nothing is lost.
+    nothing is lost. Coded texts stay coded (see :mod:`laborstats.codes`).
     """
     if outcomes["region"].nunique() <= 1:
         return outcomes
