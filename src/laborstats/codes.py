@@ -2,7 +2,7 @@
 
 The loader hands out the text columns of the outcomes table this way. At
 10M rows, the texts themselves would take 2.2 GB and every filter, copy
-and group-by would move them; the codes take 40 MB a column. Categories
+and group-by would move them; the codes take a byte or two a row. Categories
 are kept in sorted order, so that sorting or grouping by a code orders
 rows as their texts would be ordered.
 
