@@ -355,7 +355,7 @@ def test_excel_csv_makes_formula_cells_inert_and_keeps_numbers() -> None:
         ),
     )
     view.frame.loc[0, "change"] = -21_000.0
-    assert excel_csv(view) == (
+    assert excel_csv(view).decode("utf-8") == (
         "\ufeffyear,metric,value,qualifier,change\r\n"
         "2024,'=1+2,152400,'@x,-21000\r\n"
         "2024,'\tcmd,0.30000000000000004,,\r\n"

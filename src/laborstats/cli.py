@@ -193,7 +193,7 @@ class Streams:
         from laborstats.render import excel_csv, render_bytes
 
         excel = self.excel and chosen is OutputFormat.CSV
-        text = excel_csv(view).encode("utf-8") if excel else render_bytes(view, chosen, lang)
+        text = excel_csv(view) if excel else render_bytes(view, chosen, lang)
         if path is None:
             write_stdout(text)
         else:

@@ -1,0 +1,139 @@
+"""CSV and TSV written a column at a time hold the bytes the csv module writes a cell at a time."""
+
+from __future__ import annotations
+
+import csv
+import string
+from collections.abc import Callable
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from laborstats.render import (
+    Lang,
+    OutputFormat,
+    View,
+    delimited_bytes,
+    excel_csv,
+    is_missing,
+    machine_frame,
+    render,
+    render_bytes,
+)
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_module(view: View, separator: str, line_end: str, inert_formulas: bool) -> bytes:
+    """The reference: the machine frame through csv.writer, one cell at a time."""
+    frame = machine_frame(view)
+    records: list[str] = []
+
+    class Records:
+        def write(self, record: str) -> None:
+            records.append(record.removesuffix("\r\n") + line_end)
+
+    # "\r\n" as the terminator makes the writer quote a cell holding a lone CR.
+    writer = csv.writer(Records(), delimiter=separator, lineterminator="\r\n")
+    writer.writerow(frame.columns)
+    for row in zip(*(column.tolist() for _, column in frame.items()), strict=True):
+        cells = [None if is_missing(cell) else cell for cell in row]
+        if inert_formulas:
+            cells = [
+                "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_START) else cell
+                for cell in cells
+            ]
+        writer.writerow(cells)
+    return "".join(records).encode("utf-8")
+
+
+def view_of(frame: pd.DataFrame) -> View:
+    return View(frame=frame, machine_columns=list(frame.columns), columns=(), title="", caption="")
+
+
+# Characters that quote a cell or make it a formula, beside some that do neither.
+TRICKY = [",", "\t", '"', "\r", "\n", "=", "+", "-", "@", "'", " ", "a", "中", "é", "0", "."]
+texts = st.text(alphabet=st.sampled_from(TRICKY), max_size=6)
+floats = st.one_of(
+    st.floats(),
+    st.floats(allow_nan=False, allow_infinity=False).map(float.__floor__).map(float),
+    st.sampled_from([0.0, -0.0, 0.1, 1e-5, 1e16, 2.0**53, 2.0**53 + 2, -(2.0**53), 1e300]),
+)
+
+
+def in_two_chunks(cells: list[object], dtype: str) -> pd.Series:
+    """A column held as two Arrow chunks, as pd.concat leaves it."""
+    half = len(cells) // 2
+    parts = [pd.Series(cells[:half], dtype=dtype), pd.Series(cells[half:], dtype=dtype)]
+    return pd.concat(parts, ignore_index=True)
+
+
+@st.composite
+def frames(draw: st.DrawFn) -> pd.DataFrame:
+    rows = draw(st.integers(0, 8))
+
+    def cells(values: st.SearchStrategy[object]) -> list[object]:
+        return draw(st.lists(values, min_size=rows, max_size=rows))
+
+    kinds: dict[str, Callable[[], pd.Series]] = {
+        "text": lambda: pd.Series(cells(st.none() | texts), dtype="str"),
+        "text in chunks": lambda: in_two_chunks(cells(st.none() | texts), "str"),
+        "arrow int in chunks": lambda: in_two_chunks(
+            cells(st.none() | st.integers(-(2**63), 2**63 - 1)), "int64[pyarrow]"
+        ),
+        "nullable int": lambda: pd.Series(cells(st.none() | st.integers(-99, 99)), dtype="Int64"),
+        "bool": lambda: pd.Series(cells(st.booleans()), dtype="bool"),
+        "mixed": lambda: pd.Series(
+            cells(st.none() | texts | floats | st.integers(-99, 99)), dtype="object"
+        ),
+    }
+    chosen = draw(st.lists(st.sampled_from(sorted(kinds)), min_size=1, max_size=4))
+    names = draw(st.lists(texts, min_size=len(chosen), max_size=len(chosen), unique=True))
+    return pd.DataFrame({name: kinds[kind]() for name, kind in zip(names, chosen, strict=True)})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    frame=frames(),
+    separator=st.sampled_from([",", "\t"]),
+    line_end=st.sampled_from(["\n", "\r\n"]),
+    inert_formulas=st.booleans(),
+)
+def test_columns_at_a_time_write_the_bytes_of_the_csv_module(
+    frame: pd.DataFrame, separator: str, line_end: str, inert_formulas: bool
+) -> None:
+    view = view_of(frame)
+    written = delimited_bytes(view, separator, line_end=line_end, inert_formulas=inert_formulas)
+    assert written == csv_module(view, separator, line_end, inert_formulas)
+
+
+def test_render_and_render_bytes_agree_and_excel_adds_bom_and_crlf() -> None:
+    frame = pd.DataFrame({"name": ["=SUM(A1)", "a,b", 'say "hi"'], "value": [-3.0, 0.5, None]})
+    view = view_of(frame)
+    assert render(view, OutputFormat.CSV, Lang.EN) == (
+        'name,value\n=SUM(A1),-3\n"a,b",0.5\n"say ""hi""",\n'
+    )
+    assert render_bytes(view, OutputFormat.TSV, Lang.EN) == (
+        b'name\tvalue\n=SUM(A1)\t-3\na,b\t0.5\n"say ""hi"""\t\n'
+    )
+    assert excel_csv(view) == (
+        '\ufeffname,value\r\n\'=SUM(A1),-3\r\n"a,b",0.5\r\n"say ""hi""",\r\n'.encode()
+    )
+
+
+def test_a_row_of_one_empty_cell_is_quoted_so_it_is_not_a_blank_line() -> None:
+    frame = pd.DataFrame({"name": pd.Series(["", None, "x"], dtype="str")})
+    assert render(view_of(frame), OutputFormat.CSV, Lang.EN) == 'name\n""\n""\nx\n'
+
+
+def test_a_view_of_no_columns_is_one_empty_line() -> None:
+    assert render(view_of(pd.DataFrame(index=range(3))), OutputFormat.CSV, Lang.EN) == "\n"
+
+
+def test_many_cells_of_many_sizes_keep_their_order() -> None:
+    words = [string.ascii_letters[: n % 50] + "中" * (n % 3) for n in range(20_000)]
+    frame = pd.DataFrame({"word": words, "n": range(20_000)})
+    lines = render(view_of(frame), OutputFormat.TSV, Lang.EN).splitlines()
+    assert lines[0] == "word\tn"
+    assert lines[1:] == [f"{word}\t{n}" for n, word in enumerate(words)]
