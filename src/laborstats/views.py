@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -28,8 +30,8 @@ def summary_view(result: pd.DataFrame, dataset: Dataset, lang: Lang) -> View:
     display = result.assign(
         programme_name=_programme_names(result["programme"], lang),
         figure=_figure_names(result, result["basis"] == DERIVED, lang),
-        unit_name=result["unit"].map(lambda unit: unit_name(unit, lang)),
-        period_name=[_period_name(period, lang) for period in result["period"]],
+        unit_name=_each_distinct(result["unit"], lambda unit: unit_name(unit, lang)),
+        period_name=_period_names(result["period"], lang),
     )
     year = int(result["year"].iloc[0]) if len(result) else None
     regions = (Column("region", "Region", "地区"),) if result["region"].nunique() > 1 else ()
@@ -184,6 +186,17 @@ def unit_name(unit: str, lang: Lang) -> str:
     if unit == "percent" or unit not in UNITS:
         return ""
     return UNITS[unit].zh if lang is Lang.ZH else UNITS[unit].en
+
+
+def _period_names(periods: pd.Series, lang: Lang) -> pd.Series:
+    return _each_distinct(periods, lambda period: _period_name(period, lang))
+
+
+def _each_distinct(values: pd.Series, name: Callable[[str], str]) -> pd.Series:
+    """``name`` of each value, called once per distinct value: results have many rows and
+    few distinct units or periods."""
+    distinct = values.unique()
+    return values.map(dict(zip(distinct, map(name, distinct), strict=True)))
 
 
 def _period_name(period: str, lang: Lang) -> str:
@@ -459,8 +472,8 @@ def chart_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, *, by_region:
     else:
         point = result["year"].astype("str")
         point += result["entity"].where(result["entity"] == "", " · " + result["entity"])
-        periods = pd.Series([_period_name(period, lang) for period in result["period"]])
-        point += periods.where(periods == "", " (" + periods + ")").set_axis(result.index)
+        periods = _period_names(result["period"], lang)
+        point += periods.where(periods == "", " (" + periods + ")")
         years = result["year"]
         when = f"{years.min()}–{years.max()}" if years.nunique() > 1 else str(years.min())
         if first["region"] != ALL_REGIONS:
@@ -533,7 +546,7 @@ def outcomes_view(result: pd.DataFrame, dataset: Dataset, lang: Lang) -> View:
     zh = lang is Lang.ZH
     display = result.assign(
         figure=_figure_names(result, result["basis"] == DERIVED, lang),
-        period_name=[_period_name(period, lang) for period in result["period"]],
+        period_name=_period_names(result["period"], lang),
     )
     return View(
         frame=display,
@@ -592,7 +605,7 @@ def extract_view(
     display = result.assign(
         figure=result["metric"].map(labels).fillna("？" if zh else "?"),
         unit=np.where(result["unit_written"].isin(PERCENT_WRITTEN), "percent", ""),
-        period_name=[_period_name(period, lang) for period in result["period"]],
+        period_name=_period_names(result["period"], lang),
     )
     found, guessed = len(result), int((result["metric"] != "").sum())
     if zh:
