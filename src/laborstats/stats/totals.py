@@ -8,6 +8,7 @@ import pandas as pd
 from laborstats.codes import as_codes, as_texts, concat_coded
 from laborstats.schema import PROVENANCE_COLUMNS
 from laborstats.stats.derived import with_derived_metrics
+from laborstats.stats.groups import groups_of
 from laborstats.stats.qualifiers import qualifier_of_sum, sum_flags
 from laborstats.stats.series import (
     ADDITIVE_KINDS,
@@ -41,36 +42,42 @@ def regional_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFra
     summed = outcomes["metric"].isin(adding_up)
     additive = as_codes(with_span(outcomes[_SUMMED]), _CODED)[summed]
     keys = ["year", *_TOTALLED, "period", "programme"]
-    # Group-bys that reduce, never transforms: at 10M rows, three transforms
-    # back onto every row took longer than the sums themselves. The keys are
-    # given as columns, so that only the summed columns are copied.
-    summing = sum_flags(additive["qualifier"]).assign(
-        value=additive["value"], region=additive["region"]
-    )
-    sums = summing.groupby([additive[name] for name in keys], sort=False).agg(
-        value=("value", "sum"),
-        regions=("region", "nunique"),
-        approx=("approx", "any"),
-        up=("up", "any"),
-        down=("down", "any"),
+    # Group-bys that reduce, never transforms back onto every row; the rows
+    # are numbered by group once, as pandas' group-by on these keys with a
+    # count of regions took longer than the sums (see groups.py).
+    groups = groups_of(additive, keys)
+    first = groups.first_rows
+    sums = (
+        sum_flags(additive["qualifier"])
+        .assign(value=additive["value"])
+        .groupby(groups.numbers)
+        .agg(
+            value=("value", "sum"), approx=("approx", "any"), up=("up", "any"), down=("down", "any")
+        )
+        .drop(index=-1, errors="ignore")
     )
     # A year is totalled when every region that ever reports the series
     # reports it that year, and a series when more than one region does.
-    ever = additive.groupby(_TOTALLED)["region"].nunique().rename("ever")
-    now = additive.groupby(["year", *_TOTALLED])["region"].nunique().rename("now")
-    sums = sums.join(ever, on=_TOTALLED).join(now, on=["year", *_TOTALLED])
+    places = additive[keys].iloc[first]
+    ever = groups.within(groups_of(places, _TOTALLED))
+    now = groups.within(groups_of(places, ["year", *_TOTALLED]))
+    region = additive["region"]
+    sums = sums.assign(
+        regions=groups.distinct(region),
+        ever=ever.distinct(region)[ever.numbers[first]],
+        now=now.distinct(region)[now.numbers[first]],
+    )
     totals = sums[(sums["ever"] > 1) & (sums["now"] == sums["ever"])]
     # How summed figures were derived: the sources of the derived ones.
     derived_rows = summed & (outcomes["basis"] == DERIVED)
-    derived = additive[derived_rows[summed].to_numpy()]
     sources = (
         outcomes.loc[derived_rows, "source"]
-        .groupby([derived[name] for name in keys], sort=False)
+        .groupby(groups.numbers[derived_rows[summed].to_numpy()])
         .agg(derived_source="first", derivations="nunique")
     )
-    totals = totals.join(sources, on=keys)
+    totals = places.set_axis(sums.index).join(totals, how="inner").join(sources)
     totals["qualifier"] = qualifier_of_sum(totals)
-    totals = as_texts(totals.reset_index())
+    totals = as_texts(totals.reset_index(drop=True))
     source = "sum of " + totals["regions"].astype("str") + " regions"
     each = ", each " + totals["derived_source"].fillna("")
     totals = totals.assign(
