@@ -7,14 +7,15 @@ import pandas as pd
 
 from laborstats.codes import as_codes, as_texts, concat_coded
 from laborstats.errors import SelectionError, one_of
+from laborstats.stats.groups import groups_of
 from laborstats.stats.qualifiers import difference_qualifier
 from laborstats.stats.series import (
     ADDITIVE_KINDS,
     DESCRIPTION,
     OWN_YEAR,
     check_region,
-    every_member,
     in_dictionary_order,
+    pooled,
     relative_change_defined,
     select_year,
     with_definitions,
@@ -178,25 +179,26 @@ def _standing(
     is_member = frame["region"] != ALL_REGIONS
     # Who reports what, when (categories: see laborstats.codes)
     reporting = as_codes(frame[["region", *within]], ["region", *_SERIES])[is_member]
-    several = reporting.groupby(_SERIES)["region"].transform("nunique") > 1
-    pooled = several & every_member(
-        reporting, "region", _SERIES, [n for n in within if n not in _SERIES]
-    )
+    period = [name for name in within if name not in _SERIES]
+    reports = groups_of(reporting, [*period, *_SERIES])
+    places = reporting.iloc[reports.first_rows]
+    fair = pooled(reports, places, reporting["region"], _SERIES, period)
+    in_pool = pd.Series(reports.spread(fair, fill=False), index=reporting.index)
     if years is not None:
         frame = frame[frame["year"].isin(years)]
         is_member = is_member[frame.index]
     frame = as_texts(frame)  # down to the rows compared
     members = frame[is_member]
-    pooled = pooled[members.index]
+    in_pool = in_pool[members.index]
     keys = [members[name] for name in within]
     lower_better = members["metric"].isin(metrics.loc[metrics["direction"] == "lower", "metric"])
     key = members["value"].where(lower_better, -members["value"])
-    rank = key.groupby(keys).rank(method="min").where(pooled)
+    rank = key.groupby(keys).rank(method="min").where(in_pool)
 
     total = members["value"].groupby(keys).transform("sum")
     inexact = (members["qualifier"] != EXACT).groupby(keys).transform("any")
     additive = members["metric"].isin(metrics.loc[metrics["kind"].isin(ADDITIVE_KINDS), "metric"])
-    shared = pooled & additive & (total > 0)
+    shared = in_pool & additive & (total > 0)
     members = members.assign(
         rank=rank.astype("Int64"),
         share=(members["value"] / total * 100).where(shared),

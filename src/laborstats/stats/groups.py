@@ -41,10 +41,14 @@ class Groups:
     def within(self, coarser: Groups) -> Groups:
         """The rows in the groups ``coarser`` makes of these groups (numbered by group,
         as by ``groups_of`` of the groups' first rows): no group-by of every row again."""
-        numbers = np.full(len(self.numbers), -1, dtype=np.int64)
+        return Groups(self.spread(coarser.numbers, fill=-1), coarser.count)
+
+    def spread(self, values: np.ndarray, fill: object) -> np.ndarray:
+        """Each group's value on each of its rows, and ``fill`` on rows in no group."""
+        spread = np.full(len(self.numbers), fill, dtype=values.dtype)
         grouped = self.numbers >= 0
-        numbers[grouped] = coarser.numbers[self.numbers[grouped]]
-        return Groups(numbers, coarser.count)
+        spread[grouped] = values[self.numbers[grouped]]
+        return spread
 
     def distinct(self, column: pd.Series) -> np.ndarray:
         """How many distinct values (NaN aside) ``column`` has in each group."""

@@ -10,6 +10,7 @@ import pandas as pd
 
 from laborstats.codes import categories, is_coded
 from laborstats.errors import SelectionError, closest, one_of
+from laborstats.stats.groups import Groups, groups_of
 from laborstats.stats.qualifiers import difference_qualifier
 from laborstats.vocabulary import ALL_REGIONS
 
@@ -147,14 +148,20 @@ def with_change_on_year_before(frame: pd.DataFrame) -> pd.DataFrame:
     return merged
 
 
-def every_member(
-    frame: pd.DataFrame, member: str, series: list[str], period: list[str]
-) -> pd.Series:
-    """Rows whose period has a figure from every member that ever reports their series.
+def pooled(
+    groups: Groups, places: pd.DataFrame, members: pd.Series, series: list[str], period: list[str]
+) -> np.ndarray:
+    """Which groups more than one member reports, with a figure from every member that
+    ever reports their series in their period.
 
     A total, share or rank over members means what it says only then: a
-    member missing a year would make that year's total short.
+    member missing a year would make that year's total short. ``groups``
+    are rows of one series and period at least, ``places`` their first rows
+    (their keys), ``members`` the member of every row.
     """
-    ever = frame.groupby(series)[member].transform("nunique")
-    now = frame.groupby([*period, *series])[member].transform("nunique")
-    return now == ever
+    ever = groups_of(places, series)
+    now = groups_of(places, [*period, *series])
+    ever_count = groups.within(ever).distinct(members)[ever.numbers]
+    now_count = groups.within(now).distinct(members)[now.numbers]
+    fair: np.ndarray = (ever_count > 1) & (now_count == ever_count)
+    return fair

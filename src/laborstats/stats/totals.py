@@ -10,10 +10,7 @@ from laborstats.schema import PROVENANCE_COLUMNS
 from laborstats.stats.derived import with_derived_metrics
 from laborstats.stats.groups import groups_of
 from laborstats.stats.qualifiers import qualifier_of_sum, sum_flags
-from laborstats.stats.series import (
-    ADDITIVE_KINDS,
-    with_span,
-)
+from laborstats.stats.series import ADDITIVE_KINDS, pooled, with_span
 from laborstats.vocabulary import ALL_REGIONS, DERIVED, TOTAL
 
 _TOTALLED = ["entity", "metric", "span"]
@@ -59,15 +56,8 @@ def regional_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFra
     # A year is totalled when every region that ever reports the series
     # reports it that year, and a series when more than one region does.
     places = additive[keys].iloc[first]
-    ever = groups.within(groups_of(places, _TOTALLED))
-    now = groups.within(groups_of(places, ["year", *_TOTALLED]))
-    region = additive["region"]
-    sums = sums.assign(
-        regions=groups.distinct(region),
-        ever=ever.distinct(region)[ever.numbers[first]],
-        now=now.distinct(region)[now.numbers[first]],
-    )
-    totals = sums[(sums["ever"] > 1) & (sums["now"] == sums["ever"])]
+    sums = sums.assign(regions=groups.distinct(additive["region"]))
+    totals = sums[pooled(groups, places, additive["region"], _TOTALLED, ["year"])]
     # How summed figures were derived: the sources of the derived ones.
     derived_rows = summed & (outcomes["basis"] == DERIVED)
     sources = (
