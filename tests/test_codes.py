@@ -53,6 +53,23 @@ def test_concat_keeps_codes_for_the_texts_of_every_frame() -> None:
     assert not is_coded(pd.concat([coded, more])["region"])
 
 
+def test_concat_keeps_the_codes_of_a_table_that_holds_every_text_already() -> None:
+    coded = as_codes(texts())
+    joined = concat_coded([coded, pd.DataFrame({"region": ["甲", None], "value": [6.0, 7.0]})])
+    assert joined["region"].dtype == coded["region"].dtype
+    assert joined["region"].cat.codes[:4].tolist() == coded["region"].cat.codes.tolist()
+    assert joined["region"].iloc[4] == "甲"
+    assert pd.isna(joined["region"].iloc[5])
+
+
+def test_concat_sorts_texts_that_join_a_column_with_no_categories() -> None:
+    empty = as_codes(texts().assign(region=pd.Series([None] * 4, dtype="str")))
+    assert len(empty["region"].cat.categories) == 0
+    joined = concat_coded([empty, pd.DataFrame({"region": ["乙", "甲", "丙"]})])
+    assert list(joined["region"].cat.categories) == sorted({"乙", "甲", "丙"})
+    assert joined["region"].iloc[4:].tolist() == ["乙", "甲", "丙"]
+
+
 def test_a_coded_span_is_the_span_of_the_texts() -> None:
     frame = texts().assign(year=[2024, 2023, 2024, 999], period=["2024", "2024", "annual", "0999"])
     coded = with_span(as_codes(frame))

@@ -63,21 +63,29 @@ def concat_coded(frames: list[pd.DataFrame]) -> pd.DataFrame:
     would turn every row of it into text. A column coded in one frame holds
     texts (or NaN) in every frame.
     """
-    dtypes = {
-        name: categories(
-            text
-            for frame in frames
-            if name in frame.columns
-            for text in (
-                frame[name].cat.categories
-                if is_coded(frame[name])
-                else frame[name].dropna().unique()
-            )
-        )
-        for name in dict.fromkeys(name for frame in frames for name in frame.columns)
-        if any(is_coded(frame[name]) for frame in frames if name in frame.columns)
-    }
+    dtypes = {}
+    for name in dict.fromkeys(name for frame in frames for name in frame.columns):
+        columns = [frame[name] for frame in frames if name in frame.columns]
+        if any(is_coded(column) for column in columns):
+            dtypes[name] = _held_by(columns)
     return pd.concat(
         [frame.astype({k: v for k, v in dtypes.items() if k in frame.columns}) for frame in frames],
         ignore_index=True,
     )
+
+
+def _held_by(columns: list[pd.Series]) -> pd.CategoricalDtype:
+    """The categories of every text in these columns, in sorted order.
+
+    Merging sorted indexes, not sorting every text again: when a few rows
+    of text join a large coded table, its categories are usually kept as
+    they are, and its codes need no change.
+    """
+    known = [column.cat.categories for column in columns if is_coded(column)]
+    held = known[0]
+    for column in columns:
+        texts = column.cat.categories if is_coded(column) else column.dropna().unique()
+        held = held.union(pd.Index(texts, dtype="str"))
+    if not held.is_monotonic_increasing:  # union keeps the order of one side if the other is empty
+        held = held.sort_values()
+    return pd.CategoricalDtype(held)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from graphlib import TopologicalSorter
 
 import numpy as np
@@ -47,27 +48,30 @@ def with_derived_metrics(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.Da
     formulas = formulas_of(metrics)
     involved = {*flows["metric"], *flows["flow_of"], *formulas}
     involved.update(*(formula.metrics for formula in formulas.values()))
-    # The figures formulas and flows use or yield, picked from a large table once.
+    # The figures formulas and flows use or yield, picked from a large table once,
+    # by metric; what is derived joins them.
     reported = as_texts(outcomes.loc[outcomes["metric"].isin(involved), _INPUT])
+    figures = {str(name): [rows] for name, rows in reported.groupby("metric", sort=False)}
     derived: list[pd.DataFrame] = []  # concatenated once: a large table is copied once
 
-    def rows_of(names: set[str]) -> pd.DataFrame:
+    def rows_of(names: Iterable[str]) -> pd.DataFrame:
         """The figures of these metrics, reported or derived so far (the columns formulas use)."""
-        frames = [reported, *derived]
-        return pd.concat([frame.loc[frame["metric"].isin(names), _INPUT] for frame in frames])
+        frames = [rows for name in sorted(names) for rows in figures.get(name, [])]
+        return pd.concat(frames) if frames else reported.iloc[0:0]
 
     def add(metric: str, computed: pd.DataFrame) -> None:
-        there = rows_of({metric})[_PLACE]
-        computed = computed.merge(there, on=_PLACE, how="left", indicator=True)
-        computed = computed[computed.pop("_merge") == "left_only"]
+        if metric in figures:  # not where the data report it already
+            there = pd.MultiIndex.from_frame(rows_of([metric])[_PLACE])
+            computed = computed[~pd.MultiIndex.from_frame(computed[_PLACE]).isin(there)]
         if not computed.empty:
             derived.append(computed.assign(programme=programmes[metric]))
+            figures.setdefault(metric, []).append(computed[_INPUT])
 
     for flow, stock in zip(flows["metric"], flows["flow_of"], strict=True):
-        add(stock, _opening_stock(rows_of({stock, flow}), stock, flow))
+        add(stock, _opening_stock(rows_of([stock, flow]), stock, flow))
     for metric, formula in formulas.items():
-        add(metric, _derive(rows_of(set(formula.metrics)), metric, formula))
-    return concat_coded([outcomes, *derived]) if derived else outcomes
+        add(metric, _derive(rows_of(formula.metrics), metric, formula))
+    return concat_coded([outcomes, pd.concat(derived)]) if derived else outcomes
 
 
 def _opening_stock(outcomes: pd.DataFrame, stock: str, flow: str) -> pd.DataFrame:
@@ -119,17 +123,17 @@ def _derive(outcomes: pd.DataFrame, metric: str, formula: Formula) -> pd.DataFra
     bound = formula.evaluate(
         {name: Bound.of(wide["qualifier"][name]) for name in formula.metrics}, number=float
     )
-    periods = pd.DataFrame(wide["period"][sorted(formula.metrics)])
-    stated = periods.where(periods != "")
-    common = stated.max(axis=1).fillna("")
-    # Every stated period is the same one (row-wise nunique is a slow Python loop).
-    agrees = (stated.isna() | stated.eq(common, axis=0)).all(axis=1) & common.ne("")
+    periods = wide["period"][sorted(formula.metrics)].to_numpy(dtype=object)
+    stated = periods != ""
+    # The first stated period of each row, and whether every stated period is it.
+    common = periods[np.arange(len(periods)), stated.argmax(axis=1)]
+    agrees = ((periods == common[:, np.newaxis]) | ~stated).all(axis=1)
     result = pd.DataFrame(
         {
             "metric": metric,
             "value": values,
             "qualifier": bound.qualifiers(),
-            "period": common.where(agrees, ""),  # blank where the inputs' periods differ
+            "period": np.where(agrees, common, ""),  # blank where the inputs' periods differ
             "basis": DERIVED,
             "source": f"derived: {formula.text}",
             "line": 0,
