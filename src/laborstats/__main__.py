@@ -6,6 +6,8 @@ Typer and Rich load ends as it does later: one line and exit 130.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import sys
 
 EXIT_INTERRUPTED = 130
@@ -13,6 +15,9 @@ EXIT_INTERRUPTED = 130
 
 def main() -> None:
     """Entry point of the ``laborstats`` script."""
+    # At exit, Python's last garbage collections walk every object pandas, Arrow and
+    # Pydantic made: 50 ms of a 0.4 s run. Frozen, they are left to the end of the process.
+    atexit.register(gc.freeze)
     try:
         from laborstats.cli import app
 
