@@ -130,15 +130,15 @@ def with_change_on_year_before(frame: pd.DataFrame) -> pd.DataFrame:
     ``change_qualifier``; a year whose year before is missing gets none.
     """
     frame = with_span(frame) if "span" not in frame.columns else frame
-    before = frame[[*SERIES, "year", "value", "qualifier"]].rename(
-        columns={"value": "previous_value", "qualifier": "previous_qualifier"}
-    )
-    merged = frame.merge(
-        before.assign(year=before["year"] + 1),
-        on=[*SERIES, "year"],
-        how="left",
-        validate="one_to_one",
-    )
+    keys = frame[[*SERIES, "year"]]
+    # The position of each row's year before, looked up on the keys alone: a merge
+    # would copy every column of a large table to add two. Keys are unique (else
+    # this raises), and NaN keys match NaN keys, as in a merge.
+    following = pd.MultiIndex.from_frame(keys.assign(year=keys["year"] + 1))
+    before = following.get_indexer(pd.MultiIndex.from_frame(keys))
+    merged = frame.reset_index(drop=True)
+    merged["previous_value"] = merged["value"].array.take(before, allow_fill=True)
+    merged["previous_qualifier"] = merged["qualifier"].array.take(before, allow_fill=True)
     merged["change"] = merged["value"] - merged["previous_value"]
     relative = relative_change_defined(merged, merged["previous_value"])
     merged["pct_change"] = (merged["change"] / merged["previous_value"] * 100).where(relative)
