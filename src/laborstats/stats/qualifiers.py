@@ -74,15 +74,12 @@ class Bound:
         return cls(pd.Series(directions[codes], index=qualifiers.index, name=qualifiers.name))
 
     def qualifiers(self) -> pd.Series:
-        return pd.Series(
-            np.select(
-                [self.directions.isna(), self.directions > 0, self.directions < 0],
-                [APPROX, AT_LEAST, AT_MOST],
-                default=EXACT,
-            ),
-            index=self.directions.index,
-            dtype="str",
-        )
+        directions = self.directions.to_numpy(dtype="float64")
+        # Each row's position among the names, then the names taken by position:
+        # np.select over the names themselves made a Python string per row (10x slower).
+        at = np.select([np.isnan(directions), directions > 0, directions < 0], [0, 1, 2], default=3)
+        names = pd.Index([APPROX, AT_LEAST, AT_MOST, EXACT], dtype="str").take(at)
+        return pd.Series(names.array, index=self.directions.index)
 
     def _combine(self, other: Bound | float, sign: float) -> Bound:
         theirs = other.directions * sign if isinstance(other, Bound) else 0.0
