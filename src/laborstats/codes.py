@@ -81,11 +81,13 @@ def _held_by(columns: list[pd.Series]) -> pd.CategoricalDtype:
     of text join a large coded table, its categories are usually kept as
     they are, and its codes need no change.
     """
-    known = [column.cat.categories for column in columns if is_coded(column)]
-    held = known[0]
-    for column in columns:
-        texts = column.cat.categories if is_coded(column) else column.dropna().unique()
-        held = held.union(pd.Index(texts, dtype="str"))
+    each = [
+        column.cat.categories if is_coded(column) else pd.Index(column.dropna().unique())
+        for column in columns
+    ]
+    held = each[0].astype("str")
+    for texts in each[1:]:
+        held = held.union(texts.astype("str"))
     if not held.is_monotonic_increasing:  # union keeps the order of one side if the other is empty
         held = held.sort_values()
     return pd.CategoricalDtype(held)
