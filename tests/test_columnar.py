@@ -10,6 +10,7 @@ from pathlib import Path
 from unittest import mock
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -237,3 +238,12 @@ def test_a_quick_load_shows_no_progress_bar() -> None:
     ):
         progress(10, 100)
         assert progress.bar is None
+
+
+def test_a_scan_leaves_arrow_allocating_from_the_c_library(tmp_path: Path) -> None:
+    # Memory freed there serves pandas afterwards, and a scan's end gives it back.
+    path = rows_file(tmp_path, ROW.format(value="12", source="q"))
+    with mock.patch.object(pa, "set_memory_pool", wraps=pa.set_memory_pool) as chosen:
+        assert scanned(path) is not None
+    assert {pool.backend_name for (pool,), _ in chosen.call_args_list} == {"system"}
+    assert pa.default_memory_pool().backend_name == "system"
