@@ -11,7 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +20,7 @@ import typer
 from typer.testing import CliRunner
 
 from laborstats import __version__
+from laborstats import render as render_module
 from laborstats.__main__ import main
 from laborstats.cli import app
 from laborstats.dataset import bundled_data_path, load_dataset
@@ -908,6 +909,46 @@ def test_a_full_disk_is_one_line(runner: CliRunner, monkeypatch: pytest.MonkeyPa
     with pytest.raises(OutputError) as caught:
         write_stdout("x")
     assert str(caught.value) == "standard output: cannot write: No space left on device"
+
+
+def test_a_result_written_a_slice_of_rows_at_a_time_is_the_same_file(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def written(*args: str) -> bytes:
+        result = runner.invoke(app, ["summary", *args])
+        assert result.exit_code == 0
+        return result.stdout_bytes
+
+    options = [["-f", "csv"], ["-f", "tsv"], ["--excel"]]
+    whole = [written(*option) for option in options]
+    monkeypatch.setattr(render_module, "ROWS_AT_A_TIME", 7)
+    for option, data in zip(options, whole, strict=True):
+        target = tmp_path / ("summary.tsv" if "tsv" in option else "summary.csv")
+        assert written(*option) == data
+        assert written(*option, "-o", str(target)) == b""
+        assert target.read_bytes() == data
+    assert whole[0].count(b"\n") > 3 * 7  # several slices
+
+
+def test_a_closed_pipe_stops_the_parts_not_yet_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    class ClosedPipe(io.BytesIO):
+        def write(self, data: object) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    class Stdout:
+        buffer = ClosedPipe()
+
+    made = []
+
+    def parts() -> Iterator[bytes]:
+        for part in (b"a\n", b"b\n", b"c\n"):
+            made.append(part)
+            yield part
+
+    monkeypatch.setattr(sys, "stdout", Stdout())
+    with pytest.raises(BrokenPipeError):
+        write_stdout(parts())
+    assert made == [b"a\n"]
 
 
 def test_check_can_keep_the_bad_rows_too(

@@ -5,17 +5,21 @@ from __future__ import annotations
 import csv
 import string
 from collections.abc import Callable
+from unittest import mock
 
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from laborstats import render as render_module
 from laborstats.render import (
     Lang,
     OutputFormat,
     View,
     delimited_bytes,
+    delimited_parts,
     excel_csv,
+    excel_csv_parts,
     is_missing,
     machine_frame,
     render,
@@ -137,3 +141,18 @@ def test_many_cells_of_many_sizes_keep_their_order() -> None:
     lines = render(view_of(frame), OutputFormat.TSV, Lang.EN).splitlines()
     assert lines[0] == "word\tn"
     assert lines[1:] == [f"{word}\t{n}" for n, word in enumerate(words)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(frame=frames(), rows=st.integers(1, 3), inert_formulas=st.booleans())
+def test_rows_a_slice_at_a_time_write_the_same_bytes(
+    frame: pd.DataFrame, rows: int, inert_formulas: bool
+) -> None:
+    view = view_of(frame)
+    with mock.patch.object(render_module, "ROWS_AT_A_TIME", rows):
+        parts = list(excel_csv_parts(view) if inert_formulas else delimited_parts(view, ","))
+    # The BOM, then the header, then a part for each slice of rows.
+    assert len(parts) == int(inert_formulas) + 1 + -(-len(frame) // rows)
+    line_end = "\r\n" if inert_formulas else "\n"
+    whole = csv_module(view, ",", line_end, inert_formulas)
+    assert b"".join(parts) == ("\ufeff".encode() if inert_formulas else b"") + whole

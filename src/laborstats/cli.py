@@ -190,10 +190,10 @@ class Streams:
 
     def _write(self, view: View, chosen: OutputFormat, lang: Lang, path: Path | None) -> None:
         from laborstats.output import write_atomically, write_stdout
-        from laborstats.render import excel_csv, render_bytes
+        from laborstats.render import excel_csv_parts, render_parts
 
         excel = self.excel and chosen is OutputFormat.CSV
-        text = excel_csv(view) if excel else render_bytes(view, chosen, lang)
+        text = excel_csv_parts(view) if excel else render_parts(view, chosen, lang)
         if path is None:
             write_stdout(text)
         else:

@@ -6,19 +6,31 @@ import contextlib
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from laborstats.errors import OutputError
 
+# What is written: UTF-8 text, bytes, or bytes in parts written as they come.
+Written = str | bytes | Iterable[bytes]
 
-def write_stdout(text: str | bytes) -> None:
-    """Write UTF-8 text (or bytes) to standard output and flush, so a closed pipe shows up here.
 
-    A closed pipe stays a BrokenPipeError (the CLI ends quietly); any other
-    failure, such as a full disk, is an OutputError.
+def _parts(text: Written) -> Iterable[bytes]:
+    if isinstance(text, str):
+        return [text.encode("utf-8")]
+    return [text] if isinstance(text, bytes) else text
+
+
+def write_stdout(text: Written) -> None:
+    """Write to standard output and flush, so a closed pipe shows up here.
+
+    A closed pipe stays a BrokenPipeError (the CLI ends quietly, and parts
+    not yet made are never made); any other failure, such as a full disk,
+    is an OutputError.
     """
     try:
-        sys.stdout.buffer.write(text.encode("utf-8") if isinstance(text, str) else text)
+        for part in _parts(text):
+            sys.stdout.buffer.write(part)
         sys.stdout.buffer.flush()
     except BrokenPipeError:
         raise
@@ -38,9 +50,8 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomically(path: Path, text: str | bytes) -> None:
-    """Write ``text`` (UTF-8) or bytes to ``path`` through a temporary file in the same
-    folder and a rename.
+def write_atomically(path: Path, text: Written) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
 
     Readers see the old file or the whole new one, never a part; an existing
     file survives any failure before the rename.
@@ -53,7 +64,8 @@ def write_atomically(path: Path, text: str | bytes) -> None:
         raise OutputError(f"cannot write here: {error.strerror}", where=str(path)) from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8") if isinstance(text, str) else text)
+            for part in _parts(text):
+                stream.write(part)
             stream.flush()
             os.fsync(stream.fileno())
         Path(temporary).chmod(_mode_for(path))
