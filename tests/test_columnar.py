@@ -89,6 +89,20 @@ def test_line_numbers_count_across_byte_ranges(tmp_path: Path) -> None:
     assert scan.outcomes["source"].tolist() == [f"row {number}" for number in range(40)]
 
 
+def test_texts_beyond_a_byte_of_codes_keep_their_rows(tmp_path: Path) -> None:
+    # 300 regions and sources: more than int8 codes hold, in a batch and in the table.
+    rows = [
+        ROW.format(value=number, source=f"row {number}").replace("庆阳市", f"r{number:03}")
+        for number in range(300)
+    ]
+    path = rows_file(tmp_path, *rows)
+    with mock.patch.object(columnar, "CORES", 1):  # one batch
+        scan = scanned(path)
+    assert scan is not None
+    assert scan.outcomes["region"].tolist() == [f"r{number:03}" for number in range(300)]
+    assert_same(loaded(str(path)), exact(str(path)))
+
+
 @pytest.mark.parametrize(
     ("rows", "why"),
     [
