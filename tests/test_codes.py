@@ -38,6 +38,10 @@ def test_codes_are_sorted_and_give_the_same_texts_back() -> None:
     assert as_codes(coded) is coded  # coded already
     pd.testing.assert_frame_equal(as_texts(coded), frame)
     assert as_texts(frame) is frame
+    # Some columns only: the others keep their codes.
+    partly = as_texts(coded, ["period"])
+    pd.testing.assert_series_equal(partly["period"], frame["period"])
+    assert is_coded(partly["region"])
 
 
 def test_concat_keeps_codes_for_the_texts_of_every_frame() -> None:

@@ -42,9 +42,10 @@ def as_codes(frame: pd.DataFrame, columns: Iterable[str] = CODED) -> pd.DataFram
     return frame.astype(dict.fromkeys(present, "category")) if present else frame
 
 
-def as_texts(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every category column as text again."""
-    coded = [name for name in frame.columns if is_coded(frame[name])]
+def as_texts(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """``frame`` with every category column (or those of ``columns``) as text again."""
+    names = frame.columns if columns is None else columns
+    coded = [name for name in names if is_coded(frame[name])]
     return frame.assign(**{name: texts(frame[name]) for name in coded}) if coded else frame
 
 

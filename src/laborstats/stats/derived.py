@@ -49,8 +49,10 @@ def with_derived_metrics(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.Da
     involved = {*flows["metric"], *flows["flow_of"], *formulas}
     involved.update(*(formula.metrics for formula in formulas.values()))
     # The figures formulas and flows use or yield, picked from a large table once,
-    # by metric; what is derived joins them.
-    reported = as_texts(outcomes.loc[outcomes["metric"].isin(involved), _INPUT])
+    # by metric; what is derived joins them. Places stay coded: as texts, the 1.5M
+    # rows of inputs at 10M took 150 MB.
+    picked = outcomes.loc[outcomes["metric"].isin(involved), _INPUT]
+    reported = as_texts(picked, ["metric", "period"])
     figures = {str(name): [rows] for name, rows in reported.groupby("metric", sort=False)}
     derived: list[pd.DataFrame] = []  # concatenated once: a large table is copied once
 
