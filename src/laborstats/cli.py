@@ -510,11 +510,12 @@ def growth(
 
       laborstats growth --data example:qingyang-counties --by region --wide
     """
+    from laborstats.codes import as_texts
     from laborstats.stats.growth import (
         growth_summary,
         growth_wide,
         series_with_change,
-        yearly_growth,
+        yearly_series,
     )
     from laborstats.stats.series import check_metrics
     from laborstats.stats.totals import across_regions
@@ -529,12 +530,12 @@ def growth(
     outcomes = dataset.outcomes
     if by is GrowthBy.TOTAL:
         outcomes = across_regions(outcomes, dataset.metrics)
-    every_year = yearly_growth(outcomes, dataset.metrics, names)
+    every_year = yearly_series(outcomes, dataset.metrics, names)  # coded: see yearly_series
     summary = growth_summary(every_year)
     shown = summary if names else series_with_change(summary)
     left_out = len(summary) - len(shown)
     if yearly:
-        kept = every_year.merge(shown[["metric", "region", "entity"]].drop_duplicates())
+        kept = as_texts(every_year).merge(shown[["metric", "region", "entity"]].drop_duplicates())
         view = yearly_view(kept, dataset, lang, left_out=left_out)
     else:
         view = growth_view(

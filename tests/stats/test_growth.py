@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from laborstats.codes import as_texts, is_coded
 from laborstats.dataset import load_dataset
 from laborstats.errors import SelectionError
 from laborstats.stats.derived import with_derived_metrics
@@ -19,6 +20,7 @@ from laborstats.stats.growth import (
     growth_wide,
     series_with_change,
     yearly_growth,
+    yearly_series,
 )
 from laborstats.stats.totals import across_regions
 from tests.stats.frames import Row, metrics_frame, outcomes_frame
@@ -225,3 +227,18 @@ def test_a_metric_without_figures_is_named() -> None:
     with pytest.raises(SelectionError) as caught:
         yearly_growth(outcomes, METRICS, ["members", "salary"])
     assert str(caught.value).startswith("no figures for salary;")
+
+
+@pytest.mark.parametrize("data", [None, "example:qingyang-counties"])
+def test_summaries_of_coded_yearly_series_are_those_of_their_texts(data: str | None) -> None:
+    dataset = load_dataset(data)
+    outcomes = across_regions(
+        with_derived_metrics(dataset.outcomes, dataset.metrics), dataset.metrics
+    )
+    coded = yearly_series(outcomes, dataset.metrics)
+    assert is_coded(coded["region"])  # not made text: see yearly_series
+    texts = yearly_growth(outcomes, dataset.metrics)
+    pd.testing.assert_frame_equal(as_texts(coded), texts)
+    summary = growth_summary(texts)
+    pd.testing.assert_frame_equal(growth_summary(coded), summary)
+    pd.testing.assert_frame_equal(growth_wide(coded, summary), growth_wide(texts, summary))

@@ -62,6 +62,18 @@ def yearly_growth(
     figures against a base of zero or below. Qualifiers of changes follow
     :mod:`laborstats.stats.qualifiers`. ``names`` picks metrics (default: all).
     """
+    return as_texts(yearly_series(outcomes, metrics, names))
+
+
+def yearly_series(
+    outcomes: pd.DataFrame, metrics: pd.DataFrame, names: list[str] | None = None
+) -> pd.DataFrame:
+    """:func:`yearly_growth` with coded texts still coded (see :mod:`laborstats.codes`).
+
+    For :func:`growth_summary` and :func:`growth_wide` of a large table, which
+    make text of their own rows only: at 10M rows, the yearly rows made text
+    took 0.5 GB, and the summary shows one row for every 25 of them.
+    """
     if names is not None:
         outcomes = outcomes[outcomes["metric"].isin(names)]
         missing = [name for name in names if name not in set(outcomes["metric"])]
@@ -81,7 +93,7 @@ def yearly_growth(
     qualifier = difference_qualifier(frame["qualifier"], first["qualifier"])
     frame["index_qualifier"] = qualifier.mask(base_year, EXACT).where(frame["index"].notna())
     ordered = in_dictionary_order(frame, metrics, then=["region", "entity", "span", "year"])
-    return as_texts(ordered[YEARLY_COLUMNS])
+    return ordered[YEARLY_COLUMNS]
 
 
 def growth_summary(yearly: pd.DataFrame) -> pd.DataFrame:
@@ -111,7 +123,8 @@ def growth_summary(yearly: pd.DataFrame) -> pd.DataFrame:
         last_basis=("basis", "last"),
         last_source=("source", "last"),
         index=("index", "last"),
-    ).reset_index()
+    )
+    ends = as_texts(ends.reset_index())  # one row a series: text from here
     several = ends["years"] > 1
     ends["change"] = (ends["last_value"] - ends["first_value"]).where(several)
     relative = ends.pop("index").notna() & several  # the last year has an index
@@ -149,21 +162,23 @@ def growth_wide(yearly: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
     year from the first to the last in ``yearly``; a year a series lacks is
     empty.
     """
-    keyed = with_span(yearly).assign(
-        period=lambda frame: frame["span"].replace(OWN_YEAR, ""),
-        year=yearly["year"].astype("str"),
-    )
-    keys = ["metric", "region", "entity", "period"]
     if yearly.empty:
         return summary
-    wide = keyed.pivot(index=keys, columns="year", values=["value", "qualifier"])
+    keyed = with_span(yearly).assign(year=yearly["year"].astype("str"))
+    wide = keyed.pivot(
+        index=["metric", "region", "entity", "span"], columns="year", values=["value", "qualifier"]
+    )
     first, last = int(yearly["year"].min()), int(yearly["year"].max())
     by_year = pd.DataFrame(index=wide.index)
     for year in map(str, range(first, last + 1)):
         present = year in wide["value"].columns
         by_year[year] = wide["value"][year].astype("float64") if present else float("nan")
         by_year[f"{year}_qualifier"] = wide["qualifier"][year] if present else pd.NA
-    return summary.merge(by_year.reset_index(), on=keys, how="left", validate="one_to_one")
+    # One row a series: text from here (yearly may come coded, from yearly_series).
+    by_year = as_texts(by_year.reset_index())
+    by_year.insert(3, "period", by_year.pop("span").replace(OWN_YEAR, ""))
+    keys = ["metric", "region", "entity", "period"]
+    return summary.merge(by_year, on=keys, how="left", validate="one_to_one")
 
 
 def series_with_change(summary: pd.DataFrame) -> pd.DataFrame:
