@@ -301,9 +301,12 @@ def _with_derived(dataset: Dataset) -> Dataset:
     once the derived ones are added: a large table is not held twice (0.35
     GB at 10M rows).
     """
+    from laborstats.columnar import give_memory_back
     from laborstats.stats.derived import with_derived_metrics
 
-    return replace(dataset, outcomes=with_derived_metrics(dataset.outcomes, dataset.metrics))
+    derived = replace(dataset, outcomes=with_derived_metrics(dataset.outcomes, dataset.metrics))
+    give_memory_back()
+    return derived
 
 
 @app.command()
