@@ -107,6 +107,27 @@ def test_a_region_missing_a_year_leaves_that_years_shares_empty() -> None:
     assert math.isnan(members[("members", "all")]["value_b"])
 
 
+def test_a_region_reporting_in_another_year_only_still_counts_in_the_pool() -> None:
+    # C reports members in 2022 only: the pool of 2023 and 2024 lacks it, so
+    # neither year has shares or ranks, though the years compared are complete.
+    earlier = outcomes_frame([(2022, "C", "members", 100, "exact")])
+    result = compare_years(pd.concat([COUNTIES, earlier], ignore_index=True), METRICS, 2023, 2024)
+    members = by_place(result, "metric", "region")
+    assert all(
+        math.isnan(members[("members", region)][f"share_{side}"])
+        for region in "AB"
+        for side in "ab"
+    )
+    assert pd.isna(members[("members", "B")]["rank_b"])
+    # Without it, both years are shared.
+    assert (
+        by_place(compare_years(COUNTIES, METRICS, 2023, 2024), "metric", "region")[
+            ("members", "B")
+        ]["share_b"]
+        == 60
+    )
+
+
 def test_shares_of_inexact_figures_are_approximate() -> None:
     rows = by_place(compare_years(COUNTIES, METRICS, 2023, 2024), "metric", "region")
     grants = rows[("grants", "B")]

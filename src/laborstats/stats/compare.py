@@ -63,8 +63,7 @@ def compare_years(outcomes: pd.DataFrame, metrics: pd.DataFrame, a: int, b: int)
     """
     for year in (a, b):
         select_year(outcomes, year)
-    frame = _with_totals(outcomes, metrics)
-    frame = _standing(frame, metrics, within=["year", *_SERIES], years=[a, b])
+    frame = _ranked(outcomes, metrics, years=[a, b])
     merged = _side_by_side(
         frame[frame["year"] == a], frame[frame["year"] == b], on=["region", *_SERIES]
     )
@@ -82,9 +81,7 @@ def compare_regions(
     select_year(outcomes, year)
     for name in (a, b):
         check_region(outcomes, name)
-    # Every year, not just ``year``: a share needs to know which regions ever report a series.
-    frame = _with_totals(outcomes, metrics)
-    frame = _standing(frame, metrics, within=["year", *_SERIES], years=[year])
+    frame = _ranked(outcomes, metrics, years=[year])
     merged = _side_by_side(
         frame[frame["region"] == a], frame[frame["region"] == b], on=["year", *_SERIES]
     )
@@ -149,17 +146,26 @@ def only_metrics(result: pd.DataFrame, names: list[str] | None) -> pd.DataFrame:
     return result
 
 
-def _with_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
-    if outcomes["region"].nunique() <= 1:
-        return outcomes
-    return concat_coded([outcomes, regional_totals(outcomes, metrics)])
+def _ranked(outcomes: pd.DataFrame, metrics: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """The rows of ``years`` and their totals over regions, with each region's share of
+    the total and rank (see :func:`_standing`).
+
+    Who reports a series is judged from every year: a share needs to know
+    which regions ever report it. Only the rows of ``years`` are copied: at
+    10M rows, the table with its totals took 0.4 GB.
+    """
+    chosen = outcomes[outcomes["year"].isin(years)]
+    if outcomes["region"].nunique() > 1:
+        totals = regional_totals(outcomes, metrics)
+        chosen = concat_coded([chosen, totals[totals["year"].isin(years)]])
+    return _standing(chosen, metrics, within=["year", *_SERIES], reporters=outcomes)
 
 
 def _standing(
     frame: pd.DataFrame,
     metrics: pd.DataFrame,
     within: list[str],
-    years: list[int] | None = None,
+    reporters: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Add each member's share of the total and its rank, within groups ``within``.
 
@@ -170,26 +176,27 @@ def _standing(
     direction (1 = best; the largest first where neither is better); ties
     share the better rank. Shares need a metric that adds up. A share is
     exact only when every figure in its total is exact, otherwise approx.
-    Only the rows of ``years`` are returned (all without), though who
-    reports a series is judged from every year.
+    Who reports a series is judged from the members among ``reporters``
+    (default: ``frame``), which may hold more years than ``frame``.
     """
-    if "span" not in frame.columns:
-        frame = with_span(frame)
-    frame = frame.reset_index(drop=True)  # rows are picked by label below
-    is_member = frame["region"] != ALL_REGIONS
+    frame = (with_span(frame) if "span" not in frame.columns else frame).reset_index(drop=True)
+    reporters = frame if reporters is None else reporters
+    reporters = with_span(reporters) if "span" not in reporters.columns else reporters
     # Who reports what, when (categories: see laborstats.codes)
-    reporting = as_codes(frame[["region", *within]], ["region", *_SERIES])[is_member]
     period = [name for name in within if name not in _SERIES]
+    reporting = as_codes(reporters[["region", *period, *_SERIES]], ["region", *_SERIES])
+    reporting = reporting[reporting["region"] != ALL_REGIONS]
     reports = groups_of(reporting, [*period, *_SERIES])
     places = reporting.iloc[reports.first_rows]
     fair = pooled(reports, places, reporting["region"], _SERIES, period)
-    in_pool = pd.Series(reports.spread(fair, fill=False), index=reporting.index)
-    if years is not None:
-        frame = frame[frame["year"].isin(years)]
-        is_member = is_member[frame.index]
+    is_member = frame["region"] != ALL_REGIONS
+    # Each member's group of reports, by its keys (none for a NaN key, as in groups_of).
+    group = pd.MultiIndex.from_frame(places[[*period, *_SERIES]]).get_indexer(
+        pd.MultiIndex.from_frame(frame.loc[is_member, [*period, *_SERIES]])
+    )
     frame = as_texts(frame)  # down to the rows compared
     members = frame[is_member]
-    in_pool = in_pool[members.index]
+    in_pool = pd.Series(np.append(fair, False)[group], index=members.index)
     keys = [members[name] for name in within]
     lower_better = members["metric"].isin(metrics.loc[metrics["direction"] == "lower", "metric"])
     key = members["value"].where(lower_better, -members["value"])
