@@ -7,6 +7,7 @@ import string
 from collections.abc import Callable
 from unittest import mock
 
+import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -156,3 +157,12 @@ def test_rows_a_slice_at_a_time_write_the_same_bytes(
     line_end = "\r\n" if inert_formulas else "\n"
     whole = csv_module(view, ",", line_end, inert_formulas)
     assert b"".join(parts) == ("\ufeff".encode() if inert_formulas else b"") + whole
+
+
+def test_numbers_on_both_sides_of_where_repr_writes_an_exponent() -> None:
+    rng = np.random.default_rng(7)
+    scales = 10.0 ** rng.integers(-12, 20, 20_000)
+    edges = [1e-4, 0.99999e-4, 1.00001e-4, 9_999_999_999.5, 1e10 + 0.5, 1e16 + 2, 1.5e-5]
+    values = np.concatenate([rng.random(20_000) * scales, edges, [-value for value in edges]])
+    view = view_of(pd.DataFrame({"value": values}))
+    assert delimited_bytes(view, ",") == csv_module(view, ",", "\n", inert_formulas=False)

