@@ -7,17 +7,9 @@ from pandas.testing import assert_frame_equal
 
 from laborstats.codes import as_codes, as_texts, is_coded
 from laborstats.stats.series import with_definitions
+from tests.stats.frames import metrics_frame
 
-METRICS = pd.DataFrame(
-    {
-        "metric": ["members", "grants", "coverage"],
-        "programme": ["unions", "aid", "unions"],
-        "label_en": ["Members", "Grants", "Coverage"],
-        "label_zh": ["会员", "助学金", "覆盖率"],
-        "unit": ["person", "yuan", "percent"],
-        "kind": ["count", "amount", "count"],
-    }
-)
+METRICS = metrics_frame()
 
 
 def test_coded_metrics_get_coded_definitions_with_the_texts_of_a_merge() -> None:
@@ -34,4 +26,4 @@ def test_coded_metrics_get_coded_definitions_with_the_texts_of_a_merge() -> None
     assert all(is_coded(coded[name]) for name in ["metric", "label_en", "unit", "programme"])
     assert_frame_equal(as_texts(coded), merged)
     # The dictionary's texts, each once and sorted, as codes.as_codes would make them.
-    assert list(coded["kind"].cat.categories) == ["amount", "count"]
+    assert list(coded["kind"].cat.categories) == sorted(set(METRICS["kind"]))
