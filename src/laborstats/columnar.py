@@ -714,6 +714,7 @@ def _repeats(parts: list[_Part]) -> bool:
 
 
 def _converted(name: str, chunks: list[pa.Array]) -> pd.Series:
+    """A kept column in pandas (see _pandas), the memory of its chunks given back."""
     column = _pandas(name, chunks)
     give_memory_back()  # the chunks freed
     return column
