@@ -26,9 +26,19 @@ from laborstats.cli import app
 from laborstats.dataset import bundled_data_path, load_dataset
 from laborstats.errors import DataSourceError, OutputError
 from laborstats.output import write_stdout
-from laborstats.render import Column, OutputFormat, View, change_bar, machine_records
+from laborstats.render import (
+    Column,
+    Lang,
+    OutputFormat,
+    View,
+    change_bar,
+    machine_records,
+    render,
+)
+from laborstats.stats.compare import compare_years
 from laborstats.stats.derived import with_derived_metrics
 from laborstats.stats.summary import SUMMARY_COLUMNS, summarise
+from laborstats.views import compare_view
 from tests.conftest import OUTCOMES_HEADER, WriteFile
 
 MakeOutcomes = Callable[[str], Path]
@@ -553,6 +563,60 @@ def test_compare_studios_csv(runner: CliRunner) -> None:
     assert code == 0
     (record,) = pd.read_csv(io.StringIO(out)).to_dict(orient="records")
     assert (record["metric"], record["value_a"]) == ("annual_savings", 5_600_000)
+
+
+# Two regions; C reports worker deputies in 2021 only, D its study grants in 2020 only (from
+# which a grant per child is derived), so neither series is pooled in 2023 or 2024;
+# the baseline of coal is derived for A and B only, and pooled.
+POOLS = "\n".join(
+    [
+        *(
+            f"{year},{region},,,{metric},{value + year - 2023},,{year},,"
+            for year in (2023, 2024)
+            for region, metric, value in [
+                ("A", "worker_deputies", 10),
+                ("B", "worker_deputies", 5),
+                ("A", "frontline_workers_served", 100),
+                ("B", "frontline_workers_served", 70),
+                ("A", "study_grant_amount", 3000),
+                ("A", "study_grant_children", 3),
+                ("B", "study_grant_amount", 4000),
+                ("B", "study_grant_children", 2),
+                ("B", "skilled_talents_total", 800),
+                ("A", "standard_coal_saved", 50),
+                ("A", "energy_consumption_reduction", 10),
+                ("B", "standard_coal_saved", 40),
+                ("B", "energy_consumption_reduction", 20),
+            ]
+        ),
+        "2024,A,,,skilled_talents_total,1000,,2024,,",
+        "2024,A,,,skilled_talents_new,100,,2024,,",
+        "2021,C,,,worker_deputies,7,,2021,,",
+        "2020,D,,,study_grant_amount,500,,2020,,",
+        "2020,D,,,study_grant_children,1,,2020,,",
+    ]
+)
+
+
+def test_compare_of_two_years_read_alone_is_that_of_every_row(
+    runner: CliRunner, outcomes_csv: MakeOutcomes
+) -> None:
+    path = str(outcomes_csv(POOLS))
+    code, out, err = run_cli(runner, "compare", "2023", "2024", "-d", path, "-f", "csv")
+    assert (code, err) == (0, "")
+    full = load_dataset(path)
+    every_row = with_derived_metrics(full.outcomes, full.metrics)
+    result = compare_years(every_row, full.metrics, 2023, 2024)
+    assert out == render(compare_view(result, full, Lang.EN, "year"), OutputFormat.CSV, Lang.EN)
+    # Ranks where every region that ever reports a series reports it (derived or not),
+    # and only there.
+    ranked = set(result.loc[result["rank_b"].notna(), "metric"])
+    assert "worker_deputies" not in ranked
+    assert "study_grant_per_child" not in ranked
+    assert {"frontline_workers_served", "standard_coal_baseline"} <= ranked
+    code, _, err = run_cli(runner, "compare", "2010", "2024", "-d", path)
+    assert code == 1
+    assert "one of the years in the data: 2020, 2021, 2023, 2024" in err
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import pytest
 
-from laborstats.codes import CODED, as_codes, as_texts, concat_coded, is_coded
+from laborstats.codes import CODED, as_codes, as_texts, concat_coded, is_coded, replaced
 from laborstats.dataset import load_dataset
 from laborstats.stats.compare import compare_regions, compare_years
 from laborstats.stats.derived import with_derived_metrics
@@ -90,6 +90,19 @@ def test_a_coded_span_is_the_span_of_the_texts() -> None:
 def outcomes() -> tuple[pd.DataFrame, pd.DataFrame]:
     dataset = load_dataset("example:qingyang-counties")
     return with_derived_metrics(dataset.outcomes, dataset.metrics), dataset.metrics
+
+
+@pytest.mark.parametrize("new", ["", "2024", "cumulative"], ids=["joins", "is-there", "new"])
+def test_a_text_replaced_in_codes_is_replaced_in_the_texts(new: str) -> None:
+    plain = pd.Series(["2024", OWN_YEAR, "annual", None, OWN_YEAR, ""], dtype="str", name="span")
+    coded = as_codes(plain.to_frame("span"), ["span"])["span"]
+    replaced_codes = replaced(coded, OWN_YEAR, new)
+    assert is_coded(replaced_codes)
+    assert list(replaced_codes.cat.categories) == sorted(replaced_codes.cat.categories)
+    pd.testing.assert_series_equal(
+        as_texts(replaced_codes.to_frame())["span"], replaced(plain, OWN_YEAR, new)
+    )
+    assert replaced(plain, OWN_YEAR, new).tolist()[1] == new
 
 
 def test_the_loader_codes_every_text_column(outcomes: tuple[pd.DataFrame, pd.DataFrame]) -> None:

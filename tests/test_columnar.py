@@ -16,10 +16,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from laborstats import columnar, console
+from laborstats.codes import as_texts
 from laborstats.columnar import ALL_YEARS, Years, scan_outcomes
-from laborstats.dataset import bundled_data_path, load_dataset
+from laborstats.dataset import Dataset, bundled_data_path, load_dataset
 from laborstats.errors import LaborstatsError
-from laborstats.stats.derived import with_derived_metrics
+from laborstats.stats.derived import derivation_metrics, with_derived_metrics
+from laborstats.stats.series import reporting
 from laborstats.stats.summary import summarise
 from tests.conftest import OUTCOMES_HEADER
 from tests.test_properties import BOUNDED, csv_like_bytes, outcome_tables
@@ -59,6 +61,10 @@ def assert_same(fast: object, slow: object) -> None:
     pd.testing.assert_frame_equal(fast.outcomes, slow.outcomes)  # type: ignore[attr-defined]
     assert fast.years == slow.years  # type: ignore[attr-defined]
     pd.testing.assert_frame_equal(fast.rejected, slow.rejected)  # type: ignore[attr-defined]
+    if slow.reporters is None:  # type: ignore[attr-defined]
+        assert fast.reporters is None  # type: ignore[attr-defined]
+    else:
+        pd.testing.assert_frame_equal(fast.reporters, slow.reporters)  # type: ignore[attr-defined]
 
 
 def rows_file(tmp_path: Path, *rows: str, newline: str = "\n") -> Path:
@@ -184,6 +190,40 @@ def test_only_the_years_asked_for_are_kept_but_every_year_is_checked_and_seen(
     assert "a count below zero" in str(loaded(str(bad), years=Years(latest=2)))
 
 
+def test_pools_keep_the_rows_of_derived_figures_and_say_who_reports_in_any_year(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        f"{year},{region},,,{metric},{year % 7 + 1},,{period},,"
+        for year in range(2015, 2025)
+        for region in ("西峰区", "环县")
+        # a derivation input, a metric no formula uses, and a series of another span
+        for metric, period in [
+            ("study_grant_amount", year),
+            ("frontline_workers_served", year),
+            ("frontline_workers_served", "cumulative"),
+        ]
+        if region == "西峰区" or year == 2016
+    ]
+    path = rows_file(tmp_path, *rows)
+    pools = Years(frozenset({2020}), pools=True)
+    fast = loaded(str(path), years=pools)
+    assert_same(fast, exact(str(path), years=pools))
+    kept = fast.outcomes  # type: ignore[attr-defined]
+    years = kept.groupby("metric", observed=True)["year"].unique().map(set).to_dict()
+    assert years == {
+        "study_grant_amount": set(range(2015, 2025)),
+        "frontline_workers_served": {2020},
+    }
+    every = load_dataset(str(path)).outcomes
+    reporters = fast.reporters  # type: ignore[attr-defined]
+    pd.testing.assert_frame_equal(as_texts(reporters), as_texts(reporting(every)))
+    assert ("环县", "frontline_workers_served", "cumulative") in set(
+        zip(reporters["region"], reporters["metric"], reporters["span"], strict=True)
+    )
+    assert load_dataset(str(path), years=Years(frozenset({2020}))).reporters is None
+
+
 @pytest.mark.parametrize("skip_bad_rows", [False, True], ids=["strict", "skip"])
 @BOUNDED
 @given(raw=csv_like_bytes())
@@ -210,7 +250,17 @@ def test_clean_tables_take_the_fast_path_to_the_same_result(
         writer.writerows(rows)
     multiline = any("\n" in cell or "\r" in cell for row in rows for cell in row.values())
     assert (scanned(path) is None) == multiline
-    assert_same(loaded(str(path)), exact(str(path)))
+    every = exact(str(path))
+    assert_same(loaded(str(path)), every)
+    # Pools: the year asked for, the rows of derived figures, and who reports in any year.
+    pools = loaded(str(path), years=Years(frozenset({2024}), pools=True))
+    assert isinstance(every, Dataset)
+    assert isinstance(pools, Dataset)
+    table = every.outcomes
+    kept = table[(table["year"] == 2024) | table["metric"].isin(derivation_metrics(every.metrics))]
+    pd.testing.assert_frame_equal(as_texts(pools.outcomes), as_texts(kept.reset_index(drop=True)))
+    assert pools.reporters is not None
+    pd.testing.assert_frame_equal(as_texts(pools.reporters), as_texts(reporting(table)))
 
 
 @pytest.mark.parametrize("data", [None, "example:qingyang-counties"])

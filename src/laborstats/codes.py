@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from laborstats.schema import OUTCOMES
@@ -54,6 +55,16 @@ def texts(column: pd.Series) -> pd.Series:
     # Picking each row's text from the categories: 20 times faster than astype("str").
     picked = column.cat.categories.take(column.cat.codes.to_numpy(), allow_fill=True)
     return pd.Series(picked.astype("str").array, index=column.index, name=column.name)
+
+
+def replaced(column: pd.Series, old: str, new: str) -> pd.Series:
+    """``column`` with the text ``old`` written ``new``; a coded column stays coded."""
+    if not is_coded(column):
+        return column.replace(old, new)
+    named = column.cat.categories.where(column.cat.categories != old, new)
+    dtype = categories(named)
+    codes = np.append(dtype.categories.get_indexer(named), -1)[column.cat.codes.to_numpy()]
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), column.index, name=column.name)
 
 
 def concat_coded(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -24,7 +24,7 @@ import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, ParamSpec, TypeVar
 
@@ -37,6 +37,8 @@ import pyarrow.csv as pcsv
 from laborstats.codes import CODED, categories
 from laborstats.quantities import parse_figures
 from laborstats.schema import OUTCOMES, PERIOD, PROVENANCE_COLUMNS
+from laborstats.stats.derived import derivation_metrics
+from laborstats.stats.series import OWN_YEAR, REPORTER, reporting
 from laborstats.vocabulary import ALL_REGIONS, BASES, EXACT, QUALIFIERS, REPORTED
 
 if TYPE_CHECKING:
@@ -107,10 +109,18 @@ def give_memory_back() -> None:
 
 @dataclass(frozen=True)
 class Years:
-    """The years of outcome rows a command needs: all, some, or the latest ``latest``."""
+    """The years of outcome rows a command needs: all, some, or the latest ``latest``.
+
+    With ``pools``, the rows derived figures use or yield are kept in every
+    year too (see :func:`laborstats.stats.derived.derivation_metrics`), and
+    the load says who reports each series in any year (see
+    :func:`laborstats.stats.series.reporting`): what totals, shares and
+    ranks of the years kept need of the others.
+    """
 
     wanted: frozenset[int] | None = None
     latest: int = 0
+    pools: bool = False
 
     def keeps(self, year: np.ndarray, latest: int) -> np.ndarray:
         """Which of the rows of ``year`` to keep, with ``latest`` the latest year seen."""
@@ -130,6 +140,7 @@ class Scan:
 
     outcomes: pd.DataFrame
     years: tuple[int, ...]
+    reporters: pd.DataFrame | None = None  # with Years.pools
 
 
 @_gives_memory_back
@@ -331,6 +342,7 @@ class _Part:
     years: set[int]
     rows: int = 0
     first_line: int = 0  # the line (or Parquet row) number of the part's first row
+    reporters: list[pa.RecordBatch] = field(default_factory=list)  # with Years.pools
 
 
 class _Lines:
@@ -497,6 +509,11 @@ class _Checks:
         self.years = years
         self.latest = 0
         self.metric_ids = {name: at for at, name in enumerate(metrics["metric"])}
+        self.metric_names = pa.array(list(metrics["metric"]), type=pa.string())
+        # The metrics kept in every year, by position, and by name.
+        pooled = sorted(derivation_metrics(metrics)) if years.pools else []
+        self.every_year = np.isin(metrics["metric"], pooled)
+        self.every_year_names = pa.array(pooled, type=pa.string())
         programmes = dict.fromkeys(metrics["programme"])
         # A programme's position; a blank cell takes the metric's.
         self.programme_ids = {"": -1} | {name: at for at, name in enumerate(programmes)}
@@ -518,9 +535,11 @@ class _Checks:
         with self.lock:
             self.latest = max(self.latest, int(rows.year.max()))
             latest = self.latest
-        keep = self.years.keeps(rows.year, latest)
+        keep = self.years.keeps(rows.year, latest) | self.every_year[rows.metric]
         part.hashes.append(_row_hashes([rows.cell(name) for name in _KEY_COLUMNS]))
         part.years.update(rows.years)
+        if self.years.pools:
+            part.reporters.append(self._reporters(rows))
         if keep.any():
             chosen = np.flatnonzero(keep)
             basis = rows.cell("basis")
@@ -542,6 +561,38 @@ class _Checks:
             part.batches.append(pa.RecordBatch.from_pydict(columns))
         part.rows += batch.num_rows
         return True
+
+    def kept(self, batch: pa.RecordBatch, latest: int) -> np.ndarray:
+        """Which rows of a kept batch stay, with ``latest`` the latest year of the file."""
+        keep = self.years.keeps(batch.column("year").to_numpy(), latest)
+        if self.years.pools:
+            always = pc.is_in(batch.column("metric"), value_set=self.every_year_names)
+            keep |= always.to_numpy(zero_copy_only=False)
+        return keep
+
+    def _reporters(self, rows: _Rows) -> pa.RecordBatch:
+        """Who reports what in a batch: its distinct region, entity, metric and span."""
+        period = rows.cell("period")
+        # Checked: a period that names a year names the row's own (see with_span).
+        spans = [OWN_YEAR if _year_of(name) >= 0 else name for name in period.values]
+        position = {name: at for at, name in enumerate(dict.fromkeys(spans))}
+        span = _Distinct(list(position), np.array([position[name] for name in spans])[period.codes])
+        region, entity = rows.cell("region"), rows.cell("entity")
+        key = region.codes.astype(np.int64)
+        for codes, count in (
+            (entity.codes, len(entity.values)),
+            (rows.metric, len(self.metric_ids)),
+            (span.codes, len(span.values)),
+        ):
+            key = key * count + codes
+        first = np.unique(key, return_index=True)[1]
+        columns = [
+            region.take(first),
+            entity.take(first),
+            _dictionary(rows.metric[first], self.metric_names),
+            span.take(first),
+        ]
+        return pa.RecordBatch.from_arrays(columns, names=REPORTER)
 
     def _typed(self, batch: pa.RecordBatch) -> _Rows | None:
         """The rows typed as the exact reader types them; None if a check may fail."""
@@ -683,7 +734,7 @@ def _assembled(parts: list[_Part], checks: _Checks, where: str) -> Scan | None:
     for part in parts:
         while part.batches:  # each batch once: filtered, or as it is when it all stays
             batch = part.batches.pop(0)
-            keep = checks.years.keeps(batch.column("year").to_numpy(), latest)
+            keep = checks.kept(batch, latest)
             kept = batch if keep.all() else batch.filter(pa.array(keep))
             for name in _KEPT:
                 chunks[name].append(kept.column(name))
@@ -697,7 +748,17 @@ def _assembled(parts: list[_Part], checks: _Checks, where: str) -> Scan | None:
         # Not copied into blocks of a dtype: that copy took 0.17 GB at 10M rows.
         frame = pd.DataFrame(dict(zip(order, columns, strict=True)), copy=False)
     frame.attrs.update(header=checks.header, header_line=1, where=where)
-    return Scan(frame, tuple(seen))
+    return Scan(frame, tuple(seen), _every_reporter(parts) if checks.years.pools else None)
+
+
+def _every_reporter(parts: list[_Part]) -> pd.DataFrame:
+    """Who reports each series in the parts' rows (see reporting), the batches freed."""
+    batches = [batch for part in parts for batch in part.reporters]
+    for part in parts:
+        part.reporters.clear()
+    columns = {name: [batch.column(name) for batch in batches] for name in REPORTER}
+    batches.clear()
+    return reporting(pd.DataFrame({name: _categories(columns[name]) for name in REPORTER}))
 
 
 def _repeats(parts: list[_Part]) -> bool:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import pandas as pd
 
 from laborstats.codes import as_codes, as_texts
-from laborstats.columnar import ALL_YEARS, Progress, Years, scan_outcomes, scan_parquet
+from laborstats.columnar import ALL_YEARS, Progress, Scan, Years, scan_outcomes, scan_parquet
 from laborstats.encoding import decode, is_encoding
 from laborstats.errors import (
     DataEncodingError,
@@ -40,6 +40,8 @@ from laborstats.formula import (
 from laborstats.quantities import EXAMPLES, parse_quantities
 from laborstats.schema import METRICS, OUTCOMES, PERIOD, RULES, STUDIOS, TABLES, Table
 from laborstats.stats.checks import ERROR, raise_first_error, value_problems
+from laborstats.stats.derived import derivation_metrics
+from laborstats.stats.series import REPORTER, reporting
 from laborstats.vocabulary import ALL_REGIONS, EXACT, REPORTED
 
 if TYPE_CHECKING:
@@ -77,6 +79,9 @@ class Dataset:
     rejected: pd.DataFrame = field(default_factory=no_rejects)
     # Every year with outcomes, including those whose rows were not kept.
     years: tuple[int, ...] = ()
+    # With Years(pools=True): who reports each series in any year (see
+    # laborstats.stats.series.reporting), including years whose rows were not kept.
+    reporters: pd.DataFrame | None = None
     # The text of each other table (metrics.csv, rules.csv, studios.csv) as read.
     texts: dict[str, str] = field(default_factory=dict)
 
@@ -266,24 +271,26 @@ class _Reader:
         rules = tables.get(RULES.name)
         if rules is not None:
             rules = _check_rules(self.checker(rules, rules.attrs["where"]), metrics)
-        outcomes, years = self.outcomes(outcomes_file, metrics)
+        scan = self.outcomes(outcomes_file, metrics)
         studios = tables.get(STUDIOS.name)
         checked = {METRICS.path: metrics, RULES.path: rules, STUDIOS.path: studios}
         return Dataset(
             title=title,
             location=location,
             sources=sources,
-            outcomes=_without_raw(outcomes),
+            outcomes=_without_raw(scan.outcomes),
             metrics=_without_raw(metrics),
             studios=None if studios is None else _without_raw(studios),
             rules=None if rules is None else _without_raw(rules),
             rejected=self.rejects(),
-            years=years,
+            years=scan.years,
+            reporters=scan.reporters,
             texts={path: _as_kept(text, checked.get(path)) for path, text in self.texts.items()},
         )
 
-    def outcomes(self, file: _File, metrics: pd.DataFrame) -> tuple[pd.DataFrame, tuple[int, ...]]:
-        """The checked outcomes of the years asked for, and every year in the file.
+    def outcomes(self, file: _File, metrics: pd.DataFrame) -> Scan:
+        """The checked outcomes of the years asked for, every year in the file, and (with
+        Years.pools) who reports each series in any year.
 
         A Parquet file or a UTF-8 CSV file on disk is read by the fast path of
         columnar.py; when that has doubts, or for other files, the exact
@@ -303,7 +310,7 @@ class _Reader:
                 progress=self.progress,
             )
             if scan is not None:
-                return scan.outcomes, scan.years
+                return scan
             # As for one CSV file: the checks of each row, one row per key (across
             # the files), then the checks against metrics.csv.
             typed = [
@@ -324,7 +331,7 @@ class _Reader:
                     progress=self.progress,
                 )
                 if scan is not None:
-                    return scan.outcomes, scan.years
+                    return scan
             raw = file.raw if file.path is None else _read_bytes(file.path)
             text = decode(raw, file.where, self.encoding or file.encoding)
             frame = read_csv_text(text, file.where, rejected=self.rejected)
@@ -332,9 +339,13 @@ class _Reader:
         years = outcomes["year"].to_numpy()
         seen = tuple(sorted(set(years.tolist())))
         kept = self.years.keeps(years, max(seen, default=0))
+        reporters = None
+        if self.years.pools:
+            kept |= outcomes["metric"].isin(derivation_metrics(metrics)).to_numpy()
+            reporters = as_codes(reporting(outcomes), REPORTER)
         if not kept.all():
             outcomes = outcomes[kept].reset_index(drop=True)
-        return as_codes(outcomes), seen
+        return Scan(as_codes(outcomes), seen, reporters)
 
     def typed(self, frame: pd.DataFrame, *, unique: bool = True) -> pd.DataFrame:
         """Outcomes as read (text, a line and perhaps the raw row), typed and checked row

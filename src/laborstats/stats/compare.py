@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from laborstats.codes import as_codes, as_texts, concat_coded
+from laborstats.codes import as_codes, as_texts, concat_coded, replaced
 from laborstats.errors import SelectionError, one_of
 from laborstats.stats.groups import groups_of
 from laborstats.stats.qualifiers import difference_qualifier
@@ -13,10 +13,12 @@ from laborstats.stats.series import (
     ADDITIVE_KINDS,
     DESCRIPTION,
     OWN_YEAR,
+    SERIES,
     check_region,
     in_dictionary_order,
     pooled,
     relative_change_defined,
+    reporting,
     select_year,
     with_definitions,
     with_span,
@@ -53,25 +55,49 @@ STUDIOS_COLUMNS = ["a", "b", "metric", "unit", *SIDES]
 _SERIES = ["entity", "metric", "span"]
 
 
-def compare_years(outcomes: pd.DataFrame, metrics: pd.DataFrame, a: int, b: int) -> pd.DataFrame:
+def compare_years(
+    outcomes: pd.DataFrame,
+    metrics: pd.DataFrame,
+    a: int,
+    b: int,
+    reporters: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Every series in year ``a`` beside the same series in year ``b``.
 
     With several regions, a total over the regions leads each metric where
     its figures add up (see :mod:`laborstats.stats.totals`); each region has
     its share of that total and its rank among the regions, in each year.
     A series in one year only keeps its row, with the other side empty.
+
+    ``outcomes`` may hold only the rows of ``a`` and ``b`` and the rows
+    derived figures use in every year, with ``reporters`` (see
+    :func:`laborstats.stats.series.reporting`) telling who reports each
+    series in the other years.
+    """
+    return as_texts(compare_years_coded(outcomes, metrics, a, b, reporters))
+
+
+def compare_years_coded(
+    outcomes: pd.DataFrame,
+    metrics: pd.DataFrame,
+    a: int,
+    b: int,
+    reporters: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """:func:`compare_years` with coded texts still coded (see :mod:`laborstats.codes`).
+
+    So that a large table can be let go before the result is made text: at
+    10M rows, the texts of the 0.4M rows compared took 0.1 GB.
     """
     for year in (a, b):
         select_year(outcomes, year)
-    frame = _ranked(outcomes, metrics, years=[a, b])
+    frame = _ranked(outcomes, metrics, [a, b], reporters)
     merged = _side_by_side(
         frame[frame["year"] == a], frame[frame["year"] == b], on=["region", *_SERIES]
     )
-    merged = merged.assign(period=merged["span"].replace(OWN_YEAR, ""))
-    merged = _with_labels(merged, metrics).assign(a=a, b=b)
     lead = merged["region"].ne(ALL_REGIONS).astype("int64")
-    merged = in_dictionary_order(merged.assign(_lead=lead), metrics, then=["_lead", "entity"])
-    return merged[YEARS_COLUMNS]
+    merged = _labelled(merged.assign(a=a, b=b, _lead=lead), metrics, then=["_lead", "entity"])
+    return _with_period(merged, own_year="")[YEARS_COLUMNS]
 
 
 def compare_regions(
@@ -81,13 +107,12 @@ def compare_regions(
     select_year(outcomes, year)
     for name in (a, b):
         check_region(outcomes, name)
-    frame = _ranked(outcomes, metrics, years=[year])
+    frame = _ranked(outcomes, metrics, [year], None)
     merged = _side_by_side(
         frame[frame["region"] == a], frame[frame["region"] == b], on=["year", *_SERIES]
     )
-    merged = merged.assign(period=merged["span"].replace(OWN_YEAR, str(year)))
-    merged = _with_labels(merged, metrics).assign(a=a, b=b)
-    return in_dictionary_order(merged, metrics, then=["entity"])[REGIONS_COLUMNS]
+    merged = _labelled(merged.assign(a=a, b=b), metrics, then=["entity"])
+    return as_texts(_with_period(merged, own_year=str(year))[REGIONS_COLUMNS])
 
 
 def compare_studios(studios: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
@@ -146,7 +171,12 @@ def only_metrics(result: pd.DataFrame, names: list[str] | None) -> pd.DataFrame:
     return result
 
 
-def _ranked(outcomes: pd.DataFrame, metrics: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+def _ranked(
+    outcomes: pd.DataFrame,
+    metrics: pd.DataFrame,
+    years: list[int],
+    reporters: pd.DataFrame | None,
+) -> pd.DataFrame:
     """The rows of ``years`` and their totals over regions, with each region's share of
     the total and rank (see :func:`_standing`).
 
@@ -154,11 +184,15 @@ def _ranked(outcomes: pd.DataFrame, metrics: pd.DataFrame, years: list[int]) -> 
     which regions ever report it. Only the rows of ``years`` are copied: at
     10M rows, the table with its totals took 0.4 GB.
     """
-    chosen = outcomes[outcomes["year"].isin(years)]
-    if outcomes["region"].nunique() > 1:
-        totals = regional_totals(outcomes, metrics)
-        chosen = concat_coded([chosen, totals[totals["year"].isin(years)]])
-    return _standing(chosen, metrics, within=["year", *_SERIES], reporters=outcomes)
+    reporters = reporting(outcomes) if reporters is None else reporters
+    # What a comparison shows of a row (see _side_by_side): as texts, the rest of the
+    # columns of 0.8M rows took 0.3 GB at 10M.
+    shown = ["year", *SERIES[:3], "period", "value", "qualifier", "basis"]
+    chosen = outcomes.loc[outcomes["year"].isin(years), shown]
+    if reporters["region"].nunique() > 1:
+        totals = regional_totals(outcomes, metrics, reporters)
+        chosen = concat_coded([chosen, totals.loc[totals["year"].isin(years), shown]])
+    return _standing(chosen, metrics, within=["year", *_SERIES], reporters=reporters)
 
 
 def _standing(
@@ -176,27 +210,21 @@ def _standing(
     direction (1 = best; the largest first where neither is better); ties
     share the better rank. Shares need a metric that adds up. A share is
     exact only when every figure in its total is exact, otherwise approx.
-    Who reports a series is judged from the members among ``reporters``
-    (default: ``frame``), which may hold more years than ``frame``.
+    Who ever reports a series is judged from the members in ``frame``, or
+    from ``reporters`` (see :func:`laborstats.stats.series.reporting`),
+    which may know of more years than ``frame`` holds.
     """
     frame = (with_span(frame) if "span" not in frame.columns else frame).reset_index(drop=True)
-    reporters = frame if reporters is None else reporters
-    reporters = with_span(reporters) if "span" not in reporters.columns else reporters
+    is_member = frame["region"] != ALL_REGIONS
     # Who reports what, when (categories: see laborstats.codes)
     period = [name for name in within if name not in _SERIES]
-    reporting = as_codes(reporters[["region", *period, *_SERIES]], ["region", *_SERIES])
-    reporting = reporting[reporting["region"] != ALL_REGIONS]
+    reporting = as_codes(frame.loc[is_member, ["region", *period, *_SERIES]], ["region", *_SERIES])
     reports = groups_of(reporting, [*period, *_SERIES])
     places = reporting.iloc[reports.first_rows]
-    fair = pooled(reports, places, reporting["region"], _SERIES, period)
-    is_member = frame["region"] != ALL_REGIONS
-    # Each member's group of reports, by its keys (none for a NaN key, as in groups_of).
-    group = pd.MultiIndex.from_frame(places[[*period, *_SERIES]]).get_indexer(
-        pd.MultiIndex.from_frame(frame.loc[is_member, [*period, *_SERIES]])
-    )
-    frame = as_texts(frame)  # down to the rows compared
+    fair = pooled(reports, places, reporting["region"], _SERIES, period, reporters)
     members = frame[is_member]
-    in_pool = pd.Series(np.append(fair, False)[group], index=members.index)
+    # Each member's group (none for a NaN key, as in groups_of).
+    in_pool = pd.Series(np.append(fair, False)[reports.numbers], index=members.index)
     keys = [members[name] for name in within]
     lower_better = members["metric"].isin(metrics.loc[metrics["direction"] == "lower", "metric"])
     key = members["value"].where(lower_better, -members["value"])
@@ -233,8 +261,16 @@ def _side_by_side(side_a: pd.DataFrame, side_b: pd.DataFrame, on: list[str]) -> 
     return merged
 
 
-def _with_labels(merged: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
-    return _with_pct_change(with_definitions(merged, metrics, extra=("programme",)))
+def _labelled(merged: pd.DataFrame, metrics: pd.DataFrame, then: list[str]) -> pd.DataFrame:
+    """Compared series with their definitions and % change, in the dictionary's order
+    and then by ``then``."""
+    labelled = _with_pct_change(with_definitions(merged, metrics, extra=("programme",)))
+    return in_dictionary_order(labelled, metrics, then=then)
+
+
+def _with_period(merged: pd.DataFrame, own_year: str) -> pd.DataFrame:
+    """Add ``period``: the span, with the row's own year written ``own_year``."""
+    return merged.assign(period=replaced(merged["span"], OWN_YEAR, own_year))
 
 
 def _with_pct_change(merged: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import pandas as pd
 from laborstats.codes import as_texts, concat_coded
 from laborstats.formula import Formula, parse_formula
 from laborstats.stats.qualifiers import Bound
+from laborstats.stats.series import reporting
 from laborstats.vocabulary import AT_LEAST, DERIVED
 
 _PLACE = ["year", "region", "entity"]
@@ -56,6 +57,13 @@ def with_derived_metrics(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.Da
     # Concatenated once (a large table is copied once), when the inputs picked from it
     # are freed: at 10M rows, they took 0.4 GB.
     return concat_coded([outcomes, pd.concat(derived)]) if derived else outcomes
+
+
+def derived_reporters(outcomes: pd.DataFrame, reporters: pd.DataFrame) -> pd.DataFrame:
+    """``reporters`` (see :func:`laborstats.stats.series.reporting`) with the regions of
+    the derived figures of ``outcomes``, as :func:`with_derived_metrics` gives them."""
+    derived = reporting(outcomes[outcomes["basis"] == DERIVED])
+    return reporting(concat_coded([reporters, derived]))
 
 
 def _derived_rows(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> list[pd.DataFrame]:

@@ -46,6 +46,25 @@ def with_span(outcomes: pd.DataFrame) -> pd.DataFrame:
     return outcomes.assign(span=span.mask(own_year, OWN_YEAR))
 
 
+# Who reports a series: a region with a figure for it, in any year.
+REPORTER = ["region", "entity", "metric", "span"]
+
+
+def reporting(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Who reports each series: one row per region, entity, metric and span with a
+    figure in ``outcomes`` (which may have ``span`` already), in any year; in the
+    order of their texts.
+
+    Totals, shares and ranks need it from every year (see :func:`pooled`),
+    even when only some years' rows are held.
+    """
+    if "span" not in outcomes.columns:
+        outcomes = with_span(outcomes[["year", "period", *REPORTER[:3]]])
+    keys = outcomes[REPORTER]
+    keys = keys.iloc[groups_of(keys, REPORTER).first_rows]
+    return keys.sort_values(REPORTER).reset_index(drop=True)
+
+
 def with_definitions(
     frame: pd.DataFrame, metrics: pd.DataFrame, extra: tuple[str, ...] = ()
 ) -> pd.DataFrame:
@@ -166,7 +185,12 @@ def with_change_on_year_before(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def pooled(
-    groups: Groups, places: pd.DataFrame, members: pd.Series, series: list[str], period: list[str]
+    groups: Groups,
+    places: pd.DataFrame,
+    members: pd.Series,
+    series: list[str],
+    period: list[str],
+    reporters: pd.DataFrame | None = None,
 ) -> np.ndarray:
     """Which groups more than one member reports, with a figure from every member that
     ever reports their series in their period.
@@ -174,11 +198,27 @@ def pooled(
     A total, share or rank over members means what it says only then: a
     member missing a year would make that year's total short. ``groups``
     are rows of one series and period at least, ``places`` their first rows
-    (their keys), ``members`` the member of every row.
+    (their keys), ``members`` the member of every row. Who ever reports a
+    series is judged from these rows, or from ``reporters`` (see
+    :func:`reporting`; members are regions) when they hold some years only.
     """
-    ever = groups_of(places, series)
     now = groups_of(places, [*period, *series])
-    ever_count = groups.within(ever).distinct(members)[ever.numbers]
     now_count = groups.within(now).distinct(members)[now.numbers]
+    if reporters is None:
+        ever = groups_of(places, series)
+        ever_count = groups.within(ever).distinct(members)[ever.numbers]
+    else:
+        ever_count = reporters_of(places[series], reporters)
     fair: np.ndarray = (ever_count > 1) & (now_count == ever_count)
     return fair
+
+
+def reporters_of(keys: pd.DataFrame, reporters: pd.DataFrame) -> np.ndarray:
+    """How many regions of ``reporters`` (see :func:`reporting`) report the series of
+    each row of ``keys`` (some of entity, metric and span)."""
+    counts = reporters.groupby(list(keys.columns), observed=True).size()
+    position = pd.MultiIndex.from_frame(counts.index.to_frame()).get_indexer(
+        pd.MultiIndex.from_frame(keys)
+    )
+    found: np.ndarray = np.append(counts.to_numpy(), 0)[position]  # -1: none reports it
+    return found

@@ -18,7 +18,9 @@ _SUMMED = ["year", "region", "entity", "programme", "metric", "value", "qualifie
 _CODED = ["region", "entity", "programme", "metric", "qualifier", "period", "span"]
 
 
-def regional_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
+def regional_totals(
+    outcomes: pd.DataFrame, metrics: pd.DataFrame, reporters: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per year, entity, metric and period summing the regions, region ``all``.
 
     Only metrics of a kind that adds up (count, amount) and figures from more
@@ -31,6 +33,10 @@ def regional_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFra
     The basis of a total is ``total``, or ``derived`` when a summed figure
     was derived; the source says how many regions were summed, and how their
     figures were derived when they all were derived the same way.
+
+    Who ever reports a series is judged from ``outcomes``, or from
+    ``reporters`` (see :func:`laborstats.stats.series.reporting`) when
+    ``outcomes`` hold only some years and the rows derived figures use.
     """
     adding_up = metrics.loc[metrics["kind"].isin(ADDITIVE_KINDS), "metric"]
     # The columns a total needs, their texts as categories: filters and
@@ -57,7 +63,7 @@ def regional_totals(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFra
     # reports it that year, and a series when more than one region does.
     places = additive[keys].iloc[first]
     sums = sums.assign(regions=groups.distinct(additive["region"]))
-    totals = sums[pooled(groups, places, additive["region"], _TOTALLED, ["year"])]
+    totals = sums[pooled(groups, places, additive["region"], _TOTALLED, ["year"], reporters)]
     # How summed figures were derived: the sources of the derived ones.
     derived_rows = summed & (outcomes["basis"] == DERIVED)
     sources = (
