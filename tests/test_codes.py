@@ -7,10 +7,18 @@ from collections.abc import Callable
 import pandas as pd
 import pytest
 
-from laborstats.codes import CODED, as_codes, as_texts, concat_coded, is_coded, replaced
+from laborstats.codes import (
+    CODED,
+    appended,
+    as_codes,
+    as_texts,
+    concat_coded,
+    is_coded,
+    replaced,
+)
 from laborstats.dataset import load_dataset
 from laborstats.stats.compare import compare_regions, compare_years
-from laborstats.stats.derived import with_derived_metrics
+from laborstats.stats.derived import derived_figures, with_derived_metrics
 from laborstats.stats.growth import growth_summary, yearly_growth
 from laborstats.stats.metrics import metric_coverage
 from laborstats.stats.outcomes import outcome_rows
@@ -84,6 +92,17 @@ def test_a_coded_span_is_the_span_of_the_texts() -> None:
     blank = frame.assign(period=pd.Series([None] * 4, dtype="str"))
     assert with_span(as_codes(blank))["span"].isna().all()
     assert with_span(blank)["span"].isna().all()
+
+
+def test_rows_appended_to_a_table_that_is_let_go_are_its_concatenation() -> None:
+    dataset = load_dataset("example:qingyang-counties")
+    rows = derived_figures(dataset.outcomes, dataset.metrics)
+    assert rows is not None
+    rows = rows.assign(extra="x").drop(columns="source")  # a column of its own, one missing
+    table = dataset.outcomes
+    expected = concat_coded([table.copy(), rows])
+    pd.testing.assert_frame_equal(appended(table, rows), expected)
+    assert table.columns.empty  # let go
 
 
 @pytest.fixture(scope="module")

@@ -299,15 +299,20 @@ def with_streams(command: Callable[..., None]) -> Callable[..., None]:
 def _with_derived(dataset: Dataset) -> Dataset:
     """``dataset`` with its derived figures among the outcomes (see with_derived_metrics).
 
-    Given a dataset nothing else holds, the outcomes as loaded are let go
-    once the derived ones are added: a large table is not held twice (0.35
-    GB at 10M rows).
+    Only for a dataset nothing else holds: its outcomes are emptied as the
+    derived figures are appended, each column let go once copied, so that a
+    large table is never held twice (0.3 GB at 10M rows).
     """
+    from laborstats.codes import appended
     from laborstats.columnar import give_memory_back
-    from laborstats.stats.derived import derived_reporters, with_derived_metrics
+    from laborstats.stats.derived import derived_figures, derived_reporters
 
-    outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
-    give_memory_back()
+    outcomes = dataset.outcomes
+    derived = derived_figures(outcomes, dataset.metrics)
+    give_memory_back()  # what the derivation freed, before the table is copied
+    if derived is not None:
+        outcomes = appended(outcomes, derived)
+        give_memory_back()
     reporters = dataset.reporters
     if reporters is not None:
         reporters = derived_reporters(outcomes, reporters)

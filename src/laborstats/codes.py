@@ -86,6 +86,22 @@ def concat_coded(frames: list[pd.DataFrame]) -> pd.DataFrame:
     )
 
 
+def appended(table: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """``concat_coded([table, rows])``, emptying ``table``: each of its columns is let go
+    once copied, so that a large table is never held twice (0.3 GB at 10M rows).
+
+    Only for a table nothing else holds.
+    """
+    names = [*table.columns, *(name for name in rows.columns if name not in table.columns)]
+    columns = {}
+    for name in names:
+        parts = [frame[[name]] if name in frame.columns else frame[[]] for frame in (table, rows)]
+        columns[name] = concat_coded(parts)[name]
+        if name in table.columns:
+            del table[name]
+    return pd.DataFrame(columns, copy=False)
+
+
 def _held_by(columns: list[pd.Series]) -> pd.CategoricalDtype:
     """The categories of every text in these columns, in sorted order.
 

@@ -53,16 +53,28 @@ def with_derived_metrics(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.Da
     The qualifier follows :class:`laborstats.stats.qualifiers.Bound`; the
     period is the inputs' common period, blank where they differ.
     """
+    derived = derived_figures(outcomes, metrics)
+    return outcomes if derived is None else concat_coded([outcomes, derived])
+
+
+def derived_figures(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame | None:
+    """The rows :func:`with_derived_metrics` adds to ``outcomes``; None when there are none.
+
+    For a caller that appends them to a large table it lets go of column by
+    column (see :func:`laborstats.codes.appended`).
+    """
     derived = _derived_rows(outcomes, metrics)
-    # Concatenated once (a large table is copied once), when the inputs picked from it
-    # are freed: at 10M rows, they took 0.4 GB.
-    return concat_coded([outcomes, pd.concat(derived)]) if derived else outcomes
+    # Concatenated when the inputs picked from a large table are freed: at 10M rows,
+    # they took 0.4 GB.
+    return pd.concat(derived) if derived else None
 
 
 def derived_reporters(outcomes: pd.DataFrame, reporters: pd.DataFrame) -> pd.DataFrame:
     """``reporters`` (see :func:`laborstats.stats.series.reporting`) with the regions of
     the derived figures of ``outcomes``, as :func:`with_derived_metrics` gives them."""
-    derived = reporting(outcomes[outcomes["basis"] == DERIVED])
+    derived = reporting(
+        outcomes.loc[outcomes["basis"] == DERIVED, ["year", *_PLACE[1:], "metric", "period"]]
+    )
     return reporting(concat_coded([reporters, derived]))
 
 
