@@ -311,3 +311,22 @@ def test_a_scan_leaves_arrow_allocating_from_the_c_library(tmp_path: Path) -> No
         assert scanned(path) is not None
     assert {pool.backend_name for (pool,), _ in chosen.call_args_list} == {"system"}
     assert pa.default_memory_pool().backend_name == "system"
+
+
+def test_a_scan_gives_memory_back_as_it_goes(tmp_path: Path) -> None:
+    rows = [ROW.format(value=1, source="").replace("2024", str(year)) for year in range(2015, 2025)]
+    path = rows_file(tmp_path, *rows)
+
+    def given_back(every: int) -> int:
+        with (
+            mock.patch.object(columnar, "TRIM_EVERY", every),
+            mock.patch.object(columnar, "BLOCK", 64),  # a batch of a line or two
+            mock.patch.object(columnar, "give_memory_back") as given,
+        ):
+            scan = scanned(path)
+        assert scan is not None
+        assert len(scan.outcomes) == len(rows)
+        return given.call_count
+
+    # Once a batch, on top of the end of the scan and each column converted.
+    assert given_back(1) - given_back(len(rows) + 1) >= 4
