@@ -706,6 +706,7 @@ def compare(
       laborstats compare --by studio 华能 巩怀华
     """
     from laborstats.codes import as_texts
+    from laborstats.columnar import give_memory_back
     from laborstats.errors import SelectionError
     from laborstats.stats.compare import compare_studios, only_metrics
     from laborstats.stats.studios import resolve_column
@@ -727,7 +728,8 @@ def compare(
         columns = [resolve_column(name) for name in names] if names else None
     else:
         coded, dataset = _compared_places(streams, by, (a, b), year, names)
-        result, columns = as_texts(coded), names  # the outcomes let go (see _compared_places)
+        give_memory_back()  # the outcomes let go (see _compared_places)
+        result, columns = as_texts(coded), names
     result = only_metrics(result, columns)
     streams.emit(compare_view(result, dataset, lang, by.value), lang, dataset)
 
