@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from laborstats.codes import is_coded
 from laborstats.vocabulary import APPROX, AT_LEAST, AT_MOST, EXACT
 
 _DIRECTION = {EXACT: 0.0, AT_LEAST: 1.0, AT_MOST: -1.0}
@@ -69,7 +70,10 @@ class Bound:
     @classmethod
     def of(cls, qualifiers: pd.Series) -> Bound:
         # A few distinct qualifiers: look each up once (Series.map costs 15x more).
-        codes, distinct = pd.factorize(qualifiers)
+        if is_coded(qualifiers):  # numbered already (at 10M rows, 80 MB less)
+            codes, distinct = qualifiers.cat.codes.to_numpy(), qualifiers.cat.categories
+        else:
+            codes, distinct = pd.factorize(qualifiers)
         directions = np.array([*(_DIRECTION.get(name, np.nan) for name in distinct), np.nan])
         return cls(pd.Series(directions[codes], index=qualifiers.index, name=qualifiers.name))
 
