@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import pytest
 
+from laborstats import codes
 from laborstats.codes import (
     CODED,
     appended,
@@ -17,6 +18,7 @@ from laborstats.codes import (
     replaced,
 )
 from laborstats.dataset import load_dataset
+from laborstats.stats import derived
 from laborstats.stats.compare import compare_regions, compare_years
 from laborstats.stats.derived import derived_figures, with_derived_metrics
 from laborstats.stats.growth import growth_summary, yearly_growth
@@ -94,7 +96,12 @@ def test_a_coded_span_is_the_span_of_the_texts() -> None:
     assert with_span(blank)["span"].isna().all()
 
 
-def test_rows_appended_to_a_table_that_is_let_go_are_its_concatenation() -> None:
+@pytest.mark.parametrize("by_column", [False, True], ids=["small", "large"])
+def test_rows_appended_to_a_table_that_is_let_go_are_its_concatenation(
+    by_column: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if by_column:  # as a large table is
+        monkeypatch.setattr(codes, "_APPENDED_BY_COLUMN", 0)
     dataset = load_dataset("example:qingyang-counties")
     rows = derived_figures(dataset.outcomes, dataset.metrics)
     assert rows is not None
@@ -103,6 +110,16 @@ def test_rows_appended_to_a_table_that_is_let_go_are_its_concatenation() -> None
     expected = concat_coded([table.copy(), rows])
     pd.testing.assert_frame_equal(appended(table, rows), expected)
     assert table.columns.empty  # let go
+
+
+def test_derived_rows_coded_as_made_are_the_rows_made_as_texts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dataset = load_dataset("example:qingyang-counties")
+    as_texts_made = with_derived_metrics(dataset.outcomes, dataset.metrics)
+    monkeypatch.setattr(derived, "_CODED_FROM", 0)  # as many rows are
+    coded_as_made = with_derived_metrics(dataset.outcomes, dataset.metrics)
+    pd.testing.assert_frame_equal(coded_as_made, as_texts_made)
 
 
 @pytest.fixture(scope="module")

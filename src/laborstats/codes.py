@@ -26,6 +26,8 @@ from laborstats.schema import OUTCOMES
 
 # The outcome columns held as categories: every text column.
 CODED = tuple(column.name for column in OUTCOMES.columns if column.name not in ("year", "value"))
+# Rows of a table below which appended copies it whole.
+_APPENDED_BY_COLUMN = 1 << 16
 
 
 def is_coded(column: pd.Series) -> bool:
@@ -92,6 +94,11 @@ def appended(table: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
 
     Only for a table nothing else holds.
     """
+    if len(table) < _APPENDED_BY_COLUMN:  # in one go: a column at a time takes 1 ms
+        whole = concat_coded([table, rows])
+        for name in list(table.columns):
+            del table[name]
+        return whole
     names = [*table.columns, *(name for name in rows.columns if name not in table.columns)]
     columns = {}
     for name in names:

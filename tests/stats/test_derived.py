@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from laborstats.dataset import load_dataset
+from laborstats.stats import derived
 from laborstats.stats.derived import with_derived_metrics
 
 
@@ -109,7 +111,12 @@ def test_a_reported_value_is_not_overwritten() -> None:
     assert result["value"].tolist() == [3000, 2, 1499]
 
 
-def test_formulas_over_derived_metrics_and_mixed_periods() -> None:
+@pytest.mark.parametrize("coded", [False, True], ids=["texts", "coded"])
+def test_formulas_over_derived_metrics_and_mixed_periods(
+    coded: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if coded:  # derived rows coded as made, as many are
+        monkeypatch.setattr(derived, "_CODED_FROM", 0)
     dictionary = pd.concat([DICTIONARY, metrics(("per_child_k", "per_child / 1000"))])
     data = outcomes(
         (2024, "A", "amount", 3000, "approx", "annual"), (2024, "A", "children", 2, "exact", "")

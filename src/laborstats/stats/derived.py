@@ -15,6 +15,7 @@ from laborstats.stats.series import reporting
 from laborstats.vocabulary import AT_LEAST, DERIVED
 
 _PLACE = ["year", "region", "entity"]
+_CODED_FROM = 1 << 12  # derived rows of a metric
 _INPUT = [*_PLACE, "metric", "value", "qualifier", "period"]
 
 
@@ -88,6 +89,7 @@ def _derived_rows(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> list[pd.Data
     # as texts, and copied metric by metric, the 1.5M rows picked at 10M took 0.2 GB.
     picked = outcomes.loc[outcomes["metric"].isin(derivation_metrics(metrics)), _INPUT]
     derived: list[pd.DataFrame] = []
+    with_figures = {str(name) for name in picked["metric"].unique()}
 
     def rows_of(names: Iterable[str]) -> pd.DataFrame:
         """The figures of these metrics, reported or derived so far (the columns formulas use)."""
@@ -101,11 +103,16 @@ def _derived_rows(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> list[pd.Data
         return pd.concat([reported, *added])
 
     def add(metric: str, computed: pd.DataFrame) -> None:
-        # Not where the data report it already.
-        there = pd.MultiIndex.from_frame(rows_of([metric])[_PLACE])
-        computed = computed[~pd.MultiIndex.from_frame(computed[_PLACE]).isin(there)]
-        if not computed.empty:  # coded: as texts, the derived rows at 10M took 0.1 GB
-            derived.append(as_codes(computed.assign(programme=programmes[metric])))
+        if metric in with_figures:  # not where the data report it already
+            there = pd.MultiIndex.from_frame(rows_of([metric])[_PLACE])
+            computed = computed[~pd.MultiIndex.from_frame(computed[_PLACE]).isin(there)]
+        if computed.empty:
+            return
+        computed = computed.assign(programme=programmes[metric])
+        # Coded when many: as texts, the derived rows at 10M took 0.1 GB. A few stay
+        # texts, which costs less time (concat_coded codes them with the table).
+        derived.append(as_codes(computed) if len(computed) >= _CODED_FROM else computed)
+        with_figures.add(metric)
 
     for flow, stock in zip(flows["metric"], flows["flow_of"], strict=True):
         add(stock, _opening_stock(rows_of([stock, flow]), stock, flow))
