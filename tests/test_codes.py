@@ -122,6 +122,15 @@ def test_derived_rows_coded_as_made_are_the_rows_made_as_texts(
     pd.testing.assert_frame_equal(coded_as_made, as_texts_made)
 
 
+def test_a_comparison_left_coded_is_the_comparison_in_texts() -> None:
+    dataset = load_dataset("example:qingyang-counties")
+    frame = with_derived_metrics(dataset.outcomes, dataset.metrics)
+    coded = compare_years(frame, dataset.metrics, 2023, 2024, coded=True)
+    assert is_coded(coded["region"])
+    texts = compare_years(frame, dataset.metrics, 2023, 2024)
+    pd.testing.assert_frame_equal(as_texts(coded), texts)
+
+
 @pytest.fixture(scope="module")
 def outcomes() -> tuple[pd.DataFrame, pd.DataFrame]:
     dataset = load_dataset("example:qingyang-counties")

@@ -744,14 +744,14 @@ def _compared_places(
     year: int | None,
     names: list[str] | None,
 ) -> tuple[pd.DataFrame, Dataset]:
-    """Two years or two regions compared (texts may be coded, see compare_years_coded),
+    """Two years or two regions compared (texts may be coded, see compare_years),
     and the dataset without its outcomes, which no view reads.
 
     The outcomes are loaded, and let go, here: at 10M rows, they took 0.1 GB
     more while the result was made text.
     """
     from laborstats.columnar import Years
-    from laborstats.stats.compare import compare_regions, compare_years_coded
+    from laborstats.stats.compare import compare_regions, compare_years
     from laborstats.stats.series import check_metrics, select_year
 
     a, b = sides
@@ -772,7 +772,7 @@ def _compared_places(
             # The years the message offers include derived ones, which need every row.
             dataset = _with_derived(streams.load())
             outcomes = dataset.outcomes
-        result = compare_years_coded(outcomes, dataset.metrics, *years, dataset.reporters)
+        result = compare_years(outcomes, dataset.metrics, *years, dataset.reporters, coded=True)
     return result, _without_outcomes(dataset)
 
 

@@ -61,6 +61,8 @@ def compare_years(
     a: int,
     b: int,
     reporters: pd.DataFrame | None = None,
+    *,
+    coded: bool = False,
 ) -> pd.DataFrame:
     """Every series in year ``a`` beside the same series in year ``b``.
 
@@ -72,22 +74,10 @@ def compare_years(
     ``outcomes`` may hold only the rows of ``a`` and ``b`` and the rows
     derived figures use in every year, with ``reporters`` (see
     :func:`laborstats.stats.series.reporting`) telling who reports each
-    series in the other years.
-    """
-    return as_texts(compare_years_coded(outcomes, metrics, a, b, reporters))
-
-
-def compare_years_coded(
-    outcomes: pd.DataFrame,
-    metrics: pd.DataFrame,
-    a: int,
-    b: int,
-    reporters: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """:func:`compare_years` with coded texts still coded (see :mod:`laborstats.codes`).
-
-    So that a large table can be let go before the result is made text: at
-    10M rows, the texts of the 0.4M rows compared took 0.1 GB.
+    series in the other years. With ``coded``, coded texts stay coded (see
+    :mod:`laborstats.codes`), so that a large table can be let go before
+    the result is made text: at 10M rows, the texts of the 0.4M rows
+    compared took 0.1 GB.
     """
     for year in (a, b):
         select_year(outcomes, year)
@@ -97,7 +87,8 @@ def compare_years_coded(
     )
     lead = merged["region"].ne(ALL_REGIONS).astype("int64")
     merged = _labelled(merged.assign(a=a, b=b, _lead=lead), metrics, then=["_lead", "entity"])
-    return _with_period(merged, own_year="")[YEARS_COLUMNS]
+    result = _with_period(merged, own_year="")[YEARS_COLUMNS]
+    return result if coded else as_texts(result)
 
 
 def compare_regions(
