@@ -35,7 +35,7 @@ from laborstats.render import (
     machine_records,
     render,
 )
-from laborstats.stats.compare import compare_years
+from laborstats.stats.compare import compare_regions, compare_years
 from laborstats.stats.derived import with_derived_metrics
 from laborstats.stats.summary import SUMMARY_COLUMNS, summarise
 from laborstats.views import compare_view
@@ -615,6 +615,26 @@ def test_compare_of_two_years_read_alone_is_that_of_every_row(
     assert "study_grant_per_child" not in ranked
     assert {"frontline_workers_served", "standard_coal_baseline"} <= ranked
     code, _, err = run_cli(runner, "compare", "2010", "2024", "-d", path)
+    assert code == 1
+    assert "one of the years in the data: 2020, 2021, 2023, 2024" in err
+
+
+@pytest.mark.parametrize(
+    ("regions", "year"), [(("A", "B"), None), (("A", "C"), None), (("B", "D"), 2023)]
+)
+def test_compare_of_two_regions_read_alone_is_that_of_every_row(
+    runner: CliRunner, outcomes_csv: MakeOutcomes, regions: tuple[str, str], year: int | None
+) -> None:
+    path = str(outcomes_csv(POOLS))
+    chosen = [] if year is None else ["--year", str(year)]
+    args = ("compare", "--by", "region", *regions, *chosen, "-d", path, "-f", "csv")
+    code, out, err = run_cli(runner, *args)
+    assert (code, err) == (0, "")
+    full = load_dataset(path)
+    every_row = with_derived_metrics(full.outcomes, full.metrics)
+    result = compare_regions(every_row, full.metrics, *regions, year or 2024)
+    assert out == render(compare_view(result, full, Lang.EN, "region"), OutputFormat.CSV, Lang.EN)
+    code, _, err = run_cli(runner, *args[:5], "--year", "2010", "-d", path)
     assert code == 1
     assert "one of the years in the data: 2020, 2021, 2023, 2024" in err
 

@@ -756,23 +756,25 @@ def _compared_places(
 
     a, b = sides
     if by is CompareBy.YEAR:
-        years = (_year(a, "A"), _year(b, "B"))
-        # The two years, the rows derived figures use, and who reports what in
-        # any year (for shares and ranks): not every row.
-        dataset = streams.load(Years(frozenset(years), pools=True))
+        compared = (_year(a, "A"), _year(b, "B"))
+        years = set(compared)
     else:
-        dataset = streams.load()
+        years = set() if year is None else {year}
+    # The years compared (by default, the latest), the rows derived figures use,
+    # and who reports what in any year (for shares and ranks): not every row.
+    window = Years(frozenset(years), pools=True) if years else Years(latest=1, pools=True)
+    dataset = streams.load(window)
     check_metrics(names, dataset.metrics)
     dataset = _with_derived(dataset)
-    outcomes = dataset.outcomes
+    if not years <= set(dataset.outcomes["year"]):
+        # The years the message offers include derived ones, which need every row.
+        dataset = _with_derived(streams.load())
+    outcomes, reporters = dataset.outcomes, dataset.reporters
     if by is CompareBy.REGION:
-        result = compare_regions(outcomes, dataset.metrics, a, b, select_year(outcomes, year))
+        chosen = select_year(outcomes, year)
+        result = compare_regions(outcomes, dataset.metrics, a, b, chosen, reporters)
     else:
-        if not set(years) <= set(outcomes["year"]):
-            # The years the message offers include derived ones, which need every row.
-            dataset = _with_derived(streams.load())
-            outcomes = dataset.outcomes
-        result = compare_years(outcomes, dataset.metrics, *years, dataset.reporters, coded=True)
+        result = compare_years(outcomes, dataset.metrics, *compared, reporters, coded=True)
     return result, _without_outcomes(dataset)
 
 

@@ -92,13 +92,23 @@ def compare_years(
 
 
 def compare_regions(
-    outcomes: pd.DataFrame, metrics: pd.DataFrame, a: str, b: str, year: int
+    outcomes: pd.DataFrame,
+    metrics: pd.DataFrame,
+    a: str,
+    b: str,
+    year: int,
+    reporters: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Region ``a`` beside region ``b`` in ``year``: shares of the total and ranks among all."""
+    """Region ``a`` beside region ``b`` in ``year``: shares of the total and ranks among all.
+
+    ``outcomes`` may hold only the rows of ``year`` and those derived figures
+    use, with ``reporters`` as for :func:`compare_years`; a region is known
+    when it reports anything in any year.
+    """
     select_year(outcomes, year)
     for name in (a, b):
-        check_region(outcomes, name)
-    frame = _ranked(outcomes, metrics, [year], None)
+        check_region(outcomes if reporters is None else reporters, name)
+    frame = _ranked(outcomes, metrics, [year], reporters)
     merged = _side_by_side(
         frame[frame["region"] == a], frame[frame["region"] == b], on=["year", *_SERIES]
     )
