@@ -6,9 +6,10 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from laborstats.codes import as_texts, is_coded
+from laborstats.codes import as_texts, concat_coded, is_coded
 from laborstats.stats.derived import with_derived_metrics
-from laborstats.stats.totals import across_regions, regional_totals
+from laborstats.stats.series import reporting
+from laborstats.stats.totals import across_regions, partial_totals, regional_totals
 from laborstats.vocabulary import ALL_REGIONS
 from tests.stats.frames import Row, metrics_frame, outcomes_frame
 
@@ -134,3 +135,44 @@ def test_totals_keep_the_column_types_of_the_outcomes() -> None:
     texts = across_regions(as_texts(outcomes), METRICS)
     assert texts.dtypes.to_dict() == as_texts(outcomes).dtypes.to_dict()
     pd.testing.assert_frame_equal(as_texts(kept), texts)
+
+
+def test_partial_totals_of_batches_add_up_to_the_totals_of_every_row() -> None:
+    # As a large file is summed while it is read: some metrics' rows are summed
+    # batch by batch and let go, in any order; the rest are held.
+    rows = outcomes_frame(
+        [
+            (2023, "A", "grants", 0.1, "exact"),
+            (2023, "B", "grants", 0.2, "approx"),
+            (2023, "C", "grants", 0.3, "exact"),
+            (2024, "A", "grants", 1e16, "at_least"),
+            (2024, "B", "grants", 1.0, "exact"),
+            (2024, "C", "grants", -1e16, "exact"),
+            (2023, "A", "members", 10, "exact"),
+            (2023, "B", "members", 5, "exact"),
+            (2024, "A", "children", 4, "exact"),
+            (2024, "B", "children", 6, "exact"),
+            (2024, "A", "coverage", 40, "exact"),
+        ]
+    )
+    derived = {0: "derived: a", 1: "derived: b", 3: "derived: a", 4: "derived: a"}
+    rows["basis"] = rows["basis"].cat.add_categories("derived")
+    rows["source"] = rows["source"].cat.add_categories(sorted(set(derived.values())))
+    rows.loc[list(derived), ["basis", "source"]] = [["derived", text] for text in derived.values()]
+    outcomes = with_derived_metrics(rows, METRICS)
+    expected = regional_totals(outcomes, METRICS)
+    summed = outcomes["metric"] == "grants"
+    batches = [outcomes[summed].iloc[at::2] for at in (1, 0)]
+    partial = concat_coded([partial_totals(batch) for batch in batches])
+    result = regional_totals(outcomes[~summed], METRICS, reporting(outcomes), partial)
+    key = ["metric", "year"]
+    pd.testing.assert_frame_equal(
+        result.sort_values(key).reset_index(drop=True),
+        expected.sort_values(key).reset_index(drop=True),
+        check_categorical=False,
+    )
+    grants = expected.set_index(key).loc["grants"]
+    assert grants["value"].tolist() == [0.6, 1.0]  # exact sums, rounded once
+    assert grants["qualifier"].tolist() == ["approx", "at_least"]
+    assert grants["source"].tolist() == ["sum of 3 regions", "sum of 3 regions, each derived: a"]
+    assert set(expected["metric"]) == {"grants", "members", "children", "per_child"}

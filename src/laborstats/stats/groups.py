@@ -73,14 +73,17 @@ def _distinct_by_hashing(pairs: np.ndarray, count: int, kinds: int) -> np.ndarra
     return np.bincount(pd.unique(pairs) // kinds, minlength=count)
 
 
-def groups_of(frame: pd.DataFrame, keys: Sequence[str]) -> Groups:
-    """The rows of ``frame`` grouped by ``keys``, as ``frame.groupby(keys, sort=False)``."""
+def groups_of(frame: pd.DataFrame, keys: Sequence[str], *, dropna: bool = True) -> Groups:
+    """The rows of ``frame`` grouped by ``keys``, as ``frame.groupby(keys, sort=False,
+    dropna=dropna)``: without ``dropna``, a missing key is a value of its own."""
     # In place, codes as narrow as they come: at 10M rows each int64 temporary is 80 MB.
     combined = np.zeros(len(frame), dtype=np.int64)
     combinations = 1
     missing = np.zeros(len(frame), dtype=bool)
     for key in keys:
         codes, kinds = _numbered(frame[key])
+        if not dropna:
+            codes, kinds = np.where(codes < 0, kinds, codes), kinds + 1
         missing |= codes < 0
         if combinations * kinds >= 1 << 62:  # renumber the combinations seen so far
             combined, seen = pd.factorize(combined)

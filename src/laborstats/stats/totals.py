@@ -8,18 +8,61 @@ import pandas as pd
 from laborstats.codes import as_codes, as_texts, concat_coded
 from laborstats.schema import PROVENANCE_COLUMNS
 from laborstats.stats.derived import with_derived_metrics
+from laborstats.stats.exact import SUM_COLUMNS, exact_sums, exact_total
 from laborstats.stats.groups import groups_of
 from laborstats.stats.qualifiers import qualifier_of_sum, sum_flags
-from laborstats.stats.series import ADDITIVE_KINDS, pooled, with_span
+from laborstats.stats.series import ADDITIVE_KINDS, reporters_of, reporting, with_span
 from laborstats.vocabulary import ALL_REGIONS, DERIVED, TOTAL
 
 _TOTALLED = ["entity", "metric", "span"]
-_SUMMED = ["year", "region", "entity", "programme", "metric", "value", "qualifier", "period"]
+# What a total is summed by, besides its region: one group of figures a total.
+TOTAL_KEYS = ["year", "entity", "programme", "metric", "period"]
+# Sums of figures by TOTAL_KEYS and the source of derived ones (see partial_totals).
+PARTIAL_COLUMNS = [
+    *TOTAL_KEYS,
+    "derived_source",
+    *SUM_COLUMNS,
+    *("approx", "up", "down", "figures"),
+]
+_SUMMED = [*TOTAL_KEYS, "value", "qualifier", "basis", "source"]
 _CODED = ["region", "entity", "programme", "metric", "qualifier", "period", "span"]
 
 
+def partial_totals(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """The figures of ``outcomes`` summed over regions, a row for each group of
+    ``TOTAL_KEYS`` and source of derived figures (NaN for reported ones).
+
+    Partial totals of several tables add up (column by column, in
+    :func:`regional_totals`) to the partial totals of all their rows: a
+    large file is summed batch by batch as it is read (see
+    :mod:`laborstats.columnar`). Sums are exact (see
+    :mod:`laborstats.stats.exact`); ``approx``, ``up`` and ``down`` count the
+    figures with each of :func:`laborstats.stats.qualifiers.sum_flags`;
+    ``figures`` counts them, one a region as keys are unique.
+    """
+    frame = as_codes(outcomes[_SUMMED], _CODED)
+    if frame[TOTAL_KEYS].isna().any(axis=None):  # in no group, as in a group-by
+        frame = frame.dropna(subset=TOTAL_KEYS)
+    frame = frame.assign(derived_source=frame["source"].where(frame["basis"] == DERIVED))
+    keys = [*TOTAL_KEYS, "derived_source"]
+    groups = groups_of(frame, keys, dropna=False)
+    flags = sum_flags(frame["qualifier"]).groupby(groups.numbers).sum()
+    return pd.concat(
+        [
+            frame[keys].iloc[groups.first_rows].reset_index(drop=True),
+            exact_sums(frame["value"].to_numpy(), groups.numbers, groups.count),
+            flags.reset_index(drop=True),
+            pd.Series(np.bincount(groups.numbers, minlength=groups.count), name="figures"),
+        ],
+        axis=1,
+    )
+
+
 def regional_totals(
-    outcomes: pd.DataFrame, metrics: pd.DataFrame, reporters: pd.DataFrame | None = None
+    outcomes: pd.DataFrame,
+    metrics: pd.DataFrame,
+    reporters: pd.DataFrame | None = None,
+    partial: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per year, entity, metric and period summing the regions, region ``all``.
 
@@ -32,46 +75,39 @@ def regional_totals(
 
     The basis of a total is ``total``, or ``derived`` when a summed figure
     was derived; the source says how many regions were summed, and how their
-    figures were derived when they all were derived the same way.
+    figures were derived when they all were derived the same way. A total is
+    the exact sum of its figures, rounded once (see :mod:`laborstats.stats.exact`).
 
     Who ever reports a series is judged from ``outcomes``, or from
     ``reporters`` (see :func:`laborstats.stats.series.reporting`) when
-    ``outcomes`` hold only some years and the rows derived figures use.
+    ``outcomes`` hold only some years and the rows derived figures use, or
+    only some metrics. ``partial`` are :func:`partial_totals` of figures
+    ``outcomes`` do not hold (summed as a file was read).
     """
     adding_up = metrics.loc[metrics["kind"].isin(ADDITIVE_KINDS), "metric"]
-    # The columns a total needs, their texts as categories: filters and
-    # group-bys of a large table then move small codes (twice as fast at
-    # 10M rows as with the texts, whose copies cost more than the sums).
-    summed = outcomes["metric"].isin(adding_up)
-    additive = as_codes(with_span(outcomes[_SUMMED]), _CODED)[summed]
-    keys = ["year", *_TOTALLED, "period", "programme"]
+    parts = [partial_totals(outcomes[outcomes["metric"].isin(adding_up)])]
+    if partial is not None:
+        parts.append(partial)
+    partials = concat_coded(parts)
+    if reporters is None:
+        reporters = reporting(outcomes)
     # Group-bys that reduce, never transforms back onto every row; the rows
-    # are numbered by group once, as pandas' group-by on these keys with a
-    # count of regions took longer than the sums (see groups.py).
-    groups = groups_of(additive, keys)
-    first = groups.first_rows
-    sums = (
-        sum_flags(additive["qualifier"])
-        .assign(value=additive["value"])
-        .groupby(groups.numbers)
-        .agg(
-            value=("value", "sum"), approx=("approx", "any"), up=("up", "any"), down=("down", "any")
-        )
-        .drop(index=-1, errors="ignore")
+    # are numbered by group once (see groups.py).
+    groups = groups_of(partials, TOTAL_KEYS)
+    places = with_span(partials[TOTAL_KEYS].iloc[groups.first_rows].reset_index(drop=True))
+    sums = partials[[*SUM_COLUMNS, "approx", "up", "down", "figures"]].groupby(groups.numbers).sum()
+    derived = partials["derived_source"].groupby(groups.numbers)
+    totals = places.assign(
+        value=exact_total(sums),
+        **{flag: sums[flag].to_numpy() > 0 for flag in ("approx", "up", "down")},
+        regions=sums["figures"].to_numpy(),
+        derived_source=derived.first().reindex(sums.index).to_numpy(),
+        derivations=derived.nunique().reindex(sums.index, fill_value=0).to_numpy(),
     )
-    # A year is totalled when every region that ever reports the series
-    # reports it that year, and a series when more than one region does.
-    places = additive[keys].iloc[first]
-    sums = sums.assign(regions=groups.distinct(additive["region"]))
-    totals = sums[pooled(groups, places, additive["region"], _TOTALLED, ["year"], reporters)]
-    # How summed figures were derived: the sources of the derived ones.
-    derived_rows = summed & (outcomes["basis"] == DERIVED)
-    sources = (
-        outcomes.loc[derived_rows, "source"]
-        .groupby(groups.numbers[derived_rows[summed].to_numpy()])
-        .agg(derived_source="first", derivations="nunique")
-    )
-    totals = places.set_axis(sums.index).join(totals, how="inner").join(sources)
+    # A year is totalled when every region that ever reports the series reports
+    # it that year (one figure a region), and a series when more than one does.
+    ever = reporters_of(places[_TOTALLED], reporters)
+    totals = totals[(ever > 1) & (totals["regions"].to_numpy() == ever)]
     totals["qualifier"] = qualifier_of_sum(totals)
     totals = as_texts(totals.reset_index(drop=True))
     source = "sum of " + totals["regions"].astype("str") + " regions"
