@@ -13,13 +13,15 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from unittest import mock
 
 import pandas as pd
 import pytest
 import typer
 from typer.testing import CliRunner
 
-from laborstats import __version__
+from laborstats import __version__, columnar
+from laborstats import dataset as dataset_module
 from laborstats import render as render_module
 from laborstats.__main__ import main
 from laborstats.cli import app
@@ -35,6 +37,7 @@ from laborstats.render import (
     machine_records,
     render,
 )
+from laborstats.stats import totals as totals_module
 from laborstats.stats.compare import compare_regions, compare_years
 from laborstats.stats.derived import with_derived_metrics
 from laborstats.stats.summary import SUMMARY_COLUMNS, summarise
@@ -637,6 +640,71 @@ def test_compare_of_two_regions_read_alone_is_that_of_every_row(
     code, _, err = run_cli(runner, *args[:5], "--year", "2010", "-d", path)
     assert code == 1
     assert "one of the years in the data: 2020, 2021, 2023, 2024" in err
+
+
+# Two regions, every figure that adds up reported by both in every year, one derived
+# and approximate.
+SUMMED = "\n".join(
+    [
+        *(
+            f"{year},{region},,,{metric},{value + year - 2023},,{year},,"
+            for year in (2022, 2023, 2024)
+            for region, metric, value in [
+                ("A", "frontline_workers_served", 100),
+                ("A", "worker_deputies", 10),
+                ("B", "worker_deputies", 5),
+                ("A", "study_grant_amount", 3000),
+                ("A", "study_grant_children", 3),
+                ("B", "study_grant_amount", 4000),
+                ("B", "study_grant_children", 2),
+                ("A", "labour_cost_saving", 12),
+                ("B", "labour_cost_saving", 9),
+            ]
+        ),
+        "2022,B,,,frontline_workers_served,69,,2022,,",
+        "2023,B,,,frontline_workers_served,70,,2023,,",
+        "2024,B,,,frontline_workers_served,约71,,2024,derived,estimated from 2023",
+        *(f"{year},A,,,research_funding,1234567.89,,{year},," for year in (2022, 2023, 2024)),
+        *(f"{year},B,,,research_funding,0.01,,{year},," for year in (2022, 2023, 2024)),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("rows", "loads"),
+    [(SUMMED, 1), (SUMMED + "\n2021,C,,,worker_deputies,1,,2021,,", 2), (POOLS, 2)],
+    ids=["summed", "one-year-of-C", "pools"],
+)
+@pytest.mark.parametrize("shape", [[], ["--wide"], ["--yearly"], ["worker_deputies"]])
+def test_growth_summed_as_read_is_that_of_every_row(
+    runner: CliRunner,
+    outcomes_csv: MakeOutcomes,
+    monkeypatch: pytest.MonkeyPatch,
+    rows: str,
+    loads: int,
+    shape: list[str],
+) -> None:
+    # Figures that add up are summed as a large file is read, their rows let go; a series
+    # of them with no total (C reports one year only) needs the file read again.
+    path = str(outcomes_csv(rows))
+    if shape == ["--wide"]:  # and from Parquet
+        assert run_cli(runner, "convert", path, path + ".parquet")[0] == 0
+        path += ".parquet"
+    args = ("growth", *shape, "-d", path, "-f", "csv")
+    monkeypatch.setattr(columnar, "SUMMED_FROM", 1 << 62)
+    expected = run_cli(runner, *args)
+    assert expected[0] == 0
+    monkeypatch.setattr(columnar, "SUMMED_FROM", 0)
+    counted = mock.Mock(wraps=dataset_module.load_dataset)
+    monkeypatch.setattr(dataset_module, "load_dataset", counted)
+    summed = mock.Mock(wraps=totals_module.across_regions_summed)
+    monkeypatch.setattr(totals_module, "across_regions_summed", summed)
+    assert run_cli(runner, *args) == expected
+    assert (counted.call_count, summed.call_count) == (loads, 1)
+    if rows == SUMMED and not shape:
+        totals = pd.read_csv(io.StringIO(expected[1])).set_index("metric")
+        assert totals.loc["research_funding", "first_value"] == 1234567.9
+        assert totals.loc["frontline_workers_served", "last_qualifier"] == "approx"
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,9 @@ from laborstats.columnar import ALL_YEARS, Years, scan_outcomes
 from laborstats.dataset import Dataset, bundled_data_path, load_dataset
 from laborstats.errors import LaborstatsError
 from laborstats.stats.derived import derivation_metrics, with_derived_metrics
-from laborstats.stats.series import reporting
+from laborstats.stats.series import ADDITIVE_KINDS, reporting
 from laborstats.stats.summary import summarise
+from laborstats.stats.totals import regional_totals
 from tests.conftest import OUTCOMES_HEADER
 from tests.test_properties import BOUNDED, csv_like_bytes, outcome_tables
 
@@ -261,6 +262,32 @@ def test_clean_tables_take_the_fast_path_to_the_same_result(
     pd.testing.assert_frame_equal(as_texts(pools.outcomes), as_texts(kept.reset_index(drop=True)))
     assert pools.reporters is not None
     pd.testing.assert_frame_equal(as_texts(pools.reporters), as_texts(reporting(table)))
+    # Summed as read: the rows of other metrics held, totals over regions as from every row.
+    with mock.patch.object(columnar, "SUMMED_FROM", 0):
+        summed = loaded(str(path), years=Years(summed=True))
+    assert isinstance(summed, Dataset)
+    assert summed.reporters is not None
+    pd.testing.assert_frame_equal(as_texts(summed.reporters), as_texts(reporting(table)))
+    metrics = every.metrics
+    adding_up = metrics.loc[metrics["kind"].isin(ADDITIVE_KINDS), "metric"]
+    summed_metrics = set(adding_up) - derivation_metrics(metrics)
+    # The exact reader (of a record on several lines) keeps every row.
+    summed_rows = table["metric"].isin(set() if multiline else summed_metrics)
+    held = table[~summed_rows].reset_index(drop=True)
+    pd.testing.assert_frame_equal(as_texts(summed.outcomes), as_texts(held))
+    assert (summed.partial is None) == (not summed_rows.any())
+
+    def ordered(totals: pd.DataFrame) -> pd.DataFrame:
+        return (
+            as_texts(totals)
+            .sort_values(["metric", "year", "entity", "period"])
+            .reset_index(drop=True)
+        )
+
+    pd.testing.assert_frame_equal(
+        ordered(regional_totals(summed.outcomes, metrics, summed.reporters, summed.partial)),
+        ordered(regional_totals(table, metrics)),
+    )
 
 
 @pytest.mark.parametrize("data", [None, "example:qingyang-counties"])

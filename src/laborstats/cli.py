@@ -524,7 +524,6 @@ def growth(
       laborstats growth --data example:qingyang-counties --by region --wide
     """
     from laborstats.codes import as_texts
-    from laborstats.columnar import give_memory_back
     from laborstats.stats.growth import (
         growth_summary,
         growth_wide,
@@ -532,20 +531,18 @@ def growth(
         yearly_series,
     )
     from laborstats.stats.series import check_metrics
-    from laborstats.stats.totals import across_regions
     from laborstats.views import growth_view, yearly_view
 
     if wide and yearly:
         raise typer.BadParameter("choose one of --wide and --yearly", param_hint="'--wide'")
-    dataset = streams.load()
     names = _names(metric, "METRIC")
-    check_metrics(names, dataset.metrics)
-    dataset = _with_derived(dataset)
-    outcomes = dataset.outcomes
     if by is GrowthBy.TOTAL:
-        outcomes = across_regions(outcomes, dataset.metrics)
-        dataset = _without_outcomes(dataset)  # every row: 0.3 GB at 10M rows
-        give_memory_back()
+        outcomes, dataset = _over_regions(streams, names)
+    else:
+        dataset = streams.load()
+        check_metrics(names, dataset.metrics)
+        dataset = _with_derived(dataset)
+        outcomes = dataset.outcomes
     every_year = yearly_series(outcomes, dataset.metrics, names)  # coded: see yearly_series
     summary = growth_summary(every_year)
     shown = summary if names else series_with_change(summary)
@@ -558,6 +555,33 @@ def growth(
             growth_wide(every_year, shown), dataset, lang, wide=wide, left_out=left_out
         )
     streams.emit(view, lang, dataset)
+
+
+def _over_regions(streams: Streams, names: list[str] | None) -> tuple[pd.DataFrame, Dataset]:
+    """Every outcome with regions summed where they add up (see across_regions), and the
+    dataset, its outcomes let go.
+
+    A large file's figures that add up are summed as they are read, most of
+    its rows never held (see Years.summed); when a series of them has no
+    total, the file is read again, every row kept, for the rows of that series.
+    """
+    from laborstats.columnar import Years, give_memory_back
+    from laborstats.stats.series import check_metrics
+    from laborstats.stats.totals import across_regions, across_regions_summed
+
+    dataset = streams.load(Years(summed=True))
+    check_metrics(names, dataset.metrics)
+    dataset = _with_derived(dataset)
+    partial, reporters = dataset.partial, dataset.reporters
+    if partial is not None and reporters is not None:
+        summed = across_regions_summed(dataset.outcomes, dataset.metrics, reporters, partial)
+        if summed is not None:
+            return summed, _without_outcomes(dataset)
+        dataset = _with_derived(streams.load())
+    outcomes = across_regions(dataset.outcomes, dataset.metrics)
+    dataset = _without_outcomes(dataset)  # every row: 0.3 GB at 10M rows
+    give_memory_back()
+    return outcomes, dataset
 
 
 class ChartBy(StrEnum):

@@ -34,12 +34,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from laborstats.codes import CODED, categories
+from laborstats.codes import CODED, as_codes, categories
 from laborstats.quantities import parse_figures
 from laborstats.schema import OUTCOMES, PERIOD, PROVENANCE_COLUMNS
 from laborstats.stats.derived import derivation_metrics
-from laborstats.stats.series import OWN_YEAR, REPORTER, reporting
-from laborstats.vocabulary import ALL_REGIONS, BASES, EXACT, QUALIFIERS, REPORTED
+from laborstats.stats.exact import exact_sums
+from laborstats.stats.qualifiers import sum_flags
+from laborstats.stats.series import ADDITIVE_KINDS, OWN_YEAR, REPORTER, reporting
+from laborstats.stats.totals import PARTIAL_TEXTS
+from laborstats.vocabulary import ALL_REGIONS, BASES, DERIVED, EXACT, QUALIFIERS, REPORTED
 
 if TYPE_CHECKING:
     import pyarrow.parquet as pq
@@ -49,6 +52,7 @@ BATCH = 1 << 18  # rows read from Parquet at a time
 AHEAD = 4  # blocks Arrow may read before their batches are checked
 TRIM_EVERY = 16  # batches checked between two hand-backs of freed memory (give_memory_back)
 PART = 32 << 20  # the least a core gets to read; a smaller file is read on one
+SUMMED_FROM = 64 << 20  # bytes of a file from which Years.summed sums rows as they are read
 CORES = os.cpu_count() or 1
 _NEWLINE, _CR, _QUOTE, _COMMA = 10, 13, 34, 44
 _KEY_COLUMNS = ("year", "region", "entity", "metric", "period")
@@ -117,11 +121,18 @@ class Years:
     the load says who reports each series in any year (see
     :func:`laborstats.stats.series.reporting`): what totals, shares and
     ranks of the years kept need of the others.
+
+    With ``summed``, the rows of a large file (``SUMMED_FROM``) whose metric
+    adds up and is none of those are not kept but summed over regions as
+    they are read (``Scan.partial``, see
+    :func:`laborstats.stats.totals.partial_totals`); the load says who
+    reports each series too. Totals over regions need no more of them.
     """
 
     wanted: frozenset[int] | None = None
     latest: int = 0
     pools: bool = False
+    summed: bool = False
 
     def keeps(self, year: np.ndarray, latest: int) -> np.ndarray:
         """Which of the rows of ``year`` to keep, with ``latest`` the latest year seen."""
@@ -141,7 +152,8 @@ class Scan:
 
     outcomes: pd.DataFrame
     years: tuple[int, ...]
-    reporters: pd.DataFrame | None = None  # with Years.pools
+    reporters: pd.DataFrame | None = None  # with Years.pools or Years.summed
+    partial: pd.DataFrame | None = None  # with Years.summed, of a large file
 
 
 @_gives_memory_back
@@ -165,7 +177,7 @@ def scan_outcomes(
     if starts is None:
         return None
     header, bounds = starts[0], [*starts[1], size]
-    checks = _Checks(header, metrics, this_year, years)
+    checks = _Checks(header, metrics, this_year, years, size)
     stop = threading.Event()
 
     def read(part: int) -> _Part | None:
@@ -220,7 +232,7 @@ def scan_parquet(
         for group, first_line in _row_groups(about)
     ]
     rows = sum(about.num_rows for about in metadata.values())
-    checks = _Checks(columns, metrics, this_year, years)
+    checks = _Checks(columns, metrics, this_year, years, size)
     stop = threading.Event()
 
     def read(piece: tuple[Path, int, int]) -> _Part | None:
@@ -343,7 +355,8 @@ class _Part:
     years: set[int]
     rows: int = 0
     first_line: int = 0  # the line (or Parquet row) number of the part's first row
-    reporters: list[pa.RecordBatch] = field(default_factory=list)  # with Years.pools
+    reporters: list[pa.RecordBatch] = field(default_factory=list)  # with Years.pools, summed
+    partial: list[pd.DataFrame] = field(default_factory=list)  # with Years.summed
 
 
 class _Lines:
@@ -503,7 +516,7 @@ class _Checks:
     """The checks of the exact reader, on whole columns; and the rows kept."""
 
     def __init__(
-        self, header: list[str], metrics: pd.DataFrame, this_year: int, years: Years
+        self, header: list[str], metrics: pd.DataFrame, this_year: int, years: Years, size: int
     ) -> None:
         self.header = header
         self.this_year = this_year
@@ -515,6 +528,16 @@ class _Checks:
         pooled = sorted(derivation_metrics(metrics)) if years.pools else []
         self.every_year = np.isin(metrics["metric"], pooled)
         self.every_year_names = pa.array(pooled, type=pa.string())
+        # The metrics summed as read, by position (see Years.summed).
+        self.summed = (
+            metrics["kind"].isin(ADDITIVE_KINDS)
+            & ~metrics["metric"].isin(derivation_metrics(metrics))
+        ).to_numpy() & (years.summed and size >= SUMMED_FROM)
+        self.reporting = years.pools or years.summed
+        # Each qualifier's sum_flags, by position in QUALIFIERS; texts by metric position.
+        self.flags = sum_flags(pd.Series(QUALIFIERS, dtype="str")).to_numpy()
+        self.metric_texts = metrics["metric"].to_numpy(dtype=object)
+        self.programme_texts = metrics["programme"].to_numpy(dtype=object)
         programmes = dict.fromkeys(metrics["programme"])
         # A programme's position; a blank cell takes the metric's.
         self.programme_ids = {"": -1} | {name: at for at, name in enumerate(programmes)}
@@ -547,8 +570,12 @@ class _Checks:
         keep = self.years.keeps(rows.year, latest) | self.every_year[rows.metric]
         part.hashes.append(_row_hashes([rows.cell(name) for name in _KEY_COLUMNS]))
         part.years.update(rows.years)
-        if self.years.pools:
+        if self.reporting:
             part.reporters.append(self._reporters(rows))
+        summed = self.summed[rows.metric]
+        if summed.any():
+            part.partial.append(self._partial(rows, np.flatnonzero(summed)))
+            keep &= ~summed
         if keep.any():
             chosen = np.flatnonzero(keep)
             basis = rows.cell("basis")
@@ -587,13 +614,12 @@ class _Checks:
         position = {name: at for at, name in enumerate(dict.fromkeys(spans))}
         span = _Distinct(list(position), np.array([position[name] for name in spans])[period.codes])
         region, entity = rows.cell("region"), rows.cell("entity")
-        key = region.codes.astype(np.int64)
-        for codes, count in (
+        key = _combined(
+            (region.codes, len(region.values)),
             (entity.codes, len(entity.values)),
             (rows.metric, len(self.metric_ids)),
             (span.codes, len(span.values)),
-        ):
-            key = key * count + codes
+        )
         first = np.unique(key, return_index=True)[1]
         columns = [
             region.take(first),
@@ -602,6 +628,45 @@ class _Checks:
             span.take(first),
         ]
         return pa.RecordBatch.from_arrays(columns, names=REPORTER)
+
+    def _partial(self, rows: _Rows, chosen: np.ndarray) -> pd.DataFrame:
+        """The partial totals of these rows of a batch (see Years.summed), as
+        :func:`laborstats.stats.totals.partial_totals` gives them."""
+        entity, period = rows.cell("entity"), rows.cell("period")
+        basis, source = rows.cell("basis"), rows.cell("source")
+        derived = np.array([name == DERIVED for name in basis.values])[basis.codes[chosen]]
+        # A source code only for derived figures; the one after the last for the others.
+        sources = np.where(derived, source.codes[chosen], len(source.values))
+        key = _combined(
+            (rows.year[chosen] - 1000, self.this_year - 999),  # years are checked: 1000 on
+            (entity.codes[chosen], len(entity.values)),
+            (rows.metric[chosen], len(self.metric_ids)),
+            (period.codes[chosen], len(period.values)),
+            (sources, len(source.values) + 1),
+        )
+        _, first, numbers = np.unique(key, return_index=True, return_inverse=True)
+        count, picked = len(first), chosen[first]
+        keys = pd.DataFrame(
+            {
+                "year": rows.year[picked],
+                "entity": entity.texts(picked),
+                "programme": self.programme_texts[rows.metric[picked]],
+                "metric": self.metric_texts[rows.metric[picked]],
+                "period": period.texts(picked),
+                "derived_source": pd.Series(source.texts(picked)).where(derived[first]),
+            }
+        )
+        flags = pd.DataFrame(
+            {
+                name: np.bincount(numbers, weights=flag, minlength=count).astype(np.int64)
+                for name, flag in zip(
+                    ("approx", "up", "down"), self.flags[rows.qualifier[chosen]].T, strict=True
+                )
+            }
+        )
+        sums = exact_sums(rows.value[chosen], numbers, count)
+        figures = pd.Series(np.bincount(numbers, minlength=count), name="figures")
+        return pd.concat([keys, sums, flags, figures], axis=1)
 
     def _typed(self, batch: pa.RecordBatch) -> _Rows | None:
         """The rows typed as the exact reader types them; None if a check may fail."""
@@ -652,6 +717,20 @@ class _Checks:
             return None
         qualifier = np.where(stated >= 0, stated, written)
         return _Rows(cells, blank, years, seen, metric, value, qualifier)
+
+
+def _combined(*columns: tuple[np.ndarray, int]) -> np.ndarray:
+    """A number for each row's combination of codes (each code below its count): equal
+    combinations, equal numbers."""
+    key = np.zeros(len(columns[0][0]), dtype=np.int64)
+    combinations = 1
+    for codes, count in columns:
+        if combinations * count >= 1 << 62:  # renumber the combinations seen so far
+            key = pd.factorize(key)[0]
+            combinations = int(key.max(initial=0)) + 1
+        key = key * count + codes
+        combinations *= count
+    return key
 
 
 def _plain_provenance(cells: dict[str, _Distinct]) -> bool:
@@ -709,6 +788,10 @@ class _Distinct:
     def take(self, rows: np.ndarray) -> pa.DictionaryArray:
         return _dictionary(self.codes[rows], pa.array(self.values, type=pa.string()))
 
+    def texts(self, rows: np.ndarray) -> np.ndarray:
+        picked: np.ndarray = np.array(self.values, dtype=object)[self.codes[rows]]
+        return picked
+
 
 def _dictionary(codes: np.ndarray, values: pa.Array) -> pa.DictionaryArray:
     narrowest = pa.from_numpy_dtype(_narrowest(len(values)))
@@ -757,7 +840,8 @@ def _assembled(parts: list[_Part], checks: _Checks, where: str) -> Scan | None:
         # Not copied into blocks of a dtype: that copy took 0.17 GB at 10M rows.
         frame = pd.DataFrame(dict(zip(order, columns, strict=True)), copy=False)
     frame.attrs.update(header=checks.header, header_line=1, where=where)
-    return Scan(frame, tuple(seen), _every_reporter(parts) if checks.years.pools else None)
+    reporters = _every_reporter(parts) if checks.reporting else None
+    return Scan(frame, tuple(seen), reporters, _every_partial(parts))
 
 
 def _every_reporter(parts: list[_Part]) -> pd.DataFrame:
@@ -768,6 +852,15 @@ def _every_reporter(parts: list[_Part]) -> pd.DataFrame:
     columns = {name: [batch.column(name) for batch in batches] for name in REPORTER}
     batches.clear()
     return reporting(pd.DataFrame({name: _categories(columns[name]) for name in REPORTER}))
+
+
+def _every_partial(parts: list[_Part]) -> pd.DataFrame | None:
+    """The partial totals of the parts' batches (see Years.summed), in file order; None
+    when no row was summed."""
+    frames = [frame for part in parts for frame in part.partial]
+    for part in parts:
+        part.partial.clear()
+    return as_codes(pd.concat(frames, ignore_index=True), PARTIAL_TEXTS) if frames else None
 
 
 def _repeats(parts: list[_Part]) -> bool:

@@ -79,9 +79,12 @@ class Dataset:
     rejected: pd.DataFrame = field(default_factory=no_rejects)
     # Every year with outcomes, including those whose rows were not kept.
     years: tuple[int, ...] = ()
-    # With Years(pools=True): who reports each series in any year (see
-    # laborstats.stats.series.reporting), including years whose rows were not kept.
+    # With Years(pools=True) or Years(summed=True): who reports each series in any
+    # year (see laborstats.stats.series.reporting), including rows not kept.
     reporters: pd.DataFrame | None = None
+    # With Years(summed=True), of a large file: the partial totals of the rows summed
+    # as they were read, not kept (see laborstats.stats.totals.partial_totals).
+    partial: pd.DataFrame | None = None
     # The text of each other table (metrics.csv, rules.csv, studios.csv) as read.
     texts: dict[str, str] = field(default_factory=dict)
 
@@ -285,12 +288,14 @@ class _Reader:
             rejected=self.rejects(),
             years=scan.years,
             reporters=scan.reporters,
+            partial=scan.partial,
             texts={path: _as_kept(text, checked.get(path)) for path, text in self.texts.items()},
         )
 
     def outcomes(self, file: _File, metrics: pd.DataFrame) -> Scan:
-        """The checked outcomes of the years asked for, every year in the file, and (with
-        Years.pools) who reports each series in any year.
+        """The checked outcomes of the years asked for, every year in the file, (with
+        Years.pools or Years.summed) who reports each series in any year, and (with
+        Years.summed, by the fast path) the partial totals of the rows summed as read.
 
         A Parquet file or a UTF-8 CSV file on disk is read by the fast path of
         columnar.py; when that has doubts, or for other files, the exact
@@ -342,6 +347,7 @@ class _Reader:
         reporters = None
         if self.years.pools:
             kept |= outcomes["metric"].isin(derivation_metrics(metrics)).to_numpy()
+        if self.years.pools or self.years.summed:
             reporters = as_codes(reporting(outcomes), REPORTER)
         if not kept.all():
             outcomes = outcomes[kept].reset_index(drop=True)

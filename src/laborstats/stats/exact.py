@@ -38,7 +38,7 @@ def exact_sums(values: np.ndarray, groups: np.ndarray, count: int) -> pd.DataFra
     if not kept.all():
         values, groups = values[kept], groups[kept]
     large = np.abs(values) >= _LARGEST
-    rest = np.bincount(groups[large], weights=values[large], minlength=count)
+    rest = np.bincount(groups[large], weights=values[large], minlength=count).astype(np.float64)
     left = np.where(large, 0.0, values)  # what the parts have still to take
     bound = np.abs(left).max(initial=0.0)
     part = np.empty_like(left)
@@ -55,8 +55,7 @@ def exact_sums(values: np.ndarray, groups: np.ndarray, count: int) -> pd.DataFra
             left -= part  # exact: the bits below 2**place, or none
             bound = min(bound, 2.0 ** (place - 1)) if left.any() else 0.0
         sums[name] = summed
-    sums["sum_rest"] = rest
-    return pd.DataFrame(sums)
+    return pd.DataFrame(sums).assign(sum_rest=rest)
 
 
 def exact_total(sums: pd.DataFrame) -> np.ndarray:

@@ -24,6 +24,7 @@ PARTIAL_COLUMNS = [
     *SUM_COLUMNS,
     *("approx", "up", "down", "figures"),
 ]
+PARTIAL_TEXTS = ["entity", "programme", "metric", "period", "derived_source"]
 _SUMMED = [*TOTAL_KEYS, "value", "qualifier", "basis", "source"]
 _CODED = ["region", "entity", "programme", "metric", "qualifier", "period", "span"]
 
@@ -133,11 +134,34 @@ def across_regions(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFram
     """
     if outcomes["region"].nunique() <= 1:
         return outcomes
-    totals = with_span(regional_totals(outcomes, metrics))
+    return _with_totals(outcomes, with_span(regional_totals(outcomes, metrics)))
+
+
+def across_regions_summed(
+    outcomes: pd.DataFrame, metrics: pd.DataFrame, reporters: pd.DataFrame, partial: pd.DataFrame
+) -> pd.DataFrame | None:
+    """:func:`across_regions` of a table whose rows of some metrics were summed as they
+    were read (``partial``, see :func:`partial_totals`), with who reports each
+    series (``reporters``, see :func:`laborstats.stats.series.reporting`).
+
+    None when a series summed has no total, in any year (one region reports
+    it, or never all of them in the same year): its own rows are needed then.
+    """
+    totals = with_span(regional_totals(outcomes, metrics, reporters, partial))
+    summed = with_span(partial[["year", *_TOTALLED[:2], "period"]])
+    if not _series_of(summed).isin(_series_of(totals)).all():
+        return None
+    return _with_totals(outcomes, totals)
+
+
+def _with_totals(outcomes: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """The ``totals`` (with ``span``) and the rows of ``outcomes`` of series they do not
+    total."""
     regions = with_span(outcomes)
     # A mask, not a merge: a merge would copy every row of a large table.
-    totalled = pd.MultiIndex.from_frame(regions[_TOTALLED]).isin(
-        pd.MultiIndex.from_frame(totals[_TOTALLED])
-    )
-    own = regions[~totalled]
+    own = regions[~_series_of(regions).isin(_series_of(totals))]
     return concat_coded([totals, own]).drop(columns="span")
+
+
+def _series_of(frame: pd.DataFrame) -> pd.MultiIndex:
+    return pd.MultiIndex.from_frame(frame[_TOTALLED])
