@@ -107,9 +107,10 @@ def test_rows_appended_to_a_table_that_is_let_go_are_its_concatenation(
     assert rows is not None
     rows = rows.assign(extra="x").drop(columns="source")  # a column of its own, one missing
     table = dataset.outcomes
-    expected = concat_coded([table.copy(), rows])
-    pd.testing.assert_frame_equal(appended(table, rows), expected)
-    assert table.columns.empty  # let go
+    more = as_texts(table.head(3)).drop(columns="line")  # texts, and a column missing
+    expected = concat_coded([table.copy(), rows.copy(), more.copy()])
+    pd.testing.assert_frame_equal(appended(table, rows, more), expected)
+    assert [len(frame.columns) for frame in (table, rows, more)] == [0, 0, 0]  # let go
 
 
 def test_derived_rows_coded_as_made_are_the_rows_made_as_texts(

@@ -12,6 +12,7 @@ import pytest
 from laborstats.codes import as_texts, is_coded
 from laborstats.dataset import load_dataset
 from laborstats.errors import SelectionError
+from laborstats.stats import growth
 from laborstats.stats.derived import with_derived_metrics
 from laborstats.stats.growth import (
     GROWTH_COLUMNS,
@@ -242,3 +243,18 @@ def test_summaries_of_coded_yearly_series_are_those_of_their_texts(data: str | N
     summary = growth_summary(texts)
     pd.testing.assert_frame_equal(growth_summary(coded), summary)
     pd.testing.assert_frame_equal(growth_wide(coded, summary), growth_wide(texts, summary))
+
+
+@pytest.mark.parametrize("chunk", [1, 40])
+def test_yearly_series_a_few_metrics_at_a_time_are_those_of_every_row(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset = load_dataset("example:qingyang-counties")
+    outcomes = across_regions(
+        with_derived_metrics(dataset.outcomes, dataset.metrics), dataset.metrics
+    )
+    whole = yearly_series(outcomes, dataset.metrics)
+    monkeypatch.setattr(growth, "CHUNK", chunk)  # whole metrics a chunk: more rows than 1
+    chunked = yearly_series(outcomes, dataset.metrics)
+    pd.testing.assert_frame_equal(as_texts(chunked), as_texts(whole))
+    assert whole["metric"].nunique() > 5

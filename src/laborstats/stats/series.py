@@ -103,16 +103,23 @@ def in_dictionary_order(
     frame: pd.DataFrame, metrics: pd.DataFrame, then: list[str]
 ) -> pd.DataFrame:
     """Rows by programme and metric in the order of metrics.csv, then by ``then``."""
+    ordered = frame.assign(_place=dictionary_places(frame, metrics)).sort_values(
+        ["_place", *then], kind="stable"
+    )
+    return ordered.drop(columns="_place").reset_index(drop=True)
+
+
+def dictionary_places(frame: pd.DataFrame, metrics: pd.DataFrame) -> np.ndarray:
+    """Each row's place by programme and metric in the order of metrics.csv: what
+    :func:`in_dictionary_order` sorts by first."""
     # Positions by index lookup: Series.map with a dict is 3 times slower on many rows.
     # A name the dictionary lacks goes last; one it defines twice, by its last place.
     named = pd.Index(metrics["metric"]).drop_duplicates(keep="last")
     metric_order = named.get_indexer(frame["metric"])
     programme_order = pd.Index(metrics["programme"].unique()).get_indexer(frame["programme"])
-    ordered = frame.assign(
-        _programme=np.where(programme_order < 0, len(metrics), programme_order),
-        _metric=np.where(metric_order < 0, len(metrics), metric_order),
-    ).sort_values(["_programme", "_metric", *then], kind="stable")
-    return ordered.drop(columns=["_programme", "_metric"]).reset_index(drop=True)
+    last = len(metrics)
+    places: np.ndarray = np.where(programme_order < 0, last, programme_order) * (last + 1)
+    return places + np.where(metric_order < 0, last, metric_order)
 
 
 def check_metrics(names: list[str] | None, metrics: pd.DataFrame) -> None:
