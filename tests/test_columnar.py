@@ -263,7 +263,10 @@ def test_clean_tables_take_the_fast_path_to_the_same_result(
     assert pools.reporters is not None
     pd.testing.assert_frame_equal(as_texts(pools.reporters), as_texts(reporting(table)))
     # Summed as read: the rows of other metrics held, totals over regions as from every row.
-    with mock.patch.object(columnar, "SUMMED_FROM", 0):
+    with (
+        mock.patch.object(columnar, "SUMMED_FROM", 0),
+        mock.patch.object(columnar, "COMBINE_EVERY", 1),
+    ):
         summed = loaded(str(path), years=Years(summed=True))
     assert isinstance(summed, Dataset)
     assert summed.reporters is not None

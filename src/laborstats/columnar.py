@@ -41,7 +41,7 @@ from laborstats.stats.derived import derivation_metrics
 from laborstats.stats.exact import exact_sums
 from laborstats.stats.qualifiers import sum_flags
 from laborstats.stats.series import ADDITIVE_KINDS, OWN_YEAR, REPORTER, reporting
-from laborstats.stats.totals import PARTIAL_TEXTS
+from laborstats.stats.totals import PARTIAL_TEXTS, combined_partials
 from laborstats.vocabulary import ALL_REGIONS, BASES, DERIVED, EXACT, QUALIFIERS, REPORTED
 
 if TYPE_CHECKING:
@@ -52,7 +52,8 @@ BATCH = 1 << 18  # rows read from Parquet at a time
 AHEAD = 4  # blocks Arrow may read before their batches are checked
 TRIM_EVERY = 16  # batches checked between two hand-backs of freed memory (give_memory_back)
 PART = 32 << 20  # the least a core gets to read; a smaller file is read on one
-SUMMED_FROM = 64 << 20  # bytes of a file from which Years.summed sums rows as they are read
+SUMMED_FROM = 1 << 19  # rows of a file from which Years.summed sums rows as they are read
+COMBINE_EVERY = 32  # batches' partial totals combined into one
 CORES = os.cpu_count() or 1
 _NEWLINE, _CR, _QUOTE, _COMMA = 10, 13, 34, 44
 _KEY_COLUMNS = ("year", "region", "entity", "metric", "period")
@@ -122,7 +123,7 @@ class Years:
     :func:`laborstats.stats.series.reporting`): what totals, shares and
     ranks of the years kept need of the others.
 
-    With ``summed``, the rows of a large file (``SUMMED_FROM``) whose metric
+    With ``summed``, the rows of a large file (``SUMMED_FROM`` rows) whose metric
     adds up and is none of those are not kept but summed over regions as
     they are read (``Scan.partial``, see
     :func:`laborstats.stats.totals.partial_totals`); the load says who
@@ -177,7 +178,9 @@ def scan_outcomes(
     if starts is None:
         return None
     header, bounds = starts[0], [*starts[1], size]
-    checks = _Checks(header, metrics, this_year, years, size)
+    # Rows as many as the first lines' length says (a Parquet file's metadata says).
+    lines = max(head.count(b"\n"), 1)
+    checks = _Checks(header, metrics, this_year, years, size * lines // len(head))
     stop = threading.Event()
 
     def read(part: int) -> _Part | None:
@@ -232,7 +235,7 @@ def scan_parquet(
         for group, first_line in _row_groups(about)
     ]
     rows = sum(about.num_rows for about in metadata.values())
-    checks = _Checks(columns, metrics, this_year, years, size)
+    checks = _Checks(columns, metrics, this_year, years, rows)
     stop = threading.Event()
 
     def read(piece: tuple[Path, int, int]) -> _Part | None:
@@ -516,7 +519,7 @@ class _Checks:
     """The checks of the exact reader, on whole columns; and the rows kept."""
 
     def __init__(
-        self, header: list[str], metrics: pd.DataFrame, this_year: int, years: Years, size: int
+        self, header: list[str], metrics: pd.DataFrame, this_year: int, years: Years, rows: int
     ) -> None:
         self.header = header
         self.this_year = this_year
@@ -532,7 +535,7 @@ class _Checks:
         self.summed = (
             metrics["kind"].isin(ADDITIVE_KINDS)
             & ~metrics["metric"].isin(derivation_metrics(metrics))
-        ).to_numpy() & (years.summed and size >= SUMMED_FROM)
+        ).to_numpy() & (years.summed and rows >= SUMMED_FROM)
         self.reporting = years.pools or years.summed
         # Each qualifier's sum_flags, by position in QUALIFIERS; texts by metric position.
         self.flags = sum_flags(pd.Series(QUALIFIERS, dtype="str")).to_numpy()
@@ -575,6 +578,8 @@ class _Checks:
         summed = self.summed[rows.metric]
         if summed.any():
             part.partial.append(self._partial(rows, np.flatnonzero(summed)))
+            if len(part.partial) == COMBINE_EVERY:  # many batches hold the same groups
+                part.partial[:] = [combined_partials(part.partial)]
             keep &= ~summed
         if keep.any():
             chosen = np.flatnonzero(keep)
@@ -860,7 +865,7 @@ def _every_partial(parts: list[_Part]) -> pd.DataFrame | None:
     frames = [frame for part in parts for frame in part.partial]
     for part in parts:
         part.partial.clear()
-    return as_codes(pd.concat(frames, ignore_index=True), PARTIAL_TEXTS) if frames else None
+    return as_codes(combined_partials(frames), PARTIAL_TEXTS) if frames else None
 
 
 def _repeats(parts: list[_Part]) -> bool:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from laborstats.stats import exact
 from laborstats.stats.exact import SUM_COLUMNS, exact_sums, exact_total
 
 # Figures as reports give them, and some that no float sum gets right in any order.
@@ -38,6 +41,17 @@ def test_a_total_is_the_correctly_rounded_sum_in_any_batches(
     )
     assert batches.equals(whole)
     assert exact_total(batches).tolist() == expected
+
+
+def test_a_long_array_is_split_a_slice_at_a_time_to_the_same_sums(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    figures = np.array([0.1, 0.2, 0.3, 1e16, 1.0, -1e16, 7.25])
+    groups = np.array([0, 0, 0, 1, 1, 1, -1])
+    whole = exact_sums(figures, groups, 2)
+    monkeypatch.setattr(exact, "_SLICE", 2)
+    pd.testing.assert_frame_equal(exact_sums(figures, groups, 2), whole)
+    assert exact_total(whole).tolist() == [0.6, 1.0]
 
 
 def test_figures_beyond_the_parts_are_summed_as_floats() -> None:

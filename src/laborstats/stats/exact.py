@@ -17,12 +17,16 @@ summed as a float, as a last resort.
 
 from __future__ import annotations
 
+import functools
+import operator
+
 import numpy as np
 import pandas as pd
 
 PLACES = (64, 32, 0, -32, -64, -96, -128)  # the lowest bit of each part, as a power of two
 # The columns of summed parts: one per place, and the figures too large to split.
 SUM_COLUMNS = [*(f"sum_{place}".replace("-", "m") for place in PLACES), "sum_rest"]
+_SLICE = 1 << 20  # figures split at a time
 _LARGEST = 2.0 ** (PLACES[0] + 31)  # a part holds 31 bits and a sign
 
 
@@ -33,6 +37,15 @@ def exact_sums(values: np.ndarray, groups: np.ndarray, count: int) -> pd.DataFra
     several frames of sums add up, column by column, to the parts of all
     their figures (see :func:`exact_total`).
     """
+    if len(values) > _SLICE:  # a slice at a time: each step's arrays stay small
+        slices = range(0, len(values), _SLICE)
+        return functools.reduce(
+            operator.add,
+            (
+                exact_sums(values[at : at + _SLICE], groups[at : at + _SLICE], count)
+                for at in slices
+            ),
+        )
     values = np.asarray(values, dtype=np.float64)
     kept = groups >= 0
     if not kept.all():

@@ -59,6 +59,18 @@ def partial_totals(outcomes: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def combined_partials(partials: list[pd.DataFrame]) -> pd.DataFrame:
+    """Partial totals (see :func:`partial_totals`) of several tables as those of all
+    their rows: a row for each group and source of derived figures, in the order
+    they first come."""
+    frame = concat_coded(partials)
+    keys = [*TOTAL_KEYS, "derived_source"]
+    groups = groups_of(frame, keys, dropna=False)
+    sums = frame[PARTIAL_COLUMNS[len(keys) :]].groupby(groups.numbers).sum()
+    places = frame[keys].iloc[groups.first_rows].reset_index(drop=True)
+    return pd.concat([places, sums.reset_index(drop=True)], axis=1)
+
+
 def regional_totals(
     outcomes: pd.DataFrame,
     metrics: pd.DataFrame,
