@@ -26,7 +26,7 @@ import pandas as pd
 PLACES = (64, 32, 0, -32, -64, -96, -128)  # the lowest bit of each part, as a power of two
 # The columns of summed parts: one per place, and the figures too large to split.
 SUM_COLUMNS = [*(f"sum_{place}".replace("-", "m") for place in PLACES), "sum_rest"]
-_SLICE = 1 << 20  # figures split at a time
+_SLICE = 1 << 18  # figures split at a time
 _LARGEST = 2.0 ** (PLACES[0] + 31)  # a part holds 31 bits and a sign
 
 
