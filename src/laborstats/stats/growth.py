@@ -88,9 +88,8 @@ def yearly_series(
             )
     if len(outcomes) <= CHUNK:
         return _yearly(outcomes, metrics)
-    # A few metrics at a time: no series spans two, and each step's working copies
-    # are then those of a chunk (for every row at once, 0.3 GB at 10M rows).
-    # Put together a column at a time, each chunk's let go once copied.
+    # A few metrics at a time (no series spans two), put together a column at a time:
+    # the working copies are a chunk's (for every row at once, 0.3 GB at 10M rows).
     return appended(*(_yearly(outcomes[rows], metrics) for rows in _chunks(outcomes, metrics)))
 
 
