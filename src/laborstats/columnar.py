@@ -39,6 +39,7 @@ from laborstats.quantities import parse_figures
 from laborstats.schema import OUTCOMES, PERIOD, PROVENANCE_COLUMNS
 from laborstats.stats.derived import derivation_metrics
 from laborstats.stats.exact import exact_sums
+from laborstats.stats.groups import combined_codes
 from laborstats.stats.qualifiers import sum_flags
 from laborstats.stats.series import ADDITIVE_KINDS, OWN_YEAR, REPORTER, reporting
 from laborstats.stats.totals import PARTIAL_TEXTS, combined_partials
@@ -619,12 +620,13 @@ class _Checks:
         position = {name: at for at, name in enumerate(dict.fromkeys(spans))}
         span = _Distinct(list(position), np.array([position[name] for name in spans])[period.codes])
         region, entity = rows.cell("region"), rows.cell("entity")
-        key = _combined(
+        columns = [
             (region.codes, len(region.values)),
             (entity.codes, len(entity.values)),
             (rows.metric, len(self.metric_ids)),
             (span.codes, len(span.values)),
-        )
+        ]
+        key = combined_codes(columns, len(rows.year))
         first = np.unique(key, return_index=True)[1]
         columns = [
             region.take(first),
@@ -642,13 +644,14 @@ class _Checks:
         derived = np.array([name == DERIVED for name in basis.values])[basis.codes[chosen]]
         # A source code only for derived figures; the one after the last for the others.
         sources = np.where(derived, source.codes[chosen], len(source.values))
-        key = _combined(
+        columns = [
             (rows.year[chosen] - 1000, self.this_year - 999),  # years are checked: 1000 on
             (entity.codes[chosen], len(entity.values)),
             (rows.metric[chosen], len(self.metric_ids)),
             (period.codes[chosen], len(period.values)),
             (sources, len(source.values) + 1),
-        )
+        ]
+        key = combined_codes(columns, len(chosen))
         _, first, numbers = np.unique(key, return_index=True, return_inverse=True)
         count, picked = len(first), chosen[first]
         keys = pd.DataFrame(
@@ -722,20 +725,6 @@ class _Checks:
             return None
         qualifier = np.where(stated >= 0, stated, written)
         return _Rows(cells, blank, years, seen, metric, value, qualifier)
-
-
-def _combined(*columns: tuple[np.ndarray, int]) -> np.ndarray:
-    """A number for each row's combination of codes (each code below its count): equal
-    combinations, equal numbers."""
-    key = np.zeros(len(columns[0][0]), dtype=np.int64)
-    combinations = 1
-    for codes, count in columns:
-        if combinations * count >= 1 << 62:  # renumber the combinations seen so far
-            key = pd.factorize(key)[0]
-            combinations = int(key.max(initial=0)) + 1
-        key = key * count + codes
-        combinations *= count
-    return key
 
 
 def _plain_provenance(cells: dict[str, _Distinct]) -> bool:

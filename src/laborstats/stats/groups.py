@@ -10,7 +10,7 @@ large, a hash of the pairs).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,14 +76,29 @@ def _distinct_by_hashing(pairs: np.ndarray, count: int, kinds: int) -> np.ndarra
 def groups_of(frame: pd.DataFrame, keys: Sequence[str], *, dropna: bool = True) -> Groups:
     """The rows of ``frame`` grouped by ``keys``, as ``frame.groupby(keys, sort=False,
     dropna=dropna)``: without ``dropna``, a missing key is a value of its own."""
+
+    def numbered() -> Iterator[tuple[np.ndarray, int]]:
+        for key in keys:  # one at a time: at 10M rows each int64 array is 80 MB
+            codes, kinds = _numbered(frame[key])
+            yield (np.where(codes < 0, kinds, codes), kinds + 1) if not dropna else (codes, kinds)
+
+    combined = combined_codes(numbered(), len(frame))
+    numbers, seen = pd.factorize(combined)
+    if (combined < 0).any():
+        gone = int(np.flatnonzero(seen == -1)[0])
+        numbers = np.where(numbers > gone, numbers - 1, np.where(numbers == gone, -1, numbers))
+        return Groups(numbers, len(seen) - 1)
+    return Groups(numbers, len(seen))
+
+
+def combined_codes(columns: Iterable[tuple[np.ndarray, int]], rows: int) -> np.ndarray:
+    """A number for each of ``rows`` rows' combination of codes (each column's codes
+    below its count): equal combinations, equal numbers; −1 where a code is −1."""
     # In place, codes as narrow as they come: at 10M rows each int64 temporary is 80 MB.
-    combined = np.zeros(len(frame), dtype=np.int64)
+    combined = np.zeros(rows, dtype=np.int64)
     combinations = 1
-    missing = np.zeros(len(frame), dtype=bool)
-    for key in keys:
-        codes, kinds = _numbered(frame[key])
-        if not dropna:
-            codes, kinds = np.where(codes < 0, kinds, codes), kinds + 1
+    missing = np.zeros(rows, dtype=bool)
+    for codes, kinds in columns:
         missing |= codes < 0
         if combinations * kinds >= 1 << 62:  # renumber the combinations seen so far
             combined, seen = pd.factorize(combined)
@@ -92,12 +107,7 @@ def groups_of(frame: pd.DataFrame, keys: Sequence[str], *, dropna: bool = True) 
         combined += codes
         combinations *= max(kinds, 1)
     combined[missing] = -1
-    numbers, seen = pd.factorize(combined)
-    if missing.any():
-        gone = int(np.flatnonzero(seen == -1)[0])
-        numbers = np.where(numbers > gone, numbers - 1, np.where(numbers == gone, -1, numbers))
-        return Groups(numbers, len(seen) - 1)
-    return Groups(numbers, len(seen))
+    return combined
 
 
 def _numbered(column: pd.Series) -> tuple[np.ndarray, int]:
