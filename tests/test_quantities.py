@@ -121,3 +121,31 @@ def test_rejects_superscripts_and_numbers_beyond_exact_floats(cell: str) -> None
 def test_says_where_a_percent_sign_was_written() -> None:
     parsed = parse_quantities(pd.Series(["12%", "12", "约12%", "1.2万"], dtype="str"))
     assert parsed["percent"].tolist() == [True, False, True, False]
+
+
+# Cells of every kind the parser tells apart: digits alone, other plain numbers,
+# missing, written out, not a figure.
+any_cells = st.lists(
+    st.one_of(
+        st.integers(min_value=0, max_value=10**17).map(str),
+        st.sampled_from(["0", "007", " 42 ", "1.5", "-3", ".5", "1e-400", "0.000", "1e3"]),
+        st.sampled_from(["", "—", "N/A", "不详", "15.24万", "近90", "1,234", "12%", "１２"]),
+        st.sampled_from(["bad", "1.2.3", "近110多", "10²"]),
+        st.none(),
+    ),
+    max_size=30,
+)
+
+
+@given(cells=any_cells)
+def test_a_column_parses_as_each_of_its_cells_alone(cells: list[str | None]) -> None:
+    parsed = parse_quantities(pd.Series(cells, dtype="str"))
+    alone = [parse_one(cell) for cell in cells]
+    assert [math.isnan(value) for value, _, _ in alone] == parsed["value"].isna().tolist()
+    assert [value for value, _, _ in alone if not math.isnan(value)] == (
+        parsed["value"].dropna().tolist()
+    )
+    assert [str(qualifier) for _, qualifier, _ in alone] == (
+        parsed["qualifier"].astype("object").map(str).tolist()
+    )
+    assert [valid for _, _, valid in alone] == parsed["valid"].tolist()

@@ -131,32 +131,40 @@ def parse_figures(cells: pa.Array | pa.ChunkedArray) -> Figures:
             valid=ok | np.isnan(number),
             percent=np.zeros(len(number), dtype=bool),
         )
-    text = pc.utf8_trim_whitespace(cells)
-    if isinstance(text, pa.Array):
-        text = pa.chunked_array([text])
-    is_plain = _numpy(pc.match_substring_regex(text, _PLAIN))
-    plain = np.full(len(text), np.nan)
-    plain[is_plain] = _numpy(pc.cast(text.filter(pa.array(is_plain)), pa.float64()))
+    if isinstance(cells, pa.Array):
+        cells = pa.chunked_array([cells])
+    # Most cells are digits alone, which a check of their bytes finds in a fifth of
+    # the time of the regex; only the other cells are trimmed and matched.
+    digits = _numpy(pc.ascii_is_decimal(cells))
+    plain = np.full(len(cells), np.nan)
+    plain[digits] = _numpy(pc.cast(cells.filter(pa.array(digits)), pa.float64()))
+    undigited = np.flatnonzero(~digits)
+    text = pc.utf8_trim_whitespace(cells.take(pa.array(undigited)))
+    written_plain = _numpy(pc.match_substring_regex(text, _PLAIN))
+    plain[undigited[written_plain]] = _numpy(
+        pc.cast(text.filter(pa.array(written_plain)), pa.float64())
+    )
     zero_read = plain == 0
     if zero_read.any():  # 1e-400 reads as 0 and is refused; 0.000 is a zero
         zeros = np.flatnonzero(zero_read)  # only these cells: a regex over all costs a third
         zero_read[zeros] = _numpy(
-            pc.match_substring_regex(text.take(pa.array(zeros)), _NONZERO_MANTISSA)
+            pc.match_substring_regex(cells.take(pa.array(zeros)), _NONZERO_MANTISSA)
         )
-    plain_ok = is_plain & (np.abs(plain) < LARGEST) & ~zero_read
+    with np.errstate(invalid="ignore"):
+        plain_ok = (np.abs(plain) < LARGEST) & ~zero_read  # NaN where not plain
 
     value = np.where(plain_ok, plain, np.nan)
     qualifier = np.where(plain_ok, _CODE[EXACT], -1).astype("int8")
     valid = plain_ok.copy()
-    percent = np.zeros(len(text), dtype=bool)
+    percent = np.zeros(len(cells), dtype=bool)
     # The few cells that are not plain numbers: missing (blank, —, N/A…), or written out.
     others = np.flatnonzero(~plain_ok)
-    other = text.take(pa.array(others))
+    other = pc.utf8_trim_whitespace(cells.take(pa.array(others)))
     missing = _numpy(pc.or_kleene(pc.is_null(other), pc.is_in(other, pa.array(MISSING_TOKENS))))
     valid[others] = missing
     rest = others[~missing]
     if len(rest):
-        parsed = _parse_written_figures(text.take(pa.array(rest)))
+        parsed = _parse_written_figures(other.filter(pa.array(~missing)))
         value[rest] = parsed.value
         qualifier[rest] = parsed.qualifier
         valid[rest] = parsed.valid
