@@ -358,5 +358,5 @@ def test_a_scan_gives_memory_back_as_it_goes(tmp_path: Path) -> None:
         assert len(scan.outcomes) == len(rows)
         return given.call_count
 
-    # Once a batch, on top of the end of the scan and each column converted.
+    # Once a row, on top of the end of the scan and each column converted.
     assert given_back(1) - given_back(len(rows) + 1) >= 4
