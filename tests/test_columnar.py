@@ -23,7 +23,7 @@ from laborstats.errors import LaborstatsError
 from laborstats.stats.derived import derivation_metrics, with_derived_metrics
 from laborstats.stats.series import ADDITIVE_KINDS, reporting
 from laborstats.stats.summary import summarise
-from laborstats.stats.totals import regional_totals
+from laborstats.stats.totals import partial_totals, regional_totals
 from tests.conftest import OUTCOMES_HEADER
 from tests.test_properties import BOUNDED, csv_like_bytes, outcome_tables
 
@@ -290,6 +290,51 @@ def test_clean_tables_take_the_fast_path_to_the_same_result(
     pd.testing.assert_frame_equal(
         ordered(regional_totals(summed.outcomes, metrics, summed.reporters, summed.partial)),
         ordered(regional_totals(table, metrics)),
+    )
+
+
+def test_partial_totals_summed_batch_by_batch_are_those_of_every_row(tmp_path: Path) -> None:
+    # Batches of a few lines in four byte ranges, combined three by three as they come:
+    # figures that need exact sums, every qualifier, and derived figures of two sources.
+    def value(metric: str, share: float) -> float:
+        if metric == "worker_deputies":
+            return int(share * 10)
+        return 1e15 if metric == "economic_benefit" and share < 0.2 else share  # total 1e15 + 0.5
+
+    rows = [
+        f"{year},{region},{entity},,{metric},{value(metric, share)},{qualifier},{period},"
+        f"{basis},{source}"
+        for year in (2022, 2023, 2024)
+        for entity in ("", "司机之家")
+        for metric in ("cost_savings", "economic_benefit", "worker_deputies")
+        for qualifier, period, basis, source in (
+            ("", year, "", '"a report, p. 2"'),
+            ("approx", "annual", "derived", "derived: a − b"),
+            ("at_least", "3 years", "derived", "derived: c"),
+            ("at_most", "cumulative", "", "q"),
+        )
+        # The regions of a total side by side, in a batch or across two.
+        for region, share in (("庆阳市", 0.1), ("西峰区", 0.2), ("环县", 0.3))
+    ]
+    path = rows_file(tmp_path, *rows)
+    with (
+        mock.patch.object(columnar, "SUMMED_FROM", 0),
+        mock.patch.object(columnar, "BLOCK", 256),
+        mock.patch.object(columnar, "COMBINE_EVERY", 3),
+    ):
+        summed = loaded(str(path), years=Years(summed=True))
+    every = exact(str(path))
+    assert isinstance(summed, Dataset)
+    assert isinstance(every, Dataset)
+    assert summed.outcomes.empty  # every row summed
+
+    def ordered(partial: pd.DataFrame) -> pd.DataFrame:
+        keys = ["year", "entity", "metric", "period", "derived_source"]
+        return as_texts(partial).sort_values(keys).reset_index(drop=True)
+
+    assert summed.partial is not None
+    pd.testing.assert_frame_equal(
+        ordered(summed.partial), ordered(partial_totals(every.outcomes)), check_dtype=False
     )
 
 

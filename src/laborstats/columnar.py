@@ -38,11 +38,11 @@ from laborstats.codes import CODED, as_codes, categories
 from laborstats.quantities import parse_figures
 from laborstats.schema import OUTCOMES, PERIOD, PROVENANCE_COLUMNS
 from laborstats.stats.derived import derivation_metrics
-from laborstats.stats.exact import exact_sums
+from laborstats.stats.exact import exact_parts
 from laborstats.stats.groups import combined_codes
 from laborstats.stats.qualifiers import sum_flags
 from laborstats.stats.series import ADDITIVE_KINDS, OWN_YEAR, REPORTER, reporting
-from laborstats.stats.totals import PARTIAL_TEXTS, combined_partials
+from laborstats.stats.totals import PARTIAL_COLUMNS, PARTIAL_TEXTS, combined_partials
 from laborstats.vocabulary import ALL_REGIONS, BASES, DERIVED, EXACT, QUALIFIERS, REPORTED
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ AHEAD = 4  # blocks Arrow may read before their batches are checked
 TRIM_EVERY = 1 << 19  # rows checked between two hand-backs of freed memory (give_memory_back)
 PART = 32 << 20  # the least a core gets to read; a smaller file is read on one
 SUMMED_FROM = 1 << 19  # rows of a file from which Years.summed sums rows as they are read
-COMBINE_EVERY = 32  # batches' partial totals combined into one
+COMBINE_EVERY = 32  # batches' partial totals combined into one frame
 CORES = os.cpu_count() or 1
 _NEWLINE, _CR, _QUOTE, _COMMA = 10, 13, 34, 44
 _KEY_COLUMNS = ("year", "region", "entity", "metric", "period")
@@ -75,6 +75,9 @@ _KEPT = (
 )
 # Called with the bytes read since the last call, and the size of the file.
 Progress = Callable[[int, int], None]
+# The partial totals of a batch's rows (see _Checks._partial), by column of
+# PARTIAL_COLUMNS: a frame for each batch cost twice the sums.
+_Sums = dict[str, np.ndarray]
 _Arguments = ParamSpec("_Arguments")
 _Result = TypeVar("_Result")
 
@@ -360,7 +363,17 @@ class _Part:
     rows: int = 0
     first_line: int = 0  # the line (or Parquet row) number of the part's first row
     reporters: list[pa.RecordBatch] = field(default_factory=list)  # with Years.pools, summed
-    partial: list[pd.DataFrame] = field(default_factory=list)  # with Years.summed
+    # With Years.summed: the partial totals of the batches so far, combined into one
+    # frame (or none yet), and those of the batches since, as arrays (see _Checks._partial).
+    partial: list[pd.DataFrame] = field(default_factory=list)
+    summing: list[_Sums] = field(default_factory=list)
+
+    def partial_totals(self) -> list[pd.DataFrame]:
+        """The partial totals of the part's batches so far, in one frame (or none)."""
+        if self.summing:
+            self.partial[:] = [combined_partials([*self.partial, _frame_of(self.summing)])]
+            self.summing.clear()
+        return self.partial
 
 
 class _Lines:
@@ -581,9 +594,9 @@ class _Checks:
             part.reporters.append(self._reporters(rows))
         summed = self.summed[rows.metric]
         if summed.any():
-            part.partial.append(self._partial(rows, np.flatnonzero(summed)))
-            if len(part.partial) == COMBINE_EVERY:  # many batches hold the same groups
-                part.partial[:] = [combined_partials(part.partial)]
+            part.summing.append(self._partial(rows, np.flatnonzero(summed)))
+            if len(part.summing) == COMBINE_EVERY:  # many batches hold the same groups
+                part.partial_totals()
             keep &= ~summed
         if keep.any():
             chosen = np.flatnonzero(keep)
@@ -639,7 +652,7 @@ class _Checks:
         ]
         return pa.RecordBatch.from_arrays(columns, names=REPORTER)
 
-    def _partial(self, rows: _Rows, chosen: np.ndarray) -> pd.DataFrame:
+    def _partial(self, rows: _Rows, chosen: np.ndarray) -> _Sums:
         """The partial totals of these rows of a batch (see Years.summed), as
         :func:`laborstats.stats.totals.partial_totals` gives them."""
         entity, period = rows.cell("entity"), rows.cell("period")
@@ -657,27 +670,21 @@ class _Checks:
         key = combined_codes(columns, len(chosen))
         _, first, numbers = np.unique(key, return_index=True, return_inverse=True)
         count, picked = len(first), chosen[first]
-        keys = pd.DataFrame(
-            {
-                "year": rows.year[picked],
-                "entity": entity.texts(picked),
-                "programme": self.programme_texts[rows.metric[picked]],
-                "metric": self.metric_texts[rows.metric[picked]],
-                "period": period.texts(picked),
-                "derived_source": pd.Series(source.texts(picked)).where(derived[first]),
-            }
-        )
-        flags = pd.DataFrame(
-            {
+        flags = self.flags[rows.qualifier[chosen]].T
+        return {
+            "year": rows.year[picked],
+            "entity": entity.texts(picked),
+            "programme": self.programme_texts[rows.metric[picked]],
+            "metric": self.metric_texts[rows.metric[picked]],
+            "period": period.texts(picked),
+            "derived_source": np.where(derived[first], source.texts(picked), np.nan),
+            **exact_parts(rows.value[chosen], numbers, count),
+            **{
                 name: np.bincount(numbers, weights=flag, minlength=count).astype(np.int64)
-                for name, flag in zip(
-                    ("approx", "up", "down"), self.flags[rows.qualifier[chosen]].T, strict=True
-                )
-            }
-        )
-        sums = exact_sums(rows.value[chosen], numbers, count)
-        figures = pd.Series(np.bincount(numbers, minlength=count), name="figures")
-        return pd.concat([keys, sums, flags, figures], axis=1)
+                for name, flag in zip(("approx", "up", "down"), flags, strict=True)
+            },
+            "figures": np.bincount(numbers, minlength=count),
+        }
 
     def _typed(self, batch: pa.RecordBatch) -> _Rows | None:
         """The rows typed as the exact reader types them; None if a check may fail."""
@@ -854,10 +861,17 @@ def _every_reporter(parts: list[_Part]) -> pd.DataFrame:
 def _every_partial(parts: list[_Part]) -> pd.DataFrame | None:
     """The partial totals of the parts' batches (see Years.summed), in file order; None
     when no row was summed."""
-    frames = [frame for part in parts for frame in part.partial]
+    frames = [frame for part in parts for frame in part.partial_totals()]
     for part in parts:
         part.partial.clear()
     return as_codes(combined_partials(frames), PARTIAL_TEXTS) if frames else None
+
+
+def _frame_of(batches: list[_Sums]) -> pd.DataFrame:
+    """The partial totals of several batches in one frame, a row for each group of each."""
+    return pd.DataFrame(
+        {name: np.concatenate([sums[name] for sums in batches]) for name in PARTIAL_COLUMNS}
+    )
 
 
 def _repeats(parts: list[_Part]) -> bool:

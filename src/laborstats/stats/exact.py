@@ -37,15 +37,21 @@ def exact_sums(values: np.ndarray, groups: np.ndarray, count: int) -> pd.DataFra
     several frames of sums add up, column by column, to the parts of all
     their figures (see :func:`exact_total`).
     """
+    return pd.DataFrame(exact_parts(values, groups, count))
+
+
+def exact_parts(values: np.ndarray, groups: np.ndarray, count: int) -> dict[str, np.ndarray]:
+    """:func:`exact_sums` as arrays, by column: for a caller that sums many small
+    batches, where a frame for each costs more than the sums."""
     if len(values) > _SLICE:  # a slice at a time: each step's arrays stay small
-        slices = range(0, len(values), _SLICE)
-        return functools.reduce(
-            operator.add,
-            (
-                exact_sums(values[at : at + _SLICE], groups[at : at + _SLICE], count)
-                for at in slices
-            ),
-        )
+        slices = [
+            exact_parts(values[at : at + _SLICE], groups[at : at + _SLICE], count)
+            for at in range(0, len(values), _SLICE)
+        ]
+        return {
+            name: functools.reduce(operator.add, (sums[name] for sums in slices))
+            for name in SUM_COLUMNS
+        }
     values = np.asarray(values, dtype=np.float64)
     kept = groups >= 0
     if not kept.all():
@@ -55,7 +61,7 @@ def exact_sums(values: np.ndarray, groups: np.ndarray, count: int) -> pd.DataFra
     left = np.where(large, 0.0, values)  # what the parts have still to take
     bound = np.abs(left).max(initial=0.0)
     part = np.empty_like(left)
-    sums = {}
+    sums: dict[str, np.ndarray] = {}
     for place, name in zip(PLACES, SUM_COLUMNS, strict=False):
         summed = np.zeros(count, dtype=np.int64)
         # Skipped while no figure has bits there: most have none above 2**32, and
@@ -68,7 +74,8 @@ def exact_sums(values: np.ndarray, groups: np.ndarray, count: int) -> pd.DataFra
             left -= part  # exact: the bits below 2**place, or none
             bound = min(bound, 2.0 ** (place - 1)) if left.any() else 0.0
         sums[name] = summed
-    return pd.DataFrame(sums).assign(sum_rest=rest)
+    sums["sum_rest"] = rest
+    return sums
 
 
 def exact_total(sums: pd.DataFrame) -> np.ndarray:
