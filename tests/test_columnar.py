@@ -391,10 +391,14 @@ def test_a_scan_leaves_arrow_allocating_from_the_c_library(tmp_path: Path) -> No
 def test_a_scan_gives_memory_back_as_it_goes(tmp_path: Path) -> None:
     rows = [ROW.format(value=1, source="").replace("2024", str(year)) for year in range(2015, 2025)]
     path = rows_file(tmp_path, *rows)
+    never = len(rows) + 1
 
-    def given_back(every: int) -> int:
+    def given_back(checked: int, hashed: int) -> int:
+        """How often memory is given back, every ``checked`` rows checked and every
+        ``hashed`` row hashes put together."""
         with (
-            mock.patch.object(columnar, "TRIM_EVERY", every),
+            mock.patch.object(columnar, "TRIM_EVERY", checked),
+            mock.patch.object(columnar, "_HASHES_GIVEN_BACK", hashed),
             mock.patch.object(columnar, "BLOCK", 64),  # a batch of a line or two
             mock.patch.object(columnar, "give_memory_back") as given,
         ):
@@ -404,4 +408,5 @@ def test_a_scan_gives_memory_back_as_it_goes(tmp_path: Path) -> None:
         return given.call_count
 
     # Once a row, on top of the end of the scan and each column converted.
-    assert given_back(1) - given_back(len(rows) + 1) >= 4
+    assert given_back(1, never) - given_back(never, never) >= 4
+    assert given_back(never, 1) - given_back(never, never) >= 4
