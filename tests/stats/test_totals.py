@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
+import pytest
 
 from laborstats.codes import as_texts, concat_coded, is_coded
+from laborstats.stats import totals as totals_module
 from laborstats.stats.derived import with_derived_metrics
 from laborstats.stats.series import reporting
 from laborstats.stats.totals import across_regions, partial_totals, regional_totals
@@ -176,3 +178,44 @@ def test_partial_totals_of_batches_add_up_to_the_totals_of_every_row() -> None:
     assert grants["qualifier"].tolist() == ["approx", "at_least"]
     assert grants["source"].tolist() == ["sum of 3 regions", "sum of 3 regions, each derived: a"]
     assert set(expected["metric"]) == {"grants", "members", "children", "per_child"}
+
+
+def test_totals_summed_a_slice_of_rows_at_a_time_are_those_of_every_row(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Two rows a slice: each total's figures, qualifiers and derived sources fall in several.
+    rows = outcomes_frame(
+        [
+            (2023, "A", "grants", 0.1, "exact"),
+            (2023, "B", "grants", 0.2, "approx"),
+            (2024, "A", "members", 10, "exact"),
+            (2023, "C", "grants", 0.3, "exact"),
+            (2024, "B", "members", 5, "at_least"),
+            (2023, "A", "children", 4, "exact"),
+            (2023, "B", "children", 6, "exact"),
+        ]
+    )
+    rows["basis"] = rows["basis"].cat.add_categories("derived")
+    rows["source"] = rows["source"].cat.add_categories(["derived: a", "derived: b"])
+    rows.loc[[1, 3], ["basis", "source"]] = [["derived", "derived: b"], ["derived", "derived: a"]]
+    outcomes = with_derived_metrics(rows, METRICS)
+    whole = regional_totals(outcomes, METRICS)
+    monkeypatch.setattr(totals_module, "_SLICE", 2)
+    pd.testing.assert_frame_equal(regional_totals(outcomes, METRICS), whole)
+    # And with none held, every row that adds up summed as read.
+    adding_up = outcomes[outcomes["metric"] != "per_child"]
+    summed = regional_totals(
+        outcomes.iloc[0:0], METRICS, reporting(outcomes), partial_totals(adding_up)
+    )
+    pd.testing.assert_frame_equal(summed, whole, check_categorical=False)
+    assert regional_totals(outcomes.iloc[0:0], METRICS).empty
+    totals = whole.set_index("metric")
+    assert totals["value"].to_dict() == {
+        "grants": 0.6,  # exact sums, rounded once
+        "members": 15.0,
+        "children": 10.0,
+        "per_child": 0.06,
+    }
+    assert totals.loc["grants", "qualifier"] == "approx"
+    assert totals.loc["members", "qualifier"] == "at_least"
+    assert totals.loc["grants", "source"] == "sum of 3 regions"  # derived two ways

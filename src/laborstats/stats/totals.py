@@ -27,6 +27,7 @@ PARTIAL_COLUMNS = [
 PARTIAL_TEXTS = ["entity", "programme", "metric", "period", "derived_source"]
 _SUMMED = [*TOTAL_KEYS, "value", "qualifier", "basis", "source"]
 _CODED = ["region", "entity", "programme", "metric", "qualifier", "period", "span"]
+_SLICE = 1 << 19  # rows summed at a time
 
 
 def partial_totals(outcomes: pd.DataFrame) -> pd.DataFrame:
@@ -97,9 +98,14 @@ def regional_totals(
     only some metrics. ``partial`` are :func:`partial_totals` of figures
     ``outcomes`` do not hold (summed as a file was read).
     """
-    adding_up = metrics.loc[metrics["kind"].isin(ADDITIVE_KINDS), "metric"]
-    # Only the columns a total needs are copied: at 10M rows, 0.1 GB less.
-    parts = [partial_totals(outcomes.loc[outcomes["metric"].isin(adding_up), _SUMMED])]
+    additive = metrics.loc[metrics["kind"].isin(ADDITIVE_KINDS), "metric"]
+    adding_up = outcomes["metric"].isin(additive).to_numpy()
+    # Only the columns a total needs are copied, a slice of rows at a time (partial
+    # totals add up): at 10M rows, 0.1 GB less, and 0.1 GB less again.
+    parts = [
+        partial_totals(outcomes.iloc[at : at + _SLICE].loc[adding_up[at : at + _SLICE], _SUMMED])
+        for at in range(0, max(len(outcomes), 1), _SLICE)
+    ]
     if partial is not None:
         parts.append(partial)
     partials = concat_coded(parts)
