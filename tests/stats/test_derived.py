@@ -94,6 +94,37 @@ def test_each_year_and_region_with_every_input() -> None:
     assert set(derived["programme"]) == {"aid"}
 
 
+def test_an_input_with_two_figures_in_a_place_is_ambiguous_and_not_used() -> None:
+    data = outcomes(
+        (2024, "A", "amount", 3000, "exact", "annual"),
+        (2024, "B", "children", 3, "exact", ""),
+        (2024, "A", "children", 2, "exact", ""),
+        (2024, "A", "amount", 5000, "exact", "cumulative"),
+        (2024, "B", "amount", 300, "approx", ""),
+    )
+    assert derived_rows(with_derived_metrics(data, DICTIONARY)) == [
+        [2024, "B", 100.0, "approx", ""]
+    ]
+
+
+def test_derived_figures_come_in_the_order_of_their_places() -> None:
+    # As a summary lists a metric's regions: the derived ones, by year and region.
+    data = outcomes(
+        *((2024, region, "amount", 10, "exact", "") for region in ("C", "A", "B")),
+        *((2023, region, "amount", 10, "exact", "") for region in ("B", "C")),
+        *((year, region, "children", 2, "exact", "") for year in (2024, 2023) for region in "BCA"),
+    )
+    result = with_derived_metrics(data, DICTIONARY)
+    places = result.loc[result["basis"] == "derived", ["year", "region"]]
+    assert places.values.tolist() == [
+        [2023, "B"],
+        [2023, "C"],
+        [2024, "A"],
+        [2024, "B"],
+        [2024, "C"],
+    ]
+
+
 def test_division_by_zero_gives_no_value() -> None:
     data = outcomes(
         (2024, "A", "amount", 3000, "exact", "2024"), (2024, "A", "children", 0, "exact", "2024")

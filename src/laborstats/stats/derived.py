@@ -10,6 +10,7 @@ import pandas as pd
 
 from laborstats.codes import as_codes, as_texts, concat_coded
 from laborstats.formula import Formula, parse_formula
+from laborstats.stats.groups import groups_of
 from laborstats.stats.qualifiers import Bound
 from laborstats.stats.series import reporting
 from laborstats.vocabulary import AT_LEAST, DERIVED
@@ -158,32 +159,61 @@ def _opening_stock(outcomes: pd.DataFrame, stock: str, flow: str) -> pd.DataFram
 
 
 def _derive(outcomes: pd.DataFrame, metric: str, formula: Formula) -> pd.DataFrame:
-    inputs = outcomes[outcomes["metric"].isin(formula.metrics)]
-    inputs = inputs.drop_duplicates([*_PLACE, "metric"], keep=False)
-    wide = inputs.pivot(index=_PLACE, columns="metric", values=["value", "qualifier", "period"])
-    if wide.empty or not formula.metrics <= set(wide["value"].columns):
+    """The figures of ``metric`` its formula gives from ``outcomes``, in the order of their
+    places (year, region, entity)."""
+    names = sorted(formula.metrics)
+    inputs = outcomes[outcomes["metric"].isin(names)]
+    # Each place's figures of each input, by number (a pivot took 0.3 s at 10M rows).
+    places = groups_of(inputs, _PLACE)
+    codes, distinct = pd.factorize(inputs["metric"])
+    which = pd.Index(names).get_indexer(distinct)[codes]  # each figure's input
+    cells = np.where(places.numbers >= 0, places.numbers * len(names) + which, -1)
+    figures = np.bincount(cells[cells >= 0], minlength=places.count * len(names))
+    # Places with one figure of every input: two figures of one (for different periods)
+    # are ambiguous, and none is used.
+    complete = np.flatnonzero((figures.reshape(places.count, len(names)) == 1).all(axis=1))
+    if not len(complete):
         return outcomes.iloc[0:0]
+    keys = inputs[_PLACE].iloc[places.first_rows[complete]].reset_index(drop=True)
+    order = keys.sort_values(_PLACE).index.to_numpy()  # the places in order
+    keys = keys.iloc[order].reset_index(drop=True)
+    slot = np.full(places.count + 1, -1)  # each place's row in the result; the last, none
+    slot[complete[order]] = np.arange(len(order))
+    at = slot[places.numbers]  # (a row in no place, numbered −1, takes the last)
+    used = np.flatnonzero(at >= 0)
+    # The rows of each place of the result (one a row), of each input (one a column).
+    grid = used[np.lexsort((which[used], at[used]))].reshape(len(order), len(names))
+
+    def taken(field: str) -> dict[str, pd.Series]:
+        """Each input's ``field`` (value, qualifier), a row for each place of the result."""
+        cells = inputs[field].reset_index(drop=True)
+        return {
+            name: cells.iloc[grid[:, column]].reset_index(drop=True)
+            for column, name in enumerate(names)
+        }
+
     values = formula.evaluate(
-        {name: wide["value"][name].astype("float64") for name in formula.metrics}
+        {name: cells.astype("float64") for name, cells in taken("value").items()}
     )
     values = values.replace([np.inf, -np.inf], np.nan)
     bound = formula.evaluate(
-        {name: Bound.of(wide["qualifier"][name]) for name in formula.metrics}, number=float
+        {name: Bound.of(cells) for name, cells in taken("qualifier").items()}, number=float
     )
-    periods = wide["period"][sorted(formula.metrics)].to_numpy(dtype=object)
-    stated = periods != ""
+    # Periods by number (as texts, 60 ms at 10M rows), the blank one −1.
+    numbers, texts = pd.factorize(inputs["period"].replace("", None))
+    periods = numbers[grid]
+    stated = periods >= 0
     # The first stated period of each row, and whether every stated period is it.
     common = periods[np.arange(len(periods)), stated.argmax(axis=1)]
     agrees = ((periods == common[:, np.newaxis]) | ~stated).all(axis=1)
-    result = pd.DataFrame(
-        {
-            "metric": metric,
-            "value": values,
-            "qualifier": bound.qualifiers(),
-            "period": np.where(agrees, common, ""),  # blank where the inputs' periods differ
-            "basis": DERIVED,
-            "source": f"derived: {formula.text}",
-            "line": 0,
-        }
+    result = keys.assign(
+        metric=metric,
+        value=values,
+        qualifier=bound.qualifiers(),
+        # Blank where the inputs' periods differ, or none is stated.
+        period=np.append(texts.to_numpy(dtype=object), "")[np.where(agrees, common, -1)],
+        basis=DERIVED,
+        source=f"derived: {formula.text}",
+        line=0,
     )
-    return result[result["value"].notna()].reset_index()
+    return result[result["value"].notna()].reset_index(drop=True)
