@@ -105,19 +105,29 @@ def _chunks(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> list[np.ndarray]:
 
 def _yearly(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
     """:func:`yearly_series` of some whole metrics."""
-    frame = with_span(outcomes)
-    frame = with_definitions(frame, metrics)
-    frame = with_change_on_year_before(frame.sort_values([*SERIES, "year"], kind="stable"))
-    first = frame.groupby(SERIES, sort=False)[["year", "value", "qualifier"]].transform("first")
+    frame = with_definitions(with_span(outcomes), metrics)
+    # In the order shown, which has each series' years together and in turn: sorted
+    # once (each sort took 0.1 s at 10M rows).
+    frame = in_dictionary_order(frame, metrics, then=["region", "entity", "span", "year"])
+    frame = with_change_on_year_before(frame)
+    first = _firsts(frame, ["year", "value", "qualifier"])
     frame["index"] = (frame["value"] / first["value"] * 100).where(
         relative_change_defined(frame, first["value"])
     )
     base_year = frame["year"] == first["year"]  # 100 by definition, whatever its figure
     qualifier = difference_qualifier(frame["qualifier"], first["qualifier"])
     frame["index_qualifier"] = qualifier.mask(base_year, EXACT).where(frame["index"].notna())
-    ordered = in_dictionary_order(frame, metrics, then=["region", "entity", "span", "year"])
     # Coded too, the qualifiers of changes: each as text took 25 MB at 10M rows.
-    return as_codes(ordered[YEARLY_COLUMNS], ["change_qualifier", "index_qualifier"])
+    return as_codes(frame[YEARLY_COLUMNS], ["change_qualifier", "index_qualifier"])
+
+
+def _firsts(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``columns`` of each row's series' first row, the rows in order of year: as
+    ``groupby(SERIES).transform("first")`` gives them, every row having a figure."""
+    series = groups_of(frame, SERIES)  # (keys are never missing)
+    firsts: pd.DataFrame = frame[columns].iloc[series.first_rows[series.numbers]]
+    firsts.index = frame.index
+    return firsts
 
 
 def growth_summary(yearly: pd.DataFrame) -> pd.DataFrame:
