@@ -37,6 +37,7 @@ from laborstats.render import (
     machine_records,
     render,
 )
+from laborstats.stats import metrics as metrics_module
 from laborstats.stats import totals as totals_module
 from laborstats.stats.compare import compare_regions, compare_years
 from laborstats.stats.derived import with_derived_metrics
@@ -705,6 +706,31 @@ def test_growth_summed_as_read_is_that_of_every_row(
         totals = pd.read_csv(io.StringIO(expected[1])).set_index("metric")
         assert totals.loc["research_funding", "first_value"] == 1234567.9
         assert totals.loc["frontline_workers_served", "last_qualifier"] == "approx"
+
+
+@pytest.mark.parametrize(
+    "rows", [SUMMED, SUMMED + "\n2021,C,,,worker_deputies,1,,2021,,"], ids=["summed", "C"]
+)
+def test_metrics_summed_as_read_are_those_of_every_row(
+    runner: CliRunner, outcomes_csv: MakeOutcomes, monkeypatch: pytest.MonkeyPatch, rows: str
+) -> None:
+    # The figures, years and regions of counts and amounts summed as a large file is
+    # read come from their partial totals and who reports them.
+    path = str(outcomes_csv(rows))
+    monkeypatch.setattr(columnar, "SUMMED_FROM", 1 << 62)
+    expected = run_cli(runner, "metrics", "-d", path, "-f", "csv")
+    assert expected[0] == 0
+    monkeypatch.setattr(columnar, "SUMMED_FROM", 0)
+    coverage = mock.Mock(wraps=metrics_module.metric_coverage)
+    monkeypatch.setattr(metrics_module, "metric_coverage", coverage)
+    assert run_cli(runner, "metrics", "-d", path, "-f", "csv") == expected
+    (held, _, reporters, partial), _ = coverage.call_args
+    assert "worker_deputies" not in set(held["metric"])
+    assert partial is not None
+    assert reporters is not None
+    coverage_of = pd.read_csv(io.StringIO(expected[1])).set_index("metric")
+    deputies = coverage_of.loc["worker_deputies", ["first_year", "years", "regions", "figures"]]
+    assert list(deputies) == ([2021, 4, 3, 7] if "C" in rows else [2022, 3, 2, 6])
 
 
 @pytest.mark.parametrize(
