@@ -407,6 +407,6 @@ def test_a_scan_gives_memory_back_as_it_goes(tmp_path: Path) -> None:
         assert len(scan.outcomes) == len(rows)
         return given.call_count
 
-    # Once a row, on top of the end of the scan and each column converted.
+    # Once a batch (a line or two), on top of the end of the scan and each column converted.
     assert given_back(1, never) - given_back(never, never) >= 4
     assert given_back(never, 1) - given_back(never, never) >= 4

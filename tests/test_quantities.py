@@ -149,3 +149,11 @@ def test_a_column_parses_as_each_of_its_cells_alone(cells: list[str | None]) -> 
         parsed["qualifier"].astype("object").map(str).tolist()
     )
     assert [valid for _, _, valid in alone] == parsed["valid"].tolist()
+    assert [
+        parse_quantities(pd.Series([cell], dtype="str"))["percent"].iloc[0] for cell in cells
+    ] == (parsed["percent"].tolist())
+    # Digits alone (the fast path) read as Python reads them, below 2**53.
+    for cell, (value, qualifier, valid) in zip(cells, alone, strict=True):
+        if cell is not None and cell.isascii() and cell.isdigit():
+            assert valid == (int(cell) < 2**53)
+            assert not valid or (value, qualifier) == (float(cell), "exact")

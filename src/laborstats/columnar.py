@@ -369,12 +369,11 @@ class _Part:
     partial: list[pd.DataFrame] = field(default_factory=list)
     summing: list[_Sums] = field(default_factory=list)
 
-    def partial_totals(self) -> list[pd.DataFrame]:
-        """The partial totals of the part's batches so far, in one frame (or none)."""
+    def combine_sums(self) -> None:
+        """Put the partial totals of the batches since into ``partial``'s one frame."""
         if self.summing:
             self.partial[:] = [combined_partials([*self.partial, _frame_of(self.summing)])]
             self.summing.clear()
-        return self.partial
 
 
 class _Lines:
@@ -597,7 +596,7 @@ class _Checks:
         if summed.any():
             part.summing.append(self._partial(rows, np.flatnonzero(summed)))
             if len(part.summing) == COMBINE_EVERY:  # many batches hold the same groups
-                part.partial_totals()
+                part.combine_sums()
             keep &= ~summed
         if keep.any():
             chosen = np.flatnonzero(keep)
@@ -862,7 +861,9 @@ def _every_reporter(parts: list[_Part]) -> pd.DataFrame:
 def _every_partial(parts: list[_Part]) -> pd.DataFrame | None:
     """The partial totals of the parts' batches (see Years.summed), in file order; None
     when no row was summed."""
-    frames = [frame for part in parts for frame in part.partial_totals()]
+    for part in parts:
+        part.combine_sums()
+    frames = [frame for part in parts for frame in part.partial]
     for part in parts:
         part.partial.clear()
     return as_codes(combined_partials(frames), PARTIAL_TEXTS) if frames else None

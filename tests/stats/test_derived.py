@@ -107,6 +107,25 @@ def test_an_input_with_two_figures_in_a_place_is_ambiguous_and_not_used() -> Non
     ]
 
 
+def test_a_missing_period_agrees_with_no_other() -> None:
+    # The loader writes no period as blank; a caller may give a missing one.
+    data = outcomes(
+        (2024, "A", "amount", 3000, "exact", "2024"),
+        (2024, "A", "children", 2, "exact", "2024"),
+        (2024, "B", "amount", 300, "exact", "2024"),
+        (2024, "B", "children", 3, "exact", "2024"),
+        (2024, "C", "amount", 30, "exact", "2024"),
+        (2024, "C", "children", 3, "exact", "2024"),
+    )
+    data.loc[2, "period"] = None
+    data.loc[[4, 5], "period"] = None
+    assert [row[-1] for row in derived_rows(with_derived_metrics(data, DICTIONARY))] == [
+        "2024",
+        "",
+        "",
+    ]
+
+
 def test_derived_figures_come_in_the_order_of_their_places() -> None:
     # As a summary lists a metric's regions: the derived ones, by year and region.
     data = outcomes(

@@ -56,6 +56,33 @@ def test_year_on_year_change_and_index() -> None:
     assert result["index"].tolist() == pytest.approx([100, 110, 121])
 
 
+def test_a_series_is_indexed_on_its_first_year_whatever_the_order_of_its_rows() -> None:
+    # Its rows under two programmes, which the loader refuses but a caller may give:
+    # shown apart, the later year first; the first year is still the base.
+    frame = as_texts(
+        outcomes_frame([(2023, "A", "members", 50, "exact"), (2024, "A", "members", 100, "exact")])
+    )
+    frame.loc[frame["year"] == 2023, "programme"] = "elsewhere"
+    result = yearly_growth(frame, METRICS).set_index("year")
+    assert result["index"].to_dict() == {2024: 200.0, 2023: 100.0}
+
+
+def test_a_row_with_a_missing_key_has_no_index() -> None:
+    frame = as_texts(
+        outcomes_frame(
+            [
+                (2023, "A", "members", 50, "exact"),
+                (2024, "A", "members", 100, "exact"),
+                (2023, "B", "members", 1, "exact"),
+            ]
+        )
+    )
+    frame["entity"] = frame["entity"].where(frame["region"] == "B")  # missing for A
+    result = yearly_growth(frame, METRICS)
+    assert result.loc[result["region"] == "A", "index"].isna().all()
+    assert result.loc[result["region"] == "B", "index"].tolist() == [100.0]
+
+
 def test_the_first_year_has_no_change_never_zero() -> None:
     result = yearly([(2020, "A", "members", 5, "exact"), (2021, "A", "members", 5, "exact")])
     first, second = result.to_dict(orient="records")

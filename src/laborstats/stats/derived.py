@@ -167,8 +167,9 @@ def _derive(outcomes: pd.DataFrame, metric: str, formula: Formula) -> pd.DataFra
     places = groups_of(inputs, _PLACE)
     codes, distinct = pd.factorize(inputs["metric"])
     which = pd.Index(names).get_indexer(distinct)[codes]  # each figure's input
-    cells = np.where(places.numbers >= 0, places.numbers * len(names) + which, -1)
-    figures = np.bincount(cells[cells >= 0], minlength=places.count * len(names))
+    cell = np.where(places.numbers >= 0, places.numbers * len(names) + which, -1)
+    # How many figures each place has of each input (a cell each).
+    figures = np.bincount(cell[cell >= 0], minlength=places.count * len(names))
     # Places with one figure of every input: two figures of one (for different periods)
     # are ambiguous, and none is used.
     complete = np.flatnonzero((figures.reshape(places.count, len(names)) == 1).all(axis=1))
@@ -186,32 +187,35 @@ def _derive(outcomes: pd.DataFrame, metric: str, formula: Formula) -> pd.DataFra
 
     def taken(field: str) -> dict[str, pd.Series]:
         """Each input's ``field`` (value, qualifier), a row for each place of the result."""
-        cells = inputs[field].reset_index(drop=True)
+        column = inputs[field].reset_index(drop=True)
         return {
-            name: cells.iloc[grid[:, column]].reset_index(drop=True)
-            for column, name in enumerate(names)
+            name: column.iloc[grid[:, position]].reset_index(drop=True)
+            for position, name in enumerate(names)
         }
 
     values = formula.evaluate(
-        {name: cells.astype("float64") for name, cells in taken("value").items()}
+        {name: value.astype("float64") for name, value in taken("value").items()}
     )
     values = values.replace([np.inf, -np.inf], np.nan)
     bound = formula.evaluate(
-        {name: Bound.of(cells) for name, cells in taken("qualifier").items()}, number=float
+        {name: Bound.of(qualifier) for name, qualifier in taken("qualifier").items()}, number=float
     )
-    # Periods by number (as texts, 60 ms at 10M rows), the blank one −1.
-    numbers, texts = pd.factorize(inputs["period"].replace("", None))
-    periods = numbers[grid]
-    stated = periods >= 0
+    # Periods by number (as texts, 60 ms at 10M rows): a blank one −1; a missing one −2,
+    # stated but the same as none, not even another missing one.
+    period = inputs["period"]
+    period_codes, period_texts = pd.factorize(period)
+    blank = period.eq("").fillna(False).to_numpy(dtype=bool)
+    periods = np.where(blank, -1, np.where(period_codes < 0, -2, period_codes))[grid]
+    stated = periods != -1
     # The first stated period of each row, and whether every stated period is it.
     common = periods[np.arange(len(periods)), stated.argmax(axis=1)]
-    agrees = ((periods == common[:, np.newaxis]) | ~stated).all(axis=1)
+    agrees = (((periods == common[:, np.newaxis]) & (periods != -2)) | ~stated).all(axis=1)
     result = keys.assign(
         metric=metric,
         value=values,
         qualifier=bound.qualifiers(),
         # Blank where the inputs' periods differ, or none is stated.
-        period=np.append(texts.to_numpy(dtype=object), "")[np.where(agrees, common, -1)],
+        period=np.append(period_texts.to_numpy(dtype=object), "")[np.where(agrees, common, -1)],
         basis=DERIVED,
         source=f"derived: {formula.text}",
         line=0,

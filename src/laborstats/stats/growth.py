@@ -106,9 +106,8 @@ def _chunks(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> list[np.ndarray]:
 def _yearly(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
     """:func:`yearly_series` of some whole metrics."""
     frame = with_definitions(with_span(outcomes), metrics)
-    # In the order shown, which has each series' years together and in turn: sorted
-    # once (each sort took 0.1 s at 10M rows).
-    frame = in_dictionary_order(frame, metrics, then=["region", "entity", "span", "year"])
+    # In the order shown, sorted once (each sort took 0.1 s at 10M rows).
+    frame = in_dictionary_order(frame, metrics, then=["region", "entity", "span", "year", "metric"])
     frame = with_change_on_year_before(frame)
     first = _firsts(frame, ["year", "value", "qualifier"])
     frame["index"] = (frame["value"] / first["value"] * 100).where(
@@ -122,10 +121,18 @@ def _yearly(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
 
 
 def _firsts(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """``columns`` of each row's series' first row, the rows in order of year: as
-    ``groupby(SERIES).transform("first")`` gives them, every row having a figure."""
-    series = groups_of(frame, SERIES)  # (keys are never missing)
-    firsts: pd.DataFrame = frame[columns].iloc[series.first_rows[series.numbers]]
+    """``columns`` of the first year of each row's series (NaN where a key is missing):
+    ``groupby(SERIES).transform("first")`` of rows in order of year, every row having
+    a figure, without a sort."""
+    series = groups_of(frame, SERIES)
+    year = frame["year"].to_numpy()
+    inside = series.numbers >= 0
+    first_year = np.full(series.count + 1, np.iinfo(np.int64).max)  # the last: no series
+    np.minimum.at(first_year, series.numbers[inside], year[inside])
+    first = inside & (year == first_year[series.numbers])  # (−1 takes the last)
+    row = np.full(series.count + 1, -1)  # each series' first row; the last, none
+    row[series.numbers[first]] = np.flatnonzero(first)
+    firsts: pd.DataFrame = frame[columns].reset_index(drop=True).reindex(row[series.numbers])
     firsts.index = frame.index
     return firsts
 
