@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from rich.cells import cell_len
 from rich.console import Console
 from typer.testing import CliRunner
 
+from laborstats import dataset as dataset_module
+from laborstats.columnar import Years
+from laborstats.dataset import Dataset, load_dataset
 from laborstats.render import Column, Lang, Style, View, chart_lines, print_chart
 from tests.test_cli import run_cli
 
@@ -112,3 +119,47 @@ def test_chart_by_region_and_its_usage_errors(runner: CliRunner) -> None:
     code, _, err = run_cli(runner, "chart", "skilled_talent")
     assert code == 1
     assert 'unknown metric skilled_talent; expected "skilled_talents' in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["frontline_workers_served"],
+        ["accident_rate_reduction", "--region", "环县"],
+        ["recovered_per_dispute", "--by", "region"],
+        ["skilled_talents_total"],
+        ["frontline_workers_served", "--region", "东峰区"],
+    ],
+)
+def test_a_chart_holds_only_its_metric_and_what_derives_it(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    command = ["chart", *args, "--data", "example:qingyang-counties", "--format", "csv"]
+    with monkeypatch.context() as every_row:
+        every_row.setattr(Years, "kept_metrics", lambda _, metrics: np.ones(len(metrics), bool))
+        expected = run_cli(runner, *command)
+    held: set[str] = set()
+
+    def load(*given: Any, **options: Any) -> Dataset:
+        dataset = load_dataset(*given, **options)
+        held.update(dataset.outcomes["metric"])  # (emptied as derived figures join)
+        return dataset
+
+    monkeypatch.setattr(dataset_module, "load_dataset", load)
+    assert run_cli(runner, *command) == expected
+    assert args[0] in held or args[0] == "recovered_per_dispute"  # (derived)
+    assert "accident_rate_reduction" not in held - {args[0]}
+    assert expected[0] == (1 if "东峰区" in args else 0)
+
+
+def test_a_region_with_other_metrics_only_is_known_to_a_chart(
+    runner: CliRunner, outcomes_csv: Callable[[str], Path]
+) -> None:
+    path = outcomes_csv(
+        "2024,A,,,frontline_workers_served,10,,2024,,q\n2024,B,,,accident_rate_reduction,5,,2024,,q\n"
+    )
+    code, _, err = run_cli(
+        runner, "chart", "frontline_workers_served", "--region", "B", "-d", str(path)
+    )
+    assert code == 1
+    assert "no figures to chart" in err

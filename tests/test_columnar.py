@@ -262,6 +262,16 @@ def test_clean_tables_take_the_fast_path_to_the_same_result(
     pd.testing.assert_frame_equal(as_texts(pools.outcomes), as_texts(kept.reset_index(drop=True)))
     assert pools.reporters is not None
     pd.testing.assert_frame_equal(as_texts(pools.reporters), as_texts(reporting(table)))
+    # One metric: its rows and those of derived figures, and who reports in any year.
+    years = Years(metrics=frozenset({"frontline_workers_served"}))
+    one = loaded(str(path), years=years)
+    assert_same(one, exact(str(path), years=years))
+    assert isinstance(one, Dataset)
+    chosen = {"frontline_workers_served", *derivation_metrics(every.metrics)}
+    wanted = table[table["metric"].isin(chosen)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(as_texts(one.outcomes), as_texts(wanted))
+    assert one.reporters is not None
+    pd.testing.assert_frame_equal(as_texts(one.reporters), as_texts(reporting(table)))
     # Summed as read: the rows of other metrics held, totals over regions as from every row.
     with (
         mock.patch.object(columnar, "SUMMED_FROM", 0),

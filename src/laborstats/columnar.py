@@ -133,12 +133,21 @@ class Years:
     they are read (``Scan.partial``, see
     :func:`laborstats.stats.totals.partial_totals`); the load says who
     reports each series too. Totals over regions need no more of them.
+
+    With ``metrics``, only the rows of those metrics and of the ones derived
+    figures use or yield are kept, and the load says who reports each series.
     """
 
     wanted: frozenset[int] | None = None
     latest: int = 0
     pools: bool = False
     summed: bool = False
+    metrics: frozenset[str] | None = None
+
+    @property
+    def reporting(self) -> bool:
+        """Whether the load says who reports each series in any year."""
+        return self.pools or self.summed or self.metrics is not None
 
     def keeps(self, year: np.ndarray, latest: int) -> np.ndarray:
         """Which of the rows of ``year`` to keep, with ``latest`` the latest year seen."""
@@ -147,6 +156,12 @@ class Years:
         if self.latest:
             return year > latest - self.latest
         return np.ones(len(year), dtype=bool)
+
+    def kept_metrics(self, metrics: pd.DataFrame) -> np.ndarray:
+        """Whether the rows of each metric of ``metrics`` may be kept."""
+        if self.metrics is None:
+            return np.ones(len(metrics), dtype=bool)
+        return np.isin(metrics["metric"], sorted(self.metrics | derivation_metrics(metrics)))
 
 
 ALL_YEARS = Years()
@@ -550,7 +565,8 @@ class _Checks:
             metrics["kind"].isin(ADDITIVE_KINDS)
             & ~metrics["metric"].isin(derivation_metrics(metrics))
         ).to_numpy() & (years.summed and rows >= SUMMED_FROM)
-        self.reporting = years.pools or years.summed
+        self.reporting = years.reporting
+        self.kept_metric = years.kept_metrics(metrics)  # by position
         # Each qualifier's sum_flags, by position in QUALIFIERS; texts by metric position.
         self.flags = sum_flags(pd.Series(QUALIFIERS, dtype="str")).to_numpy()
         self.metric_texts = metrics["metric"].to_numpy(dtype=object)
@@ -588,6 +604,7 @@ class _Checks:
             # batches, as it was, Parquet's large ones gave it back too seldom.)
             give_memory_back()
         keep = self.years.keeps(rows.year, latest) | self.every_year[rows.metric]
+        keep &= self.kept_metric[rows.metric]
         part.hashes.append(_row_hashes([rows.cell(name) for name in _KEY_COLUMNS]))
         part.years.update(rows.years)
         if self.reporting:

@@ -347,7 +347,10 @@ class _Reader:
         reporters = None
         if self.years.pools:
             kept |= outcomes["metric"].isin(derivation_metrics(metrics)).to_numpy()
-        if self.years.pools or self.years.summed:
+        kept_metric = self.years.kept_metrics(metrics)
+        if not kept_metric.all():
+            kept &= outcomes["metric"].isin(metrics["metric"][kept_metric]).to_numpy()
+        if self.years.reporting:
             reporters = as_codes(reporting(outcomes), REPORTER)
         if not kept.all():
             outcomes = outcomes[kept].reset_index(drop=True)

@@ -32,7 +32,11 @@ CHART_COLUMNS = [
 
 
 def over_years(
-    outcomes: pd.DataFrame, metrics: pd.DataFrame, metric: str, region: str | None = None
+    outcomes: pd.DataFrame,
+    metrics: pd.DataFrame,
+    metric: str,
+    region: str | None = None,
+    reporters: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """A point per year of ``metric``: for ``region``, or for the whole area.
 
@@ -40,10 +44,13 @@ def over_years(
     (see :func:`laborstats.stats.totals.across_regions`); a metric that does
     not add up (a rate) needs ``region``. Entities and kinds of period
     (annual, cumulative) of the metric stay apart, each its own point a year.
+    ``outcomes`` may hold only some metrics' rows, with ``reporters`` (see
+    :func:`laborstats.stats.series.reporting`) telling which regions the data
+    have.
     """
     rows = as_texts(outcomes[outcomes["metric"] == metric])
     if region is not None:
-        check_region(outcomes, region)
+        check_region(outcomes if reporters is None else reporters, region)
         rows = rows[rows["region"] == region]
     else:
         rows = across_regions(rows, metrics)
