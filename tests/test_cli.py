@@ -13,8 +13,10 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
+import numpy as np
 import pandas as pd
 import pytest
 import typer
@@ -25,7 +27,8 @@ from laborstats import dataset as dataset_module
 from laborstats import render as render_module
 from laborstats.__main__ import main
 from laborstats.cli import app
-from laborstats.dataset import bundled_data_path, load_dataset
+from laborstats.columnar import Years
+from laborstats.dataset import Dataset, bundled_data_path, load_dataset
 from laborstats.errors import DataSourceError, OutputError
 from laborstats.output import write_stdout
 from laborstats.render import (
@@ -706,6 +709,66 @@ def test_growth_summed_as_read_is_that_of_every_row(
         totals = pd.read_csv(io.StringIO(expected[1])).set_index("metric")
         assert totals.loc["research_funding", "first_value"] == 1234567.9
         assert totals.loc["frontline_workers_served", "last_qualifier"] == "approx"
+
+
+@pytest.mark.parametrize("summed_from", [0, 1 << 62])
+@pytest.mark.parametrize(
+    "shape",
+    [
+        ["worker_deputies"],
+        ["worker_deputies", "--yearly"],
+        ["study_grant_per_child", "--by", "region"],
+        ["frontline_workers_served", "worker_deputies", "--by", "region", "--wide"],
+    ],
+)
+def test_growth_of_some_metrics_holds_only_their_rows(
+    runner: CliRunner,
+    outcomes_csv: MakeOutcomes,
+    monkeypatch: pytest.MonkeyPatch,
+    shape: list[str],
+    summed_from: int,
+) -> None:
+    # The rows of the metrics named, and of those derived figures use; no other.
+    args = ("growth", *shape, "-d", str(outcomes_csv(SUMMED)), "-f", "csv")
+    monkeypatch.setattr(columnar, "SUMMED_FROM", summed_from)
+    with monkeypatch.context() as every_row:
+        every_row.setattr(Years, "kept_metrics", lambda _, metrics: np.ones(len(metrics), bool))
+        expected = run_cli(runner, *args)
+    assert expected[0] == 0
+    held: set[str] = set()
+
+    def load(*given: Any, **options: Any) -> Dataset:
+        dataset = load_dataset(*given, **options)
+        held.update(dataset.outcomes["metric"])  # (emptied as derived figures join)
+        return dataset
+
+    monkeypatch.setattr(dataset_module, "load_dataset", load)
+    assert run_cli(runner, *args) == expected
+    assert "labour_cost_saving" not in held
+    assert "research_funding" not in held
+
+
+def test_growth_of_some_metrics_sums_only_theirs(
+    runner: CliRunner, outcomes_csv: MakeOutcomes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # C's one figure of worker_deputies leaves that series without a total, which
+    # needs every row; not when only frontline_workers_served is asked for.
+    path = str(outcomes_csv(SUMMED + "\n2021,C,,,worker_deputies,1,,2021,,"))
+    monkeypatch.setattr(columnar, "SUMMED_FROM", 0)
+    held: list[set[str]] = []  # the metrics each load held
+
+    def load(*given: Any, **options: Any) -> Dataset:
+        dataset = load_dataset(*given, **options)
+        held.append(set(dataset.outcomes["metric"]))
+        return dataset
+
+    monkeypatch.setattr(dataset_module, "load_dataset", load)
+    assert run_cli(runner, "growth", "frontline_workers_served", "-d", path)[0] == 0
+    assert len(held) == 1
+    assert run_cli(runner, "growth", "worker_deputies", "-d", path)[0] == 0
+    assert len(held) == 3
+    assert "worker_deputies" in held[2]  # read again for it, and no other metric
+    assert "labour_cost_saving" not in held[2]
 
 
 @pytest.mark.parametrize(

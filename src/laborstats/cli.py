@@ -546,7 +546,7 @@ def growth(
     if by is GrowthBy.TOTAL:
         outcomes, dataset = _over_regions(streams, names)
     else:
-        dataset = streams.load()
+        dataset = streams.load(_rows_of(names))
         check_metrics(names, dataset.metrics)
         dataset = _with_derived(dataset)
         outcomes = dataset.outcomes
@@ -576,11 +576,11 @@ def _over_regions(streams: Streams, names: list[str] | None) -> tuple[pd.DataFra
     its rows never held (see Years.summed); when a series of them has no
     total, the file is read again, every row kept, for the rows of that series.
     """
-    from laborstats.columnar import Years, give_memory_back
+    from laborstats.columnar import give_memory_back
     from laborstats.stats.series import check_metrics
     from laborstats.stats.totals import across_regions, across_regions_summed
 
-    dataset = streams.load(Years(summed=True))
+    dataset = streams.load(replace(_rows_of(names), summed=True))
     check_metrics(names, dataset.metrics)
     dataset = _with_derived(dataset)
     partial, reporters = dataset.partial, dataset.reporters
@@ -588,12 +588,20 @@ def _over_regions(streams: Streams, names: list[str] | None) -> tuple[pd.DataFra
     if partial is not None and reporters is not None:
         outcomes = across_regions_summed(dataset.outcomes, dataset.metrics, reporters, partial)
         if outcomes is None:
-            dataset = _with_derived(streams.load())
+            dataset = _with_derived(streams.load(_rows_of(names)))
     if outcomes is None:
         outcomes = across_regions(dataset.outcomes, dataset.metrics)
     dataset = _without_outcomes(dataset)  # the rows held: 0.3 GB at 10M rows
     give_memory_back()
     return outcomes, dataset
+
+
+def _rows_of(names: list[str] | None) -> Years:
+    """Every year's rows of the metrics ``names`` (default: all) and of those derived
+    figures use (see Years.metrics)."""
+    from laborstats.columnar import Years
+
+    return Years(metrics=None if names is None else frozenset(names))
 
 
 class ChartBy(StrEnum):
@@ -658,7 +666,6 @@ def chart(
 
       laborstats chart disputes_mediated --format csv
     """
-    from laborstats.columnar import Years
     from laborstats.stats.chart import across_region_points, over_years
     from laborstats.stats.series import check_metrics
     from laborstats.views import chart_view
@@ -668,7 +675,7 @@ def chart(
     if region is not None and by is not ChartBy.YEAR:
         raise typer.BadParameter("applies to --by year only", param_hint="'--region'")
     # Only the metric's rows and those derived figures use (every row: 1 GB at 10M).
-    dataset = streams.load(Years(metrics=frozenset({metric})))
+    dataset = streams.load(_rows_of([metric]))
     check_metrics([metric], dataset.metrics)
     dataset = _with_derived(dataset)
     outcomes = dataset.outcomes

@@ -560,13 +560,18 @@ class _Checks:
         pooled = sorted(derivation_metrics(metrics)) if years.pools else []
         self.every_year = np.isin(metrics["metric"], pooled)
         self.every_year_names = pa.array(pooled, type=pa.string())
-        # The metrics summed as read, by position (see Years.summed).
+        # The metrics whose rows may be kept, and those summed as read, by position (see
+        # Years.metrics, Years.summed).
+        self.kept_metric = years.kept_metrics(metrics)
         self.summed = (
-            metrics["kind"].isin(ADDITIVE_KINDS)
-            & ~metrics["metric"].isin(derivation_metrics(metrics))
-        ).to_numpy() & (years.summed and rows >= SUMMED_FROM)
+            (
+                metrics["kind"].isin(ADDITIVE_KINDS)
+                & ~metrics["metric"].isin(derivation_metrics(metrics))
+            ).to_numpy()
+            & self.kept_metric
+            & (years.summed and rows >= SUMMED_FROM)
+        )
         self.reporting = years.reporting
-        self.kept_metric = years.kept_metrics(metrics)  # by position
         # Each qualifier's sum_flags, by position in QUALIFIERS; texts by metric position.
         self.flags = sum_flags(pd.Series(QUALIFIERS, dtype="str")).to_numpy()
         self.metric_texts = metrics["metric"].to_numpy(dtype=object)
