@@ -6,20 +6,15 @@ import io
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
 from rich.cells import cell_len
 from rich.console import Console
 from typer.testing import CliRunner
 
-from laborstats import dataset as dataset_module
-from laborstats.columnar import Years
-from laborstats.dataset import Dataset, load_dataset
 from laborstats.render import Column, Lang, Style, View, chart_lines, print_chart
-from tests.test_cli import run_cli
+from tests.test_cli import metrics_held, run_cli, run_with_every_metric
 
 
 def lines(values: list[float], width: int = 60) -> list[str]:
@@ -135,18 +130,10 @@ def test_a_chart_holds_only_its_metric_and_what_derives_it(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch, args: list[str]
 ) -> None:
     command = ["chart", *args, "--data", "example:qingyang-counties", "--format", "csv"]
-    with monkeypatch.context() as every_row:
-        every_row.setattr(Years, "kept_metrics", lambda _, metrics: np.ones(len(metrics), bool))
-        expected = run_cli(runner, *command)
-    held: set[str] = set()
-
-    def load(*given: Any, **options: Any) -> Dataset:
-        dataset = load_dataset(*given, **options)
-        held.update(dataset.outcomes["metric"])  # (emptied as derived figures join)
-        return dataset
-
-    monkeypatch.setattr(dataset_module, "load_dataset", load)
+    expected = run_with_every_metric(runner, monkeypatch, *command)
+    loads = metrics_held(monkeypatch)
     assert run_cli(runner, *command) == expected
+    (held,) = loads
     assert args[0] in held or args[0] == "recovered_per_dispute"  # (derived)
     assert "accident_rate_reduction" not in held - {args[0]}
     assert expected[0] == (1 if "东峰区" in args else 0)

@@ -711,6 +711,29 @@ def test_growth_summed_as_read_is_that_of_every_row(
         assert totals.loc["frontline_workers_served", "last_qualifier"] == "approx"
 
 
+def run_with_every_metric(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, *args: str
+) -> tuple[int, str, str]:
+    """run_cli with every metric's rows kept, whatever metrics a command asks for."""
+    with monkeypatch.context() as every_row:
+        every_row.setattr(Years, "kept_metrics", lambda _, metrics: np.ones(len(metrics), bool))
+        return run_cli(runner, *args)
+
+
+def metrics_held(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """The metrics whose rows each load from now on holds, load by load (before the
+    derived figures join them, and the rows are let go)."""
+    held: list[set[str]] = []
+
+    def load(*given: Any, **options: Any) -> Dataset:
+        dataset = load_dataset(*given, **options)
+        held.append(set(dataset.outcomes["metric"]))
+        return dataset
+
+    monkeypatch.setattr(dataset_module, "load_dataset", load)
+    return held
+
+
 @pytest.mark.parametrize("summed_from", [0, 1 << 62])
 @pytest.mark.parametrize(
     "shape",
@@ -731,21 +754,12 @@ def test_growth_of_some_metrics_holds_only_their_rows(
     # The rows of the metrics named, and of those derived figures use; no other.
     args = ("growth", *shape, "-d", str(outcomes_csv(SUMMED)), "-f", "csv")
     monkeypatch.setattr(columnar, "SUMMED_FROM", summed_from)
-    with monkeypatch.context() as every_row:
-        every_row.setattr(Years, "kept_metrics", lambda _, metrics: np.ones(len(metrics), bool))
-        expected = run_cli(runner, *args)
+    expected = run_with_every_metric(runner, monkeypatch, *args)
     assert expected[0] == 0
-    held: set[str] = set()
-
-    def load(*given: Any, **options: Any) -> Dataset:
-        dataset = load_dataset(*given, **options)
-        held.update(dataset.outcomes["metric"])  # (emptied as derived figures join)
-        return dataset
-
-    monkeypatch.setattr(dataset_module, "load_dataset", load)
+    held = metrics_held(monkeypatch)
     assert run_cli(runner, *args) == expected
-    assert "labour_cost_saving" not in held
-    assert "research_funding" not in held
+    assert "labour_cost_saving" not in set().union(*held)
+    assert "research_funding" not in set().union(*held)
 
 
 def test_growth_of_some_metrics_sums_only_theirs(
@@ -755,14 +769,7 @@ def test_growth_of_some_metrics_sums_only_theirs(
     # needs every row; not when only frontline_workers_served is asked for.
     path = str(outcomes_csv(SUMMED + "\n2021,C,,,worker_deputies,1,,2021,,"))
     monkeypatch.setattr(columnar, "SUMMED_FROM", 0)
-    held: list[set[str]] = []  # the metrics each load held
-
-    def load(*given: Any, **options: Any) -> Dataset:
-        dataset = load_dataset(*given, **options)
-        held.append(set(dataset.outcomes["metric"]))
-        return dataset
-
-    monkeypatch.setattr(dataset_module, "load_dataset", load)
+    held = metrics_held(monkeypatch)
     assert run_cli(runner, "growth", "frontline_workers_served", "-d", path)[0] == 0
     assert len(held) == 1
     assert run_cli(runner, "growth", "worker_deputies", "-d", path)[0] == 0
