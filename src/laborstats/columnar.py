@@ -120,7 +120,7 @@ def give_memory_back() -> None:
 
 @dataclass(frozen=True)
 class Years:
-    """The years of outcome rows a command needs: all, some, or the latest ``latest``.
+    """The outcome rows a command needs: of all years, some, or the latest ``latest``.
 
     With ``pools``, the rows derived figures use or yield are kept in every
     year too (see :func:`laborstats.stats.derived.derivation_metrics`), and
@@ -378,7 +378,7 @@ class _Part:
     years: set[int]
     rows: int = 0
     first_line: int = 0  # the line (or Parquet row) number of the part's first row
-    reporters: list[pa.RecordBatch] = field(default_factory=list)  # with Years.pools, summed
+    reporters: list[pa.RecordBatch] = field(default_factory=list)  # with Years.reporting
     # With Years.summed: the partial totals of the batches so far, combined into one
     # frame (or none yet), and those of the batches since, as arrays (see _Checks._partial).
     partial: list[pd.DataFrame] = field(default_factory=list)
