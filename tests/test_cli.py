@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import gc
 import io
 import json
 import math
@@ -11,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -40,10 +42,11 @@ from laborstats.render import (
     machine_records,
     render,
 )
+from laborstats.stats import compare as compare_module
 from laborstats.stats import metrics as metrics_module
 from laborstats.stats import totals as totals_module
 from laborstats.stats.compare import compare_regions, compare_years
-from laborstats.stats.derived import with_derived_metrics
+from laborstats.stats.derived import derivation_metrics, with_derived_metrics
 from laborstats.stats.summary import SUMMARY_COLUMNS, summarise
 from laborstats.views import compare_view
 from tests.conftest import OUTCOMES_HEADER, WriteFile
@@ -801,6 +804,54 @@ def test_metrics_summed_as_read_are_those_of_every_row(
     coverage_of = pd.read_csv(io.StringIO(expected[1])).set_index("metric")
     deputies = coverage_of.loc["worker_deputies", ["first_year", "years", "regions", "figures"]]
     assert list(deputies) == ([2021, 4, 3, 7] if "C" in rows else [2022, 3, 2, 6])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["2023", "2024", "-m", "frontline_workers_served"],
+        ["2023", "2024", "-m", "recovered_per_dispute,accident_rate_reduction"],
+        ["--by", "region", "西峰区", "环县", "-m", "frontline_workers_served"],
+        ["2018", "2024", "-m", "skilled_talents_total"],  # 2018 derived
+        ["2010", "2024", "-m", "frontline_workers_served"],  # no 2010: read again, every year
+    ],
+)
+def test_compare_of_some_metrics_holds_only_their_rows(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    command = ["compare", *args, "-d", EXAMPLE, "-f", "csv"]
+    expected = run_with_every_metric(runner, monkeypatch, *command)
+    assert expected[0] == (1 if "2010" in args else 0)
+    held = metrics_held(monkeypatch)
+    assert run_cli(runner, *command) == expected
+    derivation = derivation_metrics(load_dataset(EXAMPLE).metrics)
+    for metrics in held:
+        assert metrics <= {*args[-1].split(","), *derivation}
+        assert "study_grant_children" in metrics  # derived figures use it
+
+
+def test_compare_lets_go_of_the_outcomes_once_the_years_are_ranked(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Set side by side, the ranked years need the table no more: a large one can go.
+    held: list[weakref.ref[pd.DataFrame]] = []
+    ranked_years, side_by_side = compare_module.ranked_years, compare_module.years_side_by_side
+
+    def ranked(outcomes: pd.DataFrame, *args: Any, **options: Any) -> pd.DataFrame:
+        held.append(weakref.ref(outcomes))
+        return ranked_years(outcomes, *args, **options)
+
+    def compared(*args: Any, **options: Any) -> pd.DataFrame:
+        gc.collect()
+        assert held[0]() is None
+        return side_by_side(*args, **options)
+
+    monkeypatch.setattr(compare_module, "ranked_years", ranked)
+    monkeypatch.setattr(compare_module, "years_side_by_side", compared)
+    code, out, _ = run_cli(runner, "compare", "2023", "2024", "-d", EXAMPLE, "-f", "csv")
+    assert code == 0
+    assert held
+    assert len(pd.read_csv(io.StringIO(out))) > 8
 
 
 @pytest.mark.parametrize(
