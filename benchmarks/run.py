@@ -8,6 +8,7 @@ that is not installed is reported and skipped. The peers get the plain
 aggregation — the sum of each metric over regions per year, with the
 change on the year before — and skip the cells that are not plain numbers
 (15.24万…), which laborstats parses; laborstats also validates every row.
+"duckdb, checked" is DuckDB making most of those checks too (see tools).
 laborstats runs twice: on the CSV file, and on the Parquet file that
 `laborstats convert` wrote from it once (its time is printed first).
 
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 LABORSTATS = [sys.executable, "-m", "laborstats"]
@@ -56,6 +58,33 @@ def tools(folder: Path, parquet: Path) -> dict[str, list[Tool]]:
         "(PARTITION BY metric ORDER BY year) AS change FROM totals ORDER BY metric, year) "
         "TO '/dev/stdout' (HEADER)"
     )
+    # The same aggregation after the checks laborstats makes of each row, as DuckDB
+    # would make them: every column read as text; a year, a known metric, a region, a
+    # qualifier, a period and a value (a number or a written form) in every row; no
+    # key twice (by hashes, as laborstats finds repeats). Its time says what checking
+    # costs a columnar engine; the ratios stay to the plain aggregation.
+    rows = f"read_csv('{outcomes}', header = true, all_varchar = true)"
+    known = f"SELECT metric FROM read_csv('{folder / 'metrics.csv'}', all_varchar = true)"
+    bad_row = (
+        f"NOT coalesce(TRY_CAST(year AS INTEGER) BETWEEN 1000 AND {date.today().year}, false) "
+        f"OR coalesce(region, '') = '' OR metric NOT IN ({known}) "
+        "OR coalesce(qualifier, '') NOT IN ('', 'exact', 'approx', 'at_least', 'at_most') "
+        "OR NOT regexp_full_match(coalesce(period, ''), "
+        "'|[0-9]{4}|annual|cumulative|[1-9][0-9]* (years?|months?)') "
+        "OR (TRY_CAST(value AS DOUBLE) IS NULL "
+        "AND NOT regexp_full_match(value, '[近约]?[0-9.,]+[万亿]?[余多]?[^,]*'))"
+    )
+    checked_sql = (
+        f"COPY (WITH rows AS (SELECT * FROM {rows}), "
+        f"checks AS (SELECT count(*) FILTER (WHERE {bad_row}) AS bad_rows, "
+        "count(*) - count(DISTINCT hash(year, region, entity, metric, period)) AS repeated_keys "
+        "FROM rows), "
+        "totals AS (SELECT year, metric, sum(TRY_CAST(value AS DOUBLE)) AS total "
+        "FROM rows GROUP BY year, metric) "
+        "SELECT year, metric, total, total - lag(total) OVER (PARTITION BY metric ORDER BY year) "
+        "AS change, bad_rows, repeated_keys FROM totals, checks ORDER BY metric, year) "
+        "TO '/dev/stdout' (HEADER)"
+    )
     miller = [
         "mlr", "--icsv", "--ocsv", "filter", "is_numeric($value)",
         "then", "stats1", "-a", "sum", "-f", "value", "-g", "metric,year",
@@ -71,6 +100,7 @@ def tools(folder: Path, parquet: Path) -> dict[str, list[Tool]]:
     ]  # fmt: skip
     peers = [
         Tool("duckdb", "duckdb", ["duckdb", "-c", sql]),
+        Tool("duckdb, checked", "duckdb", ["duckdb", "-c", checked_sql]),
         Tool("miller", "mlr", miller),
         Tool("csvkit", "csvsql", csvkit),
     ]
