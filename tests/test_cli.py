@@ -149,6 +149,25 @@ def test_bad_row_names_file_line_and_column(runner: CliRunner, outcomes_csv: Mak
     assert "Traceback" not in err
 
 
+def test_a_bad_row_deep_in_a_large_file_is_named_from_the_rows_around_it(
+    runner: CliRunner, outcomes_csv: MakeOutcomes
+) -> None:
+    rows = [f"2024,r{line},,,disputes_mediated,{line},,2024,,q" for line in range(2, 402)]
+    rows[350 - 2] = "2024,r350,,,disputes_mediated,n/a?,,2024,,q"
+    path = outcomes_csv("\n".join(rows) + "\n")
+    with (
+        mock.patch.object(columnar, "BLOCK", 1024),  # batches of a few lines, as a large file's
+        mock.patch.object(columnar, "PART", 1024),
+        mock.patch.object(dataset_module, "_read_bytes", wraps=dataset_module._read_bytes) as read,
+    ):
+        code, out, err = run_cli(runner, "summary", "--data", str(path))
+    assert code == 1
+    assert out == ""
+    assert err.startswith(f'Error: {path}:350: column "value": not a figure; found "n/a?"')
+    assert err.count("\n") == 1
+    assert path not in [call.args[0] for call in read.call_args_list]  # not read again whole
+
+
 def test_debug_shows_the_traceback(runner: CliRunner) -> None:
     result = runner.invoke(app, ["summary", "--data", "/no/such/dir", "--debug"])
     assert result.exit_code == 1

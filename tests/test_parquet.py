@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import decimal
 import io
 import json
@@ -18,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from laborstats import columnar
+from laborstats import columnar, dataset
 from laborstats.cli import app
 from laborstats.columnar import Years
 from laborstats.dataset import Dataset, load_dataset
@@ -276,6 +277,29 @@ def test_bad_rows_in_later_row_groups_are_numbered_from_the_first_row(tmp_path: 
         [7, "2024,r6,disputes_mediated,x,,"]
     ]
     assert len(skipped.outcomes) == 7
+
+
+def test_a_bad_row_is_named_from_the_rows_doubted_in_its_row_group(tmp_path: Path) -> None:
+    # Row groups of 3, batches of 2: row 15 is in the second batch of the fifth group.
+    rows = [row(region=f"r{number}") for number in range(30)]
+    rows[14]["value"] = "x"
+    rows[25]["metric"] = "nonsense"
+    path = write_parquet(tmp_path / "many.parquet", rows)
+    doubt = columnar.scan_parquet(
+        [path],
+        [name for name in COLUMNS if name in rows[0]],
+        load_dataset(None).metrics,
+        where=str(path),
+        years=columnar.ALL_YEARS,
+        this_year=datetime.date.today().year,
+    )
+    assert doubt == columnar.ParquetDoubt(path, group=4, skipped=2, rows=1, first_row=15)
+    with mock.patch.object(dataset, "_parquet_text", wraps=dataset._parquet_text) as read:
+        result = loaded(path)
+    assert [call.kwargs["rows"] for call in read.call_args_list] == [doubt]  # not the whole file
+    assert isinstance(result, str)
+    assert result.startswith(f'{path}:15: column "value": not a figure; found "x"')
+    assert result == exact(path)
 
 
 @BOUNDED

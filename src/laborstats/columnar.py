@@ -177,6 +177,32 @@ class Scan:
     partial: pd.DataFrame | None = None  # with Years.summed, of a large file
 
 
+@dataclass(frozen=True)
+class Doubt:
+    """The rows of a UTF-8 CSV file the fast read doubted first, in file order: ``rows``
+    rows after the first ``skipped`` of the byte range from ``start``. The rows before
+    them passed each row's checks (whether keys repeat is not known)."""
+
+    path: Path
+    first: int  # where the row after the header starts
+    start: int
+    skipped: int
+    rows: int
+
+
+@dataclass(frozen=True)
+class ParquetDoubt:
+    """The rows of Parquet files the fast read doubted first, in the files' order:
+    ``rows`` rows after the first ``skipped`` of a row group of a file, the first of
+    them its row ``first_row`` (from 1). The rows before passed each row's checks."""
+
+    path: Path
+    group: int
+    skipped: int
+    rows: int
+    first_row: int
+
+
 @_gives_memory_back
 def scan_outcomes(
     path: Path,
@@ -185,9 +211,10 @@ def scan_outcomes(
     years: Years,
     this_year: int,
     progress: Progress | None = None,
-) -> Scan | None:
+) -> Scan | Doubt | None:
     """The outcomes of a UTF-8 CSV file as the exact reader types and checks them,
-    only the rows ``years`` keeps; None when the file needs the exact reader."""
+    only the rows ``years`` keeps; else the file needs the exact reader, which may
+    look first at the rows a Doubt names (see doubted_rows)."""
     try:
         with path.open("rb") as stream:
             head = stream.read(1 << 16)
@@ -201,10 +228,11 @@ def scan_outcomes(
     # Rows as many as the first lines' length says (a Parquet file's metadata says).
     lines = max(head.count(b"\n"), 1)
     checks = _Checks(header, metrics, this_year, years, size * lines // len(head))
-    stop = threading.Event()
+    stop = _Stop()
 
     def read(part: int) -> _Part | None:
-        return _read_part(path, header, bounds[part], bounds[part + 1], checks, stop, report)
+        byte_range = (part, bounds[part], bounds[part + 1])
+        return _read_part(path, header, byte_range, checks, stop, report)
 
     def report(count: int) -> None:
         if progress is not None:
@@ -216,6 +244,11 @@ def scan_outcomes(
     else:
         with ThreadPoolExecutor(len(bounds) - 1) as pool:
             parts = list(pool.map(read, range(len(bounds) - 1)))
+    if stop.everything.is_set():
+        return None
+    for start, part in zip(bounds, parts, strict=False):
+        if part is not None and part.doubted is not None:  # the first: the later stopped
+            return Doubt(path, bounds[0], start, *part.doubted)
     read_parts = [part for part in parts if part is not None]
     if len(read_parts) < len(parts):
         return None
@@ -223,6 +256,63 @@ def scan_outcomes(
     for part in read_parts:
         part.first_line, line = line, line + part.rows
     return _assembled(read_parts, checks, str(path))
+
+
+def doubted_rows(doubt: Doubt) -> tuple[str, int] | None:
+    """The header line and the rows a Doubt names, as text, and the line the first of
+    those rows is on; None unless the file is UTF-8 and every line up to their end
+    holds a whole record (only then does a line count say where a row is).
+
+    Found by counting lines: had Arrow skipped a blank line before them, these
+    are rows a little earlier, whole records all the same.
+    """
+    try:
+        with doubt.path.open("rb") as stream:
+            header = stream.read(doubt.first).removeprefix(codecs.BOM_UTF8)
+            stream.seek(doubt.start)
+            skipped = _lines_length(stream, doubt.skipped)
+            stream.seek(doubt.start + skipped)
+            length = _lines_length(stream, doubt.rows)
+            stream.seek(doubt.first)
+            before, _ = _read_lines(stream, doubt.start + skipped - doubt.first, keep=False)
+            rows, data = _read_lines(stream, length, keep=True)
+    except OSError:
+        return None
+    if not (before.plain and rows.plain):
+        return None
+    try:
+        text = (header + data).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text, 2 + before.lines  # line 1 is the header
+
+
+def _lines_length(stream: BinaryIO, count: int) -> int:
+    """The bytes the next ``count`` lines of ``stream`` take (to its end, if fewer)."""
+    length = 0
+    while count:
+        block = stream.read(BLOCK)
+        if not block:
+            break
+        ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == _NEWLINE)
+        if len(ends) >= count:
+            return length + int(ends[count - 1]) + 1
+        count -= len(ends)
+        length += len(block)
+    return length
+
+
+def _read_lines(stream: BinaryIO, length: int, *, keep: bool) -> tuple[_Lines, bytes]:
+    """The next ``length`` bytes of ``stream`` (whole lines) read through a _Lines,
+    which counts them and checks that each holds a whole record; and, with ``keep``,
+    the bytes."""
+    lines = _Lines(stream, length, lambda _: None, records=True)
+    blocks = []
+    while block := lines.read(BLOCK):
+        if keep:
+            blocks.append(block)
+        lines.room.release()
+    return lines, b"".join(blocks)
 
 
 @_gives_memory_back
@@ -235,9 +325,10 @@ def scan_parquet(
     years: Years,
     this_year: int,
     progress: Progress | None = None,
-) -> Scan | None:
+) -> Scan | ParquetDoubt | None:
     """The outcomes of Parquet files as the exact reader types and checks them, only
-    the rows ``years`` keeps; None when they need the exact reader.
+    the rows ``years`` keeps; else they need the exact reader, which may look first
+    at the rows a ParquetDoubt names.
 
     ``columns`` are the outcome columns the files hold (each file holds them
     all); rows are numbered from 1 in each file.
@@ -256,26 +347,35 @@ def scan_parquet(
     ]
     rows = sum(about.num_rows for about in metadata.values())
     checks = _Checks(columns, metrics, this_year, years, rows)
-    stop = threading.Event()
+    stop = _Stop()
 
-    def read(piece: tuple[Path, int, int]) -> _Part | None:
-        path, group, first_line = piece
+    def read(number: int) -> _Part | None:
+        path, group, first_line = pieces[number]
         part = _Part([], [], set(), first_line=first_line)
         try:
             with pq.ParquetFile(path, read_dictionary=_texts(columns)) as file:
                 for batch in file.iter_batches(BATCH, row_groups=[group], columns=columns):
-                    if stop.is_set() or not checks.add(_as_read_from_csv(batch), part):
-                        stop.set()
+                    if stop.stops(number):
                         return None
+                    if not checks.add(_as_read_from_csv(batch), part):
+                        part.doubted = (part.rows, batch.num_rows)
+                        stop.doubt(number)
+                        return part
                     if progress is not None:
                         progress(size * batch.num_rows // max(rows, 1), size)
         except (OSError, pa.ArrowException, UnicodeDecodeError):
-            stop.set()
+            stop.everything.set()
             return None
         return part
 
     with ThreadPoolExecutor(max(1, min(CORES, len(pieces)))) as pool:
-        parts = list(pool.map(read, pieces))
+        parts = list(pool.map(read, range(len(pieces))))
+    if stop.everything.is_set():
+        return None
+    for (path, group, first_line), part in zip(pieces, parts, strict=True):
+        if part is not None and part.doubted is not None:  # the first: the later stopped
+            skipped, doubted = part.doubted
+            return ParquetDoubt(path, group, skipped, doubted, first_line + skipped)
     read_parts = [part for part in parts if part is not None]
     if len(read_parts) < len(parts):
         return None
@@ -383,12 +483,33 @@ class _Part:
     # frame (or none yet), and those of the batches since, as arrays (see _Checks._partial).
     partial: list[pd.DataFrame] = field(default_factory=list)
     summing: list[_Sums] = field(default_factory=list)
+    # The rows before the batch the checks doubted, and the batch's rows.
+    doubted: tuple[int, int] | None = None
 
     def combine_sums(self) -> None:
         """Put the partial totals of the batches since into ``partial``'s one frame."""
         if self.summing:
             self.partial[:] = [combined_partials([*self.partial, _frame_of(self.summing)])]
             self.summing.clear()
+
+
+class _Stop:
+    """When the byte ranges stop being read: all at a doubt about the file as a whole;
+    those after a range with a doubted batch (see Doubt) at that doubt. The ranges
+    before read on, so that the doubt found is the first in the file, whatever the
+    timing of the threads."""
+
+    def __init__(self) -> None:
+        self.everything = threading.Event()
+        self.doubted: int | None = None  # the first range with a doubted batch
+        self.lock = threading.Lock()
+
+    def doubt(self, part: int) -> None:
+        with self.lock:
+            self.doubted = part if self.doubted is None else min(self.doubted, part)
+
+    def stops(self, part: int) -> bool:
+        return self.everything.is_set() or (self.doubted is not None and self.doubted < part)
 
 
 class _Lines:
@@ -399,7 +520,14 @@ class _Lines:
     fields. Counting its lines then gives each record's line number.
     """
 
-    def __init__(self, stream: BinaryIO, length: int, report: Callable[[int], None]) -> None:
+    def __init__(
+        self,
+        stream: BinaryIO,
+        length: int,
+        report: Callable[[int], None],
+        *,
+        records: bool = False,
+    ) -> None:
         self.stream = stream
         self.report = report
         self.left = length
@@ -408,6 +536,10 @@ class _Lines:
         self.plain = True
         self.first = True
         self.closed = False
+        # With records, a line is plain only if it holds whole records: its quotes
+        # open and close each field on it. (Arrow's reader finds a record on several
+        # lines by its count of rows.)
+        self.records = records
         # Arrow reads ahead of the batches it has handed out; each holds a block.
         self.room = threading.Semaphore(AHEAD)
 
@@ -448,6 +580,9 @@ class _Lines:
         if _QUOTE in octets:
             quotes = np.flatnonzero(octets == _QUOTE)
             self.plain &= _quoted_fields(octets, quotes) or _quoted_fields_escaped(octets, quotes)
+            if self.records:  # a line's quotes, in pairs ("" for a quote), close what they open
+                lines = np.searchsorted(np.flatnonzero(octets == _NEWLINE), quotes)
+                self.plain &= not (np.bincount(lines) % 2).any()
 
     def readable(self) -> bool:
         return True
@@ -501,13 +636,15 @@ def _quoted_fields_escaped(octets: np.ndarray, quotes: np.ndarray) -> bool:
 def _read_part(
     path: Path,
     header: list[str],
-    start: int,
-    end: int,
+    byte_range: tuple[int, int, int],
     checks: _Checks,
-    stop: threading.Event,
+    stop: _Stop,
     report: Callable[[int], None],
 ) -> _Part | None:
-    """Read and check the rows between two byte offsets; None at the first doubt."""
+    """Read and check the rows of a byte range (its number, start and end); None when
+    stopped or at a doubt about the whole file, and the part read so far, its doubted
+    batch named, at a doubt about a batch."""
+    number, start, end = byte_range
     part = _Part([], [], set())
     with path.open("rb", buffering=0) as stream:
         stream.seek(start)
@@ -526,17 +663,20 @@ def _read_part(
                 ),
             )
             for batch in reader:
-                if stop.is_set() or not lines.plain:
+                if not lines.plain:
+                    stop.everything.set()
+                if stop.stops(number):
                     return None
                 if not checks.add(batch, part):
-                    stop.set()
-                    return None
+                    part.doubted = (part.rows, batch.num_rows)
+                    stop.doubt(number)
+                    return part
                 lines.room.release()
         except pa.ArrowInvalid:  # not CSV as Arrow reads it, or not UTF-8
-            stop.set()
+            stop.everything.set()
             return None
     if not lines.plain or lines.lines != part.rows:  # a blank line, or a record on several
-        stop.set()
+        stop.everything.set()
         return None
     return part
 
