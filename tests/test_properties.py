@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from unittest import mock
 
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from laborstats import dataset
 from laborstats.dataset import load_dataset
 from laborstats.encoding import decode
 from laborstats.errors import LaborstatsError
@@ -110,6 +112,44 @@ def csv_like_bytes(draw: st.DrawFn) -> bytes:
     text = newline.join(lines)
     encoding = draw(ENCODINGS)
     return text.encode(encoding, errors="replace")
+
+
+@BOUNDED
+@given(text=st.text(st.sampled_from('ab,"\r\n'), max_size=40), size=st.integers(1, 8))
+def test_text_read_into_lines_a_slice_at_a_time_gives_the_lines_of_a_string_io(
+    text: str, size: int
+) -> None:
+    with mock.patch.object(dataset, "_LINES_SLICE", size):
+        assert list(dataset._lines_of(text)) == list(io.StringIO(text, newline=""))
+
+
+@pytest.mark.parametrize("skip_bad_rows", [False, True], ids=["strict", "skip"])
+@BOUNDED
+@given(raw=csv_like_bytes())
+def test_records_framed_a_few_at_a_time_read_as_all_at_once(
+    raw: bytes, skip_bad_rows: bool
+) -> None:
+    text = raw.decode("utf-8", errors="replace")
+
+    def read(framed: int) -> tuple[pd.DataFrame | str, list[pd.DataFrame]]:
+        rejected: list[pd.DataFrame] | None = [] if skip_bad_rows else None
+        with mock.patch.object(dataset, "_RECORDS_FRAMED", framed):
+            try:
+                frame: pd.DataFrame | str = dataset.read_csv_text(text, "x", rejected=rejected)
+            except LaborstatsError as error:
+                frame = str(error)
+        return frame, rejected or []
+
+    (few, few_rejected), (all_, all_rejected) = read(2), read(1 << 20)
+    if isinstance(all_, str):
+        assert few == all_
+        return
+    assert isinstance(few, pd.DataFrame)
+    pd.testing.assert_frame_equal(few, all_)
+    assert few.attrs == all_.attrs
+    assert len(few_rejected) == len(all_rejected)
+    for mine, theirs in zip(few_rejected, all_rejected, strict=True):
+        pd.testing.assert_frame_equal(mine, theirs)
 
 
 @pytest.mark.parametrize("skip_bad_rows", [False, True], ids=["strict", "skip"])

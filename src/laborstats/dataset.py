@@ -62,6 +62,8 @@ DATAPACKAGE = "datapackage.json"
 EXAMPLE_PREFIX = "example:"
 # Rows set aside by --skip-bad-rows: where each was, what was wrong, and the row as written.
 REJECT_COLUMNS = ["file", "line", "column", "check", "problem", "row"]
+_LINES_SLICE = 1 << 20  # characters of text read into lines at a time
+_RECORDS_FRAMED = 1 << 16  # records read_csv_text holds as Python lists at a time
 _RAW = "raw"  # the verbatim text of each record, kept while rows may still be set aside
 PARQUET_MAGIC = b"PAR1"
 # The key of what `laborstats convert` stores beside the rows of a Parquet file:
@@ -353,9 +355,13 @@ class _Reader:
                     return fast
                 if isinstance(fast, Doubt) and self.rejected is None:
                     self.check_doubted(fast, file.where, metrics)
+            # Neither the bytes nor the text are held beyond their use: at 10M rows,
+            # 1 and 2 GB.
             raw = file.raw if file.path is None else _read_bytes(file.path)
             text = decode(raw, file.where, self.encoding or file.encoding)
+            del raw
             frame = read_csv_text(text, file.where, rejected=self.rejected)
+            del text
             outcomes = self.valued(self.typed(frame), metrics)
         years = outcomes["year"].to_numpy()
         seen = tuple(sorted(set(years.tolist())))
@@ -768,6 +774,8 @@ def read_csv_text(
     lines: list[int] = []
     raws: list[str] = []
     bad: list[dict[str, Any]] = []
+    # Framed a slice at a time: as Python lists, a million records took 1.1 GB.
+    frames: list[pd.DataFrame] = []
     for line, record, problem, raw in _records(text, keep_raw):
         start = line if header is None else line + lines_before
         if header is None:
@@ -778,6 +786,9 @@ def read_csv_text(
             records.append(record)
             lines.append(start)
             raws.append(raw)
+            if len(records) == _RECORDS_FRAMED:
+                frames.append(_records_frame(header, records, lines, raws if keep_raw else None))
+                records, lines, raws = [], [], []
         else:
             error = (
                 DataFormatError(problem, where=where, line=start)
@@ -791,16 +802,26 @@ def read_csv_text(
         raise DataFormatError("the file is empty", where=where, expected="a header row")
     if bad and rejected is not None:
         rejected.append(pd.DataFrame(bad, columns=REJECT_COLUMNS))
+    if records or not frames:
+        frames.append(_records_frame(header, records, lines, raws if keep_raw else None))
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    frame.attrs.update(header=header, header_line=header_line, where=where)
+    return frame
+
+
+def _records_frame(
+    header: list[str], records: list[list[str]], lines: list[int], raws: list[str] | None
+) -> pd.DataFrame:
+    """Records as read_csv_text frames them: stripped text, their lines, and their raws."""
     columns = list(zip(*records, strict=True)) if records else [() for _ in header]
     stripped = {
         name: [cell.strip() for cell in cells] for name, cells in zip(header, columns, strict=True)
     }
-    # One conversion for the whole table: a Series a column costs four times more.
+    # One conversion for all the columns: a Series a column costs four times more.
     frame = pd.DataFrame(stripped, dtype="str")
     frame["line"] = pd.Series(lines, dtype="int64")
-    if keep_raw:
+    if raws is not None:
         frame[_RAW] = pd.Series(raws, dtype="str")
-    frame.attrs.update(header=header, header_line=header_line, where=where)
     return frame
 
 
@@ -808,8 +829,8 @@ def _records(text: str, keep_raw: bool) -> Iterator[tuple[int, list[str] | None,
     """Each record but blank ones: the line it starts on; its fields, or None with the
     problem when it is not CSV; and, with ``keep_raw``, its text as written."""
     # The lines as the csv reader meets them, kept to quote records as written.
-    physical = list(io.StringIO(text, newline="")) if keep_raw else []
-    reader = csv.reader(physical if keep_raw else io.StringIO(text, newline=""), strict=True)
+    physical = list(_lines_of(text)) if keep_raw else []
+    reader = csv.reader(physical if keep_raw else _lines_of(text), strict=True)
     start = 1
     with _no_field_size_limit():
         while True:
@@ -824,6 +845,17 @@ def _records(text: str, keep_raw: bool) -> Iterator[tuple[int, list[str] | None,
                 raw = "".join(physical[start - 1 : reader.line_num]) if keep_raw else ""
                 yield start, record, problem, raw.rstrip("\r\n")
             start = reader.line_num + 1
+
+
+def _lines_of(text: str) -> Iterator[str]:
+    """The lines of ``text`` as ``io.StringIO(text, newline="")`` gives them, a slice
+    of text at a time: its buffer takes four bytes a character (0.4 GB for 100 MB)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + _LINES_SLICE)
+        end = len(text) if end < 0 else end + 1
+        yield from io.StringIO(text[start:end], newline="")
+        start = end
 
 
 @contextlib.contextmanager
