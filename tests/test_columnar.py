@@ -220,6 +220,54 @@ def test_the_first_doubted_rows_in_the_file_are_named_whatever_the_timing(
     assert bad_line(exact(str(path))) == 190  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("later", "named", "why"),
+    [
+        (b"2024,r1450,,,disputes_mediated,1,,2024,,,x", 1450, "a record of 11 fields"),
+        (b"2024,Z\xfcrich,,,disputes_mediated,1,,2024,,", 1450, "Latin-1 bytes"),
+        (b"2024,r\x00,,,disputes_mediated,1,,2024,,", 1450, "a NUL"),
+        (b"", 3, "a blank line (skipped)"),
+    ],
+)
+def test_a_doubt_about_the_whole_file_anywhere_comes_first_whatever_the_timing(
+    tmp_path: Path, later: bytes, named: int, why: str
+) -> None:
+    # The exact reader reads, decodes and splits the whole file before it checks a
+    # row: a problem of the file after the rows doubted is its message. (Four byte
+    # ranges: the doubted row is early in the first, the problem late in the third.)
+    rows = [f"2024,r{line},,,disputes_mediated,1,,2024,,".encode() for line in range(2, 2002)]
+    rows[3 - 2] = b"2024,r,,,disputes_mediated,-1,,2024,,"
+    rows[1450 - 2] = later
+    path = tmp_path / "outcomes.csv"
+    path.write_bytes(OUTCOMES_HEADER.encode() + b"\n" + b"\n".join(rows) + b"\n")
+    add = columnar._Checks.add
+
+    def slow_first_batch(checks: columnar._Checks, batch: pa.RecordBatch, part: object) -> bool:
+        if "r2" in batch.column("region").to_pylist():
+            time.sleep(0.2)
+        return add(checks, batch, part)  # type: ignore[arg-type]
+
+    with mock.patch.object(columnar, "PART", 1 << 14), mock.patch.object(columnar, "BLOCK", 4096):
+        messages = {loaded(str(path)) for _ in range(3)}
+        with mock.patch.object(columnar._Checks, "add", slow_first_batch):
+            messages |= {loaded(str(path)) for _ in range(2)}
+    assert messages == {exact(str(path))}, why
+    assert f"{path}:{named}: " in str(exact(str(path))), why
+
+
+def test_a_figure_given_twice_is_not_named_from_the_rows_doubted(tmp_path: Path) -> None:
+    # Their keys may have a copy elsewhere: the first of these three is on line 2.
+    copy = "2024,dup,,,disputes_mediated,1,,2024,,"
+    path = regions_file(
+        tmp_path, 200, {2: copy, 150: copy, 151: copy, 152: "2024,r,,,nonsense,1,,2024,,"}
+    )
+    with mock.patch.object(columnar, "BLOCK", 512):
+        message = str(loaded(str(path)))
+    assert "the same figure twice" not in message
+    assert message.startswith(f'{path}:152: column "metric": unknown metric')
+    assert "(first at line 2)" in str(exact(str(path)))
+
+
 def test_doubted_rows_the_exact_reader_takes_leave_it_the_whole_file(tmp_path: Path) -> None:
     # A row of commas alone: the fast path doubts its blank region, the exact reader
     # skips it as a blank record.

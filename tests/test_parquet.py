@@ -302,6 +302,27 @@ def test_a_bad_row_is_named_from_the_rows_doubted_in_its_row_group(tmp_path: Pat
     assert result == exact(path)
 
 
+@pytest.mark.parametrize("other", [4, 14], ids=["in the batch", "in a later group"])
+def test_text_not_utf8_is_named_by_its_row_near_rows_doubted(tmp_path: Path, other: int) -> None:
+    values = [b"1"] * 16
+    values[other] = b"\xff1"
+    metrics = ["disputes_mediated"] * 16
+    metrics[5] = "nonsense"  # the first doubt, in the second row group
+    table = pa.table(
+        {
+            "year": ["2024"] * 16,
+            "region": [f"r{number}" for number in range(16)],
+            "metric": metrics,
+            "value": pa.array(values, type=pa.binary()).cast(pa.string(), safe=False),
+        }
+    )
+    path = tmp_path / "bad.parquet"
+    pq.write_table(table, path, row_group_size=4)
+    result = loaded(path)
+    assert result == exact(path)
+    assert str(result).startswith(f'{path}:{other + 1}: column "value": text that is not UTF-8')
+
+
 @BOUNDED
 @given(rows=outcome_tables(), typed=st.booleans())
 def test_clean_tables_take_the_fast_path_to_the_same_result(

@@ -246,12 +246,10 @@ def scan_outcomes(
             parts = list(pool.map(read, range(len(bounds) - 1)))
     if stop.everything.is_set():
         return None
-    for start, part in zip(bounds, parts, strict=False):
-        if part is not None and part.doubted is not None:  # the first: the later stopped
-            return Doubt(path, bounds[0], start, *part.doubted)
     read_parts = [part for part in parts if part is not None]
-    if len(read_parts) < len(parts):
-        return None
+    for start, part in zip(bounds, read_parts, strict=False):
+        if part.doubted is not None:  # the first in the file (see _Stop)
+            return Doubt(path, bounds[0], start, *part.doubted)
     line = 2  # line 1 is the header
     for part in read_parts:
         part.first_line, line = line, line + part.rows
@@ -354,13 +352,17 @@ def scan_parquet(
         part = _Part([], [], set(), first_line=first_line)
         try:
             with pq.ParquetFile(path, read_dictionary=_texts(columns)) as file:
+                rows = 0
                 for batch in file.iter_batches(BATCH, row_groups=[group], columns=columns):
-                    if stop.stops(number):
+                    if stop.everything.is_set():
                         return None
-                    if not checks.add(_as_read_from_csv(batch), part):
-                        part.doubted = (part.rows, batch.num_rows)
+                    typed = _as_read_from_csv(batch)
+                    if not stop.checks(part, number):
+                        typed.validate(full=True)  # text that is not UTF-8 (add finds it)
+                    elif not checks.add(typed, part):
+                        part.doubted = (rows, batch.num_rows)
                         stop.doubt(number)
-                        return part
+                    rows += batch.num_rows
                     if progress is not None:
                         progress(size * batch.num_rows // max(rows, 1), size)
         except (OSError, pa.ArrowException, UnicodeDecodeError):
@@ -372,13 +374,11 @@ def scan_parquet(
         parts = list(pool.map(read, range(len(pieces))))
     if stop.everything.is_set():
         return None
-    for (path, group, first_line), part in zip(pieces, parts, strict=True):
-        if part is not None and part.doubted is not None:  # the first: the later stopped
+    read_parts = [part for part in parts if part is not None]
+    for (path, group, first_line), part in zip(pieces, read_parts, strict=True):
+        if part.doubted is not None:  # the first in the files (see _Stop)
             skipped, doubted = part.doubted
             return ParquetDoubt(path, group, skipped, doubted, first_line + skipped)
-    read_parts = [part for part in parts if part is not None]
-    if len(read_parts) < len(parts):
-        return None
     return _assembled(read_parts, checks, where)
 
 
@@ -494,10 +494,15 @@ class _Part:
 
 
 class _Stop:
-    """When the byte ranges stop being read: all at a doubt about the file as a whole;
-    those after a range with a doubted batch (see Doubt) at that doubt. The ranges
-    before read on, so that the doubt found is the first in the file, whatever the
-    timing of the threads."""
+    """What the byte ranges (or row groups) read in parallel stop doing, so that what
+    a scan finds is the same whatever the timing of the threads.
+
+    At a doubt about the file as a whole (not plain, not CSV as Arrow reads it,
+    not UTF-8), every range stops: the exact reader reads the file. At a doubt
+    about a batch's rows, the ranges after stop checking rows, those before check
+    on to their first doubt; and all read on to their end, for a doubt about the
+    whole file anywhere takes precedence, as in the exact reader.
+    """
 
     def __init__(self) -> None:
         self.everything = threading.Event()
@@ -508,8 +513,9 @@ class _Stop:
         with self.lock:
             self.doubted = part if self.doubted is None else min(self.doubted, part)
 
-    def stops(self, part: int) -> bool:
-        return self.everything.is_set() or (self.doubted is not None and self.doubted < part)
+    def checks(self, part: _Part, number: int) -> bool:
+        """Whether range ``number`` still checks its rows."""
+        return part.doubted is None and (self.doubted is None or self.doubted > number)
 
 
 class _Lines:
@@ -641,9 +647,9 @@ def _read_part(
     stop: _Stop,
     report: Callable[[int], None],
 ) -> _Part | None:
-    """Read and check the rows of a byte range (its number, start and end); None when
-    stopped or at a doubt about the whole file, and the part read so far, its doubted
-    batch named, at a doubt about a batch."""
+    """Read and check the rows of a byte range (its number, start and end): None at a
+    doubt about the whole file, else the part, its first doubted batch named if any
+    (see _Stop)."""
     number, start, end = byte_range
     part = _Part([], [], set())
     with path.open("rb", buffering=0) as stream:
@@ -662,20 +668,21 @@ def _read_part(
                     }
                 ),
             )
+            rows = 0
             for batch in reader:
                 if not lines.plain:
                     stop.everything.set()
-                if stop.stops(number):
+                if stop.everything.is_set():
                     return None
-                if not checks.add(batch, part):
-                    part.doubted = (part.rows, batch.num_rows)
+                if stop.checks(part, number) and not checks.add(batch, part):
+                    part.doubted = (rows, batch.num_rows)
                     stop.doubt(number)
-                    return part
+                rows += batch.num_rows
                 lines.room.release()
         except pa.ArrowInvalid:  # not CSV as Arrow reads it, or not UTF-8
             stop.everything.set()
             return None
-    if not lines.plain or lines.lines != part.rows:  # a blank line, or a record on several
+    if not lines.plain or lines.lines != rows:  # a blank line, or a record on several
         stop.everything.set()
         return None
     return part

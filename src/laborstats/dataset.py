@@ -331,7 +331,7 @@ class _Reader:
             if isinstance(scan, ParquetDoubt) and self.rejected is None:
                 # As for a CSV file (see check_doubted): only the rows doubted first.
                 rows = _parquet_text(scan.path, columns, keep_raw=False, rows=scan)
-                self.valued(self.typed(rows), metrics)
+                self.valued(self.typed(rows, unique=False), metrics)
             # As for one CSV file: the checks of each row, one row per key (across
             # the files), then the checks against metrics.csv.
             typed = [
@@ -383,9 +383,10 @@ class _Reader:
         reader finds one there: then it need not read the whole file to say where
         (a bad row at the end of ten million took it 2 minutes and 14 GB)."""
         rows = doubted_rows(doubt)
-        if rows is not None:
+        if rows is not None:  # (their keys are not checked: a copy may be elsewhere)
             text, line = rows
-            self.valued(self.typed(read_csv_text(text, where, lines_before=line - 2)), metrics)
+            frame = read_csv_text(text, where, lines_before=line - 2)
+            self.valued(self.typed(frame, unique=False), metrics)
 
     def typed(self, frame: pd.DataFrame, *, unique: bool = True) -> pd.DataFrame:
         """Outcomes as read (text, a line and perhaps the raw row), typed and checked row
@@ -686,12 +687,12 @@ def _parquet_text(
     except pa.ArrowException as error:
         first = next(iter(str(error).splitlines()), "")
         raise DataFormatError(f"cannot read: {first}", where=str(path)) from None
+    number = 1 if rows is None else rows.first_row
     cells = {
-        name: _stripped_text(pc.fill_null(pc.cast(column, pa.string()), ""), path, name)
+        name: _stripped_text(pc.fill_null(pc.cast(column, pa.string()), ""), path, name, number)
         for name, column in zip(columns, table.columns, strict=True)
     }
     frame = pd.DataFrame({name: pd.Series(text, dtype="str") for name, text in cells.items()})
-    number = 1 if rows is None else rows.first_row
     frame["line"] = pd.Series(range(number, number + table.num_rows), dtype="int64")
     if keep_raw:
         records = _OneWrite()
@@ -701,14 +702,15 @@ def _parquet_text(
     return frame
 
 
-def _stripped_text(column: pa.ChunkedArray, path: Path, name: str) -> list[str]:
-    """A text column's cells, stripped; text that is not UTF-8 stops the load."""
+def _stripped_text(column: pa.ChunkedArray, path: Path, name: str, first: int) -> list[str]:
+    """A text column's cells, stripped; text that is not UTF-8 stops the load (with the
+    row number of the cell, the first being ``first``)."""
     try:
         return [cell.strip() for cell in column.to_pylist()]
     except UnicodeDecodeError:
         import pyarrow as pa  # noqa: PLC0415
 
-        for row, cell in enumerate(column.cast(pa.binary()).to_pylist(), start=1):
+        for row, cell in enumerate(column.cast(pa.binary()).to_pylist(), start=first):
             try:
                 cell.decode("utf-8")
             except UnicodeDecodeError:
