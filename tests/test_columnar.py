@@ -536,6 +536,58 @@ def test_a_slow_load_shows_a_progress_bar_on_a_terminal_only(
     assert capsys.readouterr().out == ""
 
 
+def test_a_second_read_of_the_file_starts_the_bar_again(capsys: pytest.CaptureFixture[str]) -> None:
+    with (
+        mock.patch.object(sys.stderr, "isatty", return_value=True),
+        mock.patch.object(console, "PROGRESS_AFTER", 0.0),
+        console.LoadProgress("Reading big.csv") as progress,
+    ):
+        progress(100, 100)
+        progress.restart("Checking big.csv line by line")
+        progress(30, 100)
+        assert progress.bar is not None
+        [task] = progress.bar.tasks
+        assert (task.description, task.completed, task.total) == (
+            "Checking big.csv line by line",
+            30,
+            100,
+        )
+    assert capsys.readouterr().out == ""
+
+
+class Heard:
+    """A Progress that keeps what it hears."""
+
+    def __init__(self) -> None:
+        self.reads: list[tuple[int, int]] = []
+        self.restarts: list[str] = []
+
+    def __call__(self, read: int, size: int) -> None:
+        self.reads.append((read, size))
+
+    def restart(self, what: str) -> None:
+        self.restarts.append(what)
+        self.reads.clear()
+
+
+def test_the_exact_reader_tells_how_far_it_has_read(tmp_path: Path) -> None:
+    # A GB18030 file is the exact reader's from the start: its bytes, as its text is read.
+    rows = [
+        ROW.format(value=line, source="调解").replace("庆阳市", f"r{line}") for line in range(50)
+    ]
+    path = tmp_path / "outcomes.csv"
+    path.write_bytes("\n".join([OUTCOMES_HEADER, *rows, ""]).encode("gb18030"))
+    heard = Heard()
+    with mock.patch.object(dataset, "_LINES_SLICE", 200):
+        load_dataset(str(path), progress=heard)
+    assert heard.restarts == [f"Checking {path} line by line"]
+    size = path.stat().st_size
+    assert len(heard.reads) > 5
+    assert {total for _, total in heard.reads} == {size}
+    assert all(read >= 0 for read, _ in heard.reads)
+    assert sum(read for read, _ in heard.reads) == size
+
+
 def test_a_quick_load_shows_no_progress_bar() -> None:
     with (
         mock.patch.object(sys.stderr, "isatty", return_value=True),

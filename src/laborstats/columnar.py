@@ -26,7 +26,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, ParamSpec, Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -74,8 +74,18 @@ _KEPT = (
     *PROVENANCE_COLUMNS,
     "row",
 )
-# Called with the bytes read since the last call, and the size of the file.
-Progress = Callable[[int, int], None]
+
+
+class Progress(Protocol):
+    """Hears how far a load of a large file has come (see console.LoadProgress)."""
+
+    def __call__(self, read: int, size: int) -> None:
+        """``read`` more bytes of a file of ``size`` bytes are read."""
+
+    def restart(self, what: str) -> None:
+        """The file is read again from its start, to do ``what``."""
+
+
 # The partial totals of a batch's rows (see _Checks._partial), by column of
 # PARTIAL_COLUMNS: a frame for each batch cost twice the sums.
 _Sums = dict[str, np.ndarray]

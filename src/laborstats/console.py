@@ -62,6 +62,14 @@ class LoadProgress:
                 self.task = self.bar.add_task(self.what, total=size)
             self.bar.update(self.task, completed=self.done)
 
+    def restart(self, what: str) -> None:
+        """Count from zero again, with ``what`` as the bar's text: the file is read again."""
+        with self.lock:
+            self.done = 0
+            self.what = what
+            if self.bar is not None:
+                self.bar.reset(self.task, description=what)
+
     def __enter__(self) -> LoadProgress:
         return self
 

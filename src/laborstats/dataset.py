@@ -359,8 +359,12 @@ class _Reader:
             # 1 and 2 GB.
             raw = file.raw if file.path is None else _read_bytes(file.path)
             text = decode(raw, file.where, self.encoding or file.encoding)
+            read = None
+            if self.progress is not None:  # the bytes read, as far as the text is read
+                self.progress.restart(f"Checking {file.where} line by line")
+                read = _text_progress(self.progress, len(raw), len(text))
             del raw
-            frame = read_csv_text(text, file.where, rejected=self.rejected)
+            frame = read_csv_text(text, file.where, rejected=self.rejected, progress=read)
             del text
             outcomes = self.valued(self.typed(frame), metrics)
         years = outcomes["year"].to_numpy()
@@ -758,6 +762,7 @@ def read_csv_text(
     *,
     rejected: list[pd.DataFrame] | None = None,
     lines_before: int = 0,
+    progress: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
     """Parse CSV text into a frame of stripped strings with a ``line`` column.
 
@@ -767,7 +772,7 @@ def read_csv_text(
     lines are skipped. A record that is not CSV, or has more or fewer fields
     than the header, stops the load or, when ``rejected`` is a list, is set
     aside there; then a ``raw`` column keeps each record as written, for
-    later checks to set aside.
+    later checks to set aside. ``progress`` hears of the characters read.
     """
     keep_raw = rejected is not None
     header: list[str] | None = None
@@ -778,7 +783,7 @@ def read_csv_text(
     bad: list[dict[str, Any]] = []
     # Framed a slice at a time: as Python lists, a million records took 1.1 GB.
     frames: list[pd.DataFrame] = []
-    for line, record, problem, raw in _records(text, keep_raw):
+    for line, record, problem, raw in _records(text, keep_raw, progress):
         start = line if header is None else line + lines_before
         if header is None:
             if record is None:
@@ -827,12 +832,14 @@ def _records_frame(
     return frame
 
 
-def _records(text: str, keep_raw: bool) -> Iterator[tuple[int, list[str] | None, str, str]]:
+def _records(
+    text: str, keep_raw: bool, progress: Callable[[int], None] | None = None
+) -> Iterator[tuple[int, list[str] | None, str, str]]:
     """Each record but blank ones: the line it starts on; its fields, or None with the
     problem when it is not CSV; and, with ``keep_raw``, its text as written."""
     # The lines as the csv reader meets them, kept to quote records as written.
-    physical = list(_lines_of(text)) if keep_raw else []
-    reader = csv.reader(physical if keep_raw else _lines_of(text), strict=True)
+    physical = list(_lines_of(text, progress)) if keep_raw else []
+    reader = csv.reader(physical if keep_raw else _lines_of(text, progress), strict=True)
     start = 1
     with _no_field_size_limit():
         while True:
@@ -849,15 +856,33 @@ def _records(text: str, keep_raw: bool) -> Iterator[tuple[int, list[str] | None,
             start = reader.line_num + 1
 
 
-def _lines_of(text: str) -> Iterator[str]:
+def _lines_of(text: str, progress: Callable[[int], None] | None = None) -> Iterator[str]:
     """The lines of ``text`` as ``io.StringIO(text, newline="")`` gives them, a slice
-    of text at a time: its buffer takes four bytes a character (0.4 GB for 100 MB)."""
+    of text at a time: its buffer takes four bytes a character (0.4 GB for 100 MB).
+    ``progress`` hears of each slice's characters as its lines are taken."""
     start = 0
     while start < len(text):
         end = text.find("\n", start + _LINES_SLICE)
         end = len(text) if end < 0 else end + 1
         yield from io.StringIO(text[start:end], newline="")
+        if progress is not None:
+            progress(end - start)
         start = end
+
+
+def _text_progress(progress: Progress, size: int, length: int) -> Callable[[int], None]:
+    """``progress`` told of the bytes of a file of ``size`` bytes as its text of
+    ``length`` characters is read (in proportion: characters take 1 to 4 bytes)."""
+    told = read = 0
+
+    def hear(characters: int) -> None:
+        nonlocal told, read
+        read += characters
+        now = size * read // max(length, 1)
+        progress(now - told, size)
+        told = now
+
+    return hear
 
 
 @contextlib.contextmanager
