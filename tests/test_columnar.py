@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -51,7 +52,9 @@ def loaded(data: str | None, **options: object) -> object:
         return str(error)
 
 
-def scanned(path: Path, years: Years = ALL_YEARS) -> columnar.Scan | columnar.Doubt | None:
+def scanned(
+    path: Path, years: Years = ALL_YEARS
+) -> columnar.Scan | columnar.Doubt | columnar.Repeats | None:
     metrics = load_dataset(None).metrics
     return scan_outcomes(path, metrics, years=years, this_year=datetime.date.today().year)
 
@@ -266,6 +269,50 @@ def test_a_figure_given_twice_is_not_named_from_the_rows_doubted(tmp_path: Path)
     assert "the same figure twice" not in message
     assert message.startswith(f'{path}:152: column "metric": unknown metric')
     assert "(first at line 2)" in str(exact(str(path)))
+
+
+def test_a_figure_given_twice_is_named_from_the_rows_whose_keys_may_repeat(
+    tmp_path: Path,
+) -> None:
+    copy = "2024,dup,,,disputes_mediated,{},,2024,,"
+    path = regions_file(tmp_path, 200, {5: copy.format(1), 180: copy.format(2)})
+    with mock.patch.object(columnar, "BLOCK", 512):
+        repeats = scanned(path)
+        assert isinstance(repeats, columnar.Repeats)
+        text, lines = columnar.repeated_rows(repeats)
+        with mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read:
+            message = loaded(str(path))
+    assert text.splitlines() == [OUTCOMES_HEADER, copy.format(1), copy.format(2)]
+    assert lines.tolist() == [5, 180]
+    outcomes = [call.args[0] for call in read.call_args_list if call.args[1] == str(path)]
+    assert [text.count("\n") for text in outcomes] == [3]  # not the whole file
+    assert message == exact(str(path))
+    assert str(message).startswith(f"{path}:180: the same figure twice (first at line 5)")
+
+
+def test_keys_whose_hashes_only_collide_leave_the_file_to_the_exact_reader(
+    tmp_path: Path,
+) -> None:
+    path = regions_file(tmp_path, 200, {})
+    key = {"year": "2024", "region": "r7", "entity": "", "metric": "disputes_mediated"}
+    cells = [key.get(name, "2024") for name in columnar._KEY_COLUMNS]  # period: 2024
+    one = [columnar._Distinct([cell], np.zeros(1, dtype=np.int32)) for cell in cells]
+    real = columnar._repeated_hashes
+
+    def collide(parts: list[columnar._Part]) -> np.ndarray:
+        real(parts)
+        return columnar._row_hashes(one)  # as if another row had row 7's hash
+
+    with (
+        mock.patch.object(columnar, "BLOCK", 512),
+        mock.patch.object(columnar, "_repeated_hashes", collide),
+        mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
+    ):
+        fast = loaded(str(path))
+    outcomes = [call.args[0] for call in read.call_args_list if call.args[1] == str(path)]
+    assert [text.count("\n") for text in outcomes] == [2, 201]  # row 7, then every row
+    assert isinstance(fast, Dataset)
+    assert_same(fast, exact(str(path)))
 
 
 def test_doubted_rows_the_exact_reader_takes_leave_it_the_whole_file(tmp_path: Path) -> None:

@@ -213,6 +213,17 @@ class ParquetDoubt:
     first_row: int
 
 
+@dataclass(frozen=True)
+class Repeats:
+    """A UTF-8 CSV file whose rows all passed each row's checks, and one row a line,
+    but the keys of some may repeat: ``hashes`` (see _row_hashes) are two rows' or
+    more. ``header`` names its columns."""
+
+    path: Path
+    header: list[str]
+    hashes: np.ndarray = field(repr=False)
+
+
 @_gives_memory_back
 def scan_outcomes(
     path: Path,
@@ -221,10 +232,11 @@ def scan_outcomes(
     years: Years,
     this_year: int,
     progress: Progress | None = None,
-) -> Scan | Doubt | None:
+) -> Scan | Doubt | Repeats | None:
     """The outcomes of a UTF-8 CSV file as the exact reader types and checks them,
     only the rows ``years`` keeps; else the file needs the exact reader, which may
-    look first at the rows a Doubt names (see doubted_rows)."""
+    look first at the rows a Doubt or Repeats names (see doubted_rows and
+    repeated_rows)."""
     try:
         with path.open("rb") as stream:
             head = stream.read(1 << 16)
@@ -263,6 +275,9 @@ def scan_outcomes(
     line = 2  # line 1 is the header
     for part in read_parts:
         part.first_line, line = line, line + part.rows
+    repeated = _repeated_hashes(read_parts)
+    if len(repeated):  # maybe the same figure twice
+        return Repeats(path, header, repeated)
     return _assembled(read_parts, checks, str(path))
 
 
@@ -293,6 +308,52 @@ def doubted_rows(doubt: Doubt) -> tuple[str, int] | None:
     except UnicodeDecodeError:
         return None
     return text, 2 + before.lines  # line 1 is the header
+
+
+def repeated_rows(repeats: Repeats) -> tuple[str, np.ndarray]:
+    """The header line and the rows of a file whose keys' hashes repeat, as text, and
+    the line each is on: read again, the key columns only, and hashed as the scan did."""
+    header = [name for name in _KEY_COLUMNS if name in repeats.header]
+    reader = pcsv.open_csv(
+        repeats.path,
+        read_options=pcsv.ReadOptions(column_names=repeats.header, skip_rows=1, block_size=BLOCK),
+        convert_options=pcsv.ConvertOptions(
+            include_columns=header, column_types=dict.fromkeys(header, _STRINGS)
+        ),
+    )
+    found, rows = [], 0
+    for batch in reader:
+        blank = _Distinct([""], np.zeros(batch.num_rows, dtype=np.int32))
+        cells = [_Distinct.of(batch, name) if name in header else blank for name in _KEY_COLUMNS]
+        found.append(rows + np.flatnonzero(np.isin(_row_hashes(cells), repeats.hashes)))
+        rows += batch.num_rows
+    lines = np.concatenate(found) + 2  # one row a line, after the header's
+    with repeats.path.open("rb") as stream:
+        text = b"".join(_lines_at(stream, lines)).removeprefix(codecs.BOM_UTF8)
+    return text.decode("utf-8"), lines
+
+
+def _lines_at(stream: BinaryIO, wanted: np.ndarray) -> list[bytes]:
+    """Line 1 of ``stream``, and the lines numbered ``wanted`` (ascending), each with
+    its line break."""
+    wanted = np.concatenate(([1], wanted))
+    lines: list[bytes] = []
+    carry, line = b"", 1  # the start of a line not yet ended, and its number
+    while len(lines) < len(wanted):
+        block = stream.read(BLOCK)
+        if not block:
+            if carry and line in wanted:
+                lines.append(carry)
+            break
+        data = carry + block
+        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == _NEWLINE)
+        starts = np.concatenate(([0], ends[:-1] + 1))
+        numbers = line + np.arange(len(ends))
+        for at in np.flatnonzero(np.isin(numbers, wanted)).tolist():
+            lines.append(data[starts[at] : ends[at] + 1])
+        line += len(ends)
+        carry = data[ends[-1] + 1 :] if len(ends) else data
+    return lines
 
 
 def _lines_length(stream: BinaryIO, count: int) -> int:
@@ -389,6 +450,8 @@ def scan_parquet(
         if part.doubted is not None:  # the first in the files (see _Stop)
             skipped, doubted = part.doubted
             return ParquetDoubt(path, group, skipped, doubted, first_line + skipped)
+    if len(_repeated_hashes(read_parts)):  # maybe the same figure twice
+        return None
     return _assembled(read_parts, checks, where)
 
 
@@ -998,10 +1061,8 @@ def _row_hashes(columns: list[_Distinct]) -> np.ndarray:
 # --- the parts together --------------------------------------------------------------------
 
 
-def _assembled(parts: list[_Part], checks: _Checks, where: str) -> Scan | None:
+def _assembled(parts: list[_Part], checks: _Checks, where: str) -> Scan:
     """The kept rows of every part in file order, as the exact reader types them."""
-    if _repeats(parts):  # maybe the same figure twice
-        return None
     seen = sorted(set().union(*(part.years for part in parts)))
     latest = seen[-1] if seen else 0
     # Each column's chunks, so that a column's memory goes as soon as it is converted.
@@ -1055,8 +1116,9 @@ def _frame_of(batches: list[_Sums]) -> pd.DataFrame:
     )
 
 
-def _repeats(parts: list[_Part]) -> bool:
-    """Whether two rows may have the same key: two equal hashes (the batches' are freed)."""
+def _repeated_hashes(parts: list[_Part]) -> np.ndarray:
+    """The hashes of the keys of two rows or more (see _row_hashes): the rows that may
+    hold the same figure twice. (The batches' hashes are freed as they are copied.)"""
     hashes = np.empty(sum(part.rows for part in parts), dtype=np.uint64)
     filled = given_back = 0
     for part in parts:
@@ -1070,7 +1132,8 @@ def _repeats(parts: list[_Part]) -> bool:
                 give_memory_back()
                 given_back = filled
     hashes.sort()
-    return bool((hashes[1:] == hashes[:-1]).any())
+    repeated: np.ndarray = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
+    return repeated
 
 
 def _converted(name: str, chunks: list[pa.Array]) -> pd.Series:

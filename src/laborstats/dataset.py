@@ -23,9 +23,11 @@ from laborstats.columnar import (
     Doubt,
     ParquetDoubt,
     Progress,
+    Repeats,
     Scan,
     Years,
     doubted_rows,
+    repeated_rows,
     scan_outcomes,
     scan_parquet,
 )
@@ -329,7 +331,7 @@ class _Reader:
             if isinstance(scan, Scan):
                 return scan
             if isinstance(scan, ParquetDoubt) and self.rejected is None:
-                # As for a CSV file (see check_doubted): only the rows doubted first.
+                # As for a CSV file (see check_first): only the rows doubted first.
                 rows = _parquet_text(scan.path, columns, keep_raw=False, rows=scan)
                 self.valued(self.typed(rows, unique=False), metrics)
             # As for one CSV file: the checks of each row, one row per key (across
@@ -353,8 +355,8 @@ class _Reader:
                 )
                 if isinstance(fast, Scan):
                     return fast
-                if isinstance(fast, Doubt) and self.rejected is None:
-                    self.check_doubted(fast, file.where, metrics)
+                if fast is not None and self.rejected is None:
+                    self.check_first(fast, file.where, metrics)
             # Neither the bytes nor the text are held beyond their use: at 10M rows,
             # 1 and 2 GB.
             raw = file.raw if file.path is None else _read_bytes(file.path)
@@ -382,13 +384,24 @@ class _Reader:
             outcomes = outcomes[kept].reset_index(drop=True)
         return Scan(as_codes(outcomes), seen, reporters)
 
-    def check_doubted(self, doubt: Doubt, where: str, metrics: pd.DataFrame) -> None:
-        """Raise the first problem of the rows the fast read doubted, if the exact
-        reader finds one there: then it need not read the whole file to say where
-        (a bad row at the end of ten million took it 2 minutes and 14 GB)."""
-        rows = doubted_rows(doubt)
-        if rows is not None:  # (their keys are not checked: a copy may be elsewhere)
-            text, line = rows
+    def check_first(self, rows: Doubt | Repeats, where: str, metrics: pd.DataFrame) -> None:
+        """Raise the problem of the rows the fast read left to the exact reader, if the
+        exact reader finds one there: then it need not read the whole file to say where
+        (a bad row at the end of ten million took it 2 minutes and 14 GB).
+
+        The rows it doubted first (see doubted_rows), their keys not checked as a copy
+        may be elsewhere; or, in a file whose rows all passed each row's checks, those
+        whose keys may repeat (see repeated_rows), every copy of a key among them.
+        """
+        if isinstance(rows, Repeats):
+            text, lines = repeated_rows(rows)
+            frame = read_csv_text(text, where)
+            frame["line"] = lines  # the rows' own lines in the file
+            self.typed(frame)
+            return
+        doubted = doubted_rows(rows)
+        if doubted is not None:
+            text, line = doubted
             frame = read_csv_text(text, where, lines_before=line - 2)
             self.valued(self.typed(frame, unique=False), metrics)
 
