@@ -279,7 +279,9 @@ def test_a_figure_given_twice_is_named_from_the_rows_whose_keys_may_repeat(
     with mock.patch.object(columnar, "BLOCK", 512):
         repeats = scanned(path)
         assert isinstance(repeats, columnar.Repeats)
-        text, lines = columnar.repeated_rows(repeats)
+        repeated = columnar.repeated_rows(repeats)
+        assert repeated is not None
+        text, lines = repeated
         with mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read:
             message = loaded(str(path))
     assert text.splitlines() == [OUTCOMES_HEADER, copy.format(1), copy.format(2)]
@@ -288,6 +290,13 @@ def test_a_figure_given_twice_is_named_from_the_rows_whose_keys_may_repeat(
     assert [text.count("\n") for text in outcomes] == [3]  # not the whole file
     assert message == exact(str(path))
     assert str(message).startswith(f"{path}:180: the same figure twice (first at line 5)")
+
+
+def test_a_file_changed_since_its_scan_is_left_to_the_exact_reader(tmp_path: Path) -> None:
+    path = regions_file(tmp_path, 20, {5: "2024,r,,,disputes_mediated,1,,2024,,"})
+    repeats = columnar.Repeats(path, OUTCOMES_HEADER.split(","), np.zeros(1, dtype=np.uint64))
+    path.write_bytes(b"\xff\xfe not text any more")
+    assert columnar.repeated_rows(repeats) is None
 
 
 def test_keys_whose_hashes_only_collide_leave_the_file_to_the_exact_reader(

@@ -310,27 +310,35 @@ def doubted_rows(doubt: Doubt) -> tuple[str, int] | None:
     return text, 2 + before.lines  # line 1 is the header
 
 
-def repeated_rows(repeats: Repeats) -> tuple[str, np.ndarray]:
+def repeated_rows(repeats: Repeats) -> tuple[str, np.ndarray] | None:
     """The header line and the rows of a file whose keys' hashes repeat, as text, and
-    the line each is on: read again, the key columns only, and hashed as the scan did."""
+    the line each is on: read again, the key columns only, and hashed as the scan did.
+    None if the file can no longer be read so."""
     header = [name for name in _KEY_COLUMNS if name in repeats.header]
-    reader = pcsv.open_csv(
-        repeats.path,
-        read_options=pcsv.ReadOptions(column_names=repeats.header, skip_rows=1, block_size=BLOCK),
-        convert_options=pcsv.ConvertOptions(
-            include_columns=header, column_types=dict.fromkeys(header, _STRINGS)
-        ),
-    )
-    found, rows = [], 0
-    for batch in reader:
-        blank = _Distinct([""], np.zeros(batch.num_rows, dtype=np.int32))
-        cells = [_Distinct.of(batch, name) if name in header else blank for name in _KEY_COLUMNS]
-        found.append(rows + np.flatnonzero(np.isin(_row_hashes(cells), repeats.hashes)))
-        rows += batch.num_rows
-    lines = np.concatenate(found) + 2  # one row a line, after the header's
-    with repeats.path.open("rb") as stream:
-        text = b"".join(_lines_at(stream, lines)).removeprefix(codecs.BOM_UTF8)
-    return text.decode("utf-8"), lines
+    found, rows = [np.empty(0, dtype=np.int64)], 0
+    try:
+        reader = pcsv.open_csv(
+            repeats.path,
+            read_options=pcsv.ReadOptions(
+                column_names=repeats.header, skip_rows=1, block_size=BLOCK
+            ),
+            convert_options=pcsv.ConvertOptions(
+                include_columns=header, column_types=dict.fromkeys(header, _STRINGS)
+            ),
+        )
+        for batch in reader:
+            blank = _Distinct([""], np.zeros(batch.num_rows, dtype=np.int32))
+            cells = [
+                _Distinct.of(batch, name) if name in header else blank for name in _KEY_COLUMNS
+            ]
+            found.append(rows + np.flatnonzero(np.isin(_row_hashes(cells), repeats.hashes)))
+            rows += batch.num_rows
+        lines = np.concatenate(found) + 2  # one row a line, after the header's
+        with repeats.path.open("rb") as stream:
+            text = b"".join(_lines_at(stream, lines)).removeprefix(codecs.BOM_UTF8)
+        return text.decode("utf-8"), lines
+    except (OSError, pa.ArrowException, UnicodeDecodeError):  # changed since the scan
+        return None
 
 
 def _lines_at(stream: BinaryIO, wanted: np.ndarray) -> list[bytes]:

@@ -394,10 +394,12 @@ class _Reader:
         whose keys may repeat (see repeated_rows), every copy of a key among them.
         """
         if isinstance(rows, Repeats):
-            text, lines = repeated_rows(rows)
-            frame = read_csv_text(text, where)
-            frame["line"] = lines  # the rows' own lines in the file
-            self.typed(frame)
+            repeated = repeated_rows(rows)
+            if repeated is not None:
+                text, lines = repeated
+                frame = read_csv_text(text, where)
+                frame["line"] = lines  # the rows' own lines in the file
+                self.typed(frame)
             return
         doubted = doubted_rows(rows)
         if doubted is not None:
