@@ -292,6 +292,26 @@ def test_a_figure_given_twice_is_named_from_the_rows_whose_keys_may_repeat(
     assert str(message).startswith(f"{path}:180: the same figure twice (first at line 5)")
 
 
+def test_a_file_whose_rows_mostly_repeat_is_left_to_the_exact_reader(tmp_path: Path) -> None:
+    rows = [f"2024,r{line},,,disputes_mediated,1,,2024,," for line in range(40)]
+    path = rows_file(tmp_path, *rows, *rows[:4])  # 4 keys twice in 44 rows
+    assert isinstance(scanned(path), columnar.Repeats)
+    path = rows_file(tmp_path, *rows, *rows[:20])  # 20 in 60: it reads them all anyway
+    assert scanned(path) is None
+    assert str(loaded(str(path))).startswith(f"{path}:42: the same figure twice (first at line 2)")
+
+
+@BOUNDED
+@given(
+    values=st.lists(st.integers(0, 20), max_size=30),
+    among=st.sets(st.integers(0, 20), max_size=10),
+)
+def test_membership_by_binary_search_is_isin(values: list[int], among: set[int]) -> None:
+    wanted = np.array(sorted(among), dtype=np.uint64)
+    found = columnar._among(np.array(values, dtype=np.uint64), wanted)
+    assert found.tolist() == np.isin(values, list(among)).tolist()
+
+
 def test_a_file_changed_since_its_scan_is_left_to_the_exact_reader(tmp_path: Path) -> None:
     path = regions_file(tmp_path, 20, {5: "2024,r,,,disputes_mediated,1,,2024,,"})
     repeats = columnar.Repeats(path, OUTCOMES_HEADER.split(","), np.zeros(1, dtype=np.uint64))

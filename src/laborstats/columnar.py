@@ -216,8 +216,8 @@ class ParquetDoubt:
 @dataclass(frozen=True)
 class Repeats:
     """A UTF-8 CSV file whose rows all passed each row's checks, and one row a line,
-    but the keys of some may repeat: ``hashes`` (see _row_hashes) are two rows' or
-    more. ``header`` names its columns."""
+    but the keys of some may repeat: ``hashes`` (see _row_hashes, ascending) are two
+    rows' or more. ``header`` names its columns."""
 
     path: Path
     header: list[str]
@@ -276,8 +276,8 @@ def scan_outcomes(
     for part in read_parts:
         part.first_line, line = line, line + part.rows
     repeated = _repeated_hashes(read_parts)
-    if len(repeated):  # maybe the same figure twice
-        return Repeats(path, header, repeated)
+    if len(repeated):  # maybe the same figure twice; if in many rows, read them all
+        return Repeats(path, header, repeated) if len(repeated) * 8 <= line else None
     return _assembled(read_parts, checks, str(path))
 
 
@@ -331,7 +331,7 @@ def repeated_rows(repeats: Repeats) -> tuple[str, np.ndarray] | None:
             cells = [
                 _Distinct.of(batch, name) if name in header else blank for name in _KEY_COLUMNS
             ]
-            found.append(rows + np.flatnonzero(np.isin(_row_hashes(cells), repeats.hashes)))
+            found.append(rows + np.flatnonzero(_among(_row_hashes(cells), repeats.hashes)))
             rows += batch.num_rows
         lines = np.concatenate(found) + 2  # one row a line, after the header's
         with repeats.path.open("rb") as stream:
@@ -339,6 +339,16 @@ def repeated_rows(repeats: Repeats) -> tuple[str, np.ndarray] | None:
         return text.decode("utf-8"), lines
     except (OSError, pa.ArrowException, UnicodeDecodeError):  # changed since the scan
         return None
+
+
+def _among(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
+    """Whether each of ``values`` is one of ``sorted_values`` (ascending): found by a
+    binary search, as np.isin sorts them again at each call."""
+    if not len(sorted_values):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
+    found: np.ndarray = sorted_values[at] == values
+    return found
 
 
 def _lines_at(stream: BinaryIO, wanted: np.ndarray) -> list[bytes]:
