@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import sys
@@ -171,6 +172,26 @@ def regions_file(tmp_path: Path, count: int, bad: dict[int, str]) -> Path:
     return rows_file(tmp_path, *rows)
 
 
+@contextlib.contextmanager
+def first_batch_slowed() -> Iterator[None]:
+    """The batch holding line 2 (region r2) checked 0.2 s late: the other byte ranges
+    go ahead of the first."""
+    add = columnar._Checks.add
+
+    def slow(checks: columnar._Checks, batch: pa.RecordBatch, part: columnar._Part) -> bool:
+        if "r2" in batch.column("region").to_pylist():
+            time.sleep(0.2)
+        return add(checks, batch, part)
+
+    with mock.patch.object(columnar._Checks, "add", slow):
+        yield
+
+
+def texts_read(read: mock.MagicMock, path: Path) -> list[str]:
+    """The texts a spy on read_csv_text saw read from ``path``."""
+    return [call.args[0] for call in read.call_args_list if call.args[1] == str(path)]
+
+
 def test_a_bad_row_is_named_from_the_rows_doubted_without_reading_the_file_again(
     tmp_path: Path,
 ) -> None:
@@ -188,7 +209,7 @@ def test_a_bad_row_is_named_from_the_rows_doubted_without_reading_the_file_again
     assert lines[0] == OUTCOMES_HEADER
     assert lines[150 - first + 1] == bad  # the line it is on
     assert 1 < len(lines) < 100
-    outcomes = [call.args[0] for call in read.call_args_list if call.args[1] == str(path)]
+    outcomes = texts_read(read, path)
     assert [text.count("\n") < 100 for text in outcomes] == [True]
     assert message == exact(str(path))
     assert str(message).startswith(f'{path}:150: column "value": not a figure')
@@ -206,17 +227,10 @@ def test_the_first_doubted_rows_in_the_file_are_named_whatever_the_timing(
         200,
         {3: "2024,r,,,disputes_mediated,-1,,2024,,", 190: "2024,r,,,nonsense,1,,2024,,"},
     )
-    add = columnar._Checks.add
-
-    def slow_first_batch(checks: columnar._Checks, batch: pa.RecordBatch, part: object) -> bool:
-        if "r2" in batch.column("region").to_pylist():
-            time.sleep(0.2)
-        return add(checks, batch, part)  # type: ignore[arg-type]
-
     with (
         mock.patch.object(columnar, "PART", 1024),
         mock.patch.object(columnar, "BLOCK", 64),  # a line or two a batch
-        mock.patch.object(columnar._Checks, "add", slow_first_batch),
+        first_batch_slowed(),
     ):
         messages = {loaded(str(path)) for _ in range(3)}
     assert messages == {f'{path}:3: column "value": a count below zero; found -1'}
@@ -243,16 +257,9 @@ def test_a_doubt_about_the_whole_file_anywhere_comes_first_whatever_the_timing(
     rows[1450 - 2] = later
     path = tmp_path / "outcomes.csv"
     path.write_bytes(OUTCOMES_HEADER.encode() + b"\n" + b"\n".join(rows) + b"\n")
-    add = columnar._Checks.add
-
-    def slow_first_batch(checks: columnar._Checks, batch: pa.RecordBatch, part: object) -> bool:
-        if "r2" in batch.column("region").to_pylist():
-            time.sleep(0.2)
-        return add(checks, batch, part)  # type: ignore[arg-type]
-
     with mock.patch.object(columnar, "PART", 1 << 14), mock.patch.object(columnar, "BLOCK", 4096):
         messages = {loaded(str(path)) for _ in range(3)}
-        with mock.patch.object(columnar._Checks, "add", slow_first_batch):
+        with first_batch_slowed():
             messages |= {loaded(str(path)) for _ in range(2)}
     assert messages == {exact(str(path))}, why
     assert f"{path}:{named}: " in str(exact(str(path))), why
@@ -286,7 +293,7 @@ def test_a_figure_given_twice_is_named_from_the_rows_whose_keys_may_repeat(
             message = loaded(str(path))
     assert text.splitlines() == [OUTCOMES_HEADER, copy.format(1), copy.format(2)]
     assert lines.tolist() == [5, 180]
-    outcomes = [call.args[0] for call in read.call_args_list if call.args[1] == str(path)]
+    outcomes = texts_read(read, path)
     assert [text.count("\n") for text in outcomes] == [3]  # not the whole file
     assert message == exact(str(path))
     assert str(message).startswith(f"{path}:180: the same figure twice (first at line 5)")
@@ -338,7 +345,7 @@ def test_keys_whose_hashes_only_collide_leave_the_file_to_the_exact_reader(
         mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
     ):
         fast = loaded(str(path))
-    outcomes = [call.args[0] for call in read.call_args_list if call.args[1] == str(path)]
+    outcomes = texts_read(read, path)
     assert [text.count("\n") for text in outcomes] == [2, 201]  # row 7, then every row
     assert isinstance(fast, Dataset)
     assert_same(fast, exact(str(path)))
