@@ -1290,3 +1290,35 @@ def test_every_command_takes_the_shared_options(runner: CliRunner, command: str)
         assert option in out
     for option in ("--excel", "--lang", "--debug"):
         assert option in out
+
+
+@pytest.mark.parametrize("command", [["check"], ["summary", "--skip-bad-rows"]])
+def test_bad_rows_in_a_large_file_are_listed_as_the_exact_reader_lists_them(
+    runner: CliRunner, tmp_path: Path, command: list[str]
+) -> None:
+    # Byte ranges and batches of a few lines, as in a large file: the fast path
+    # leaves only the rows it doubts to the exact reader.
+    rows = [f"2024,r{line},,,disputes_mediated,{line},,2024,," for line in range(2, 402)]
+    rows[40 - 2] = "2024,r40,,,disputes_mediated,-3,,2024,,"
+    rows[250 - 2] = "2024,r250,,,nonsense,1,,2024,,"
+    rows[399 - 2] = "2024,r399,,,disputes_mediated,lots,,2024,,"
+    path = tmp_path / "outcomes.csv"
+    path.write_text("\n".join([OUTCOMES_HEADER, *rows, ""]), encoding="utf-8")
+    args = [*command, "-d", str(path), "-f", "csv", "--rejects", str(tmp_path / "bad.csv")]
+    with (
+        mock.patch.object(columnar, "PART", 1024),
+        mock.patch.object(columnar, "CORES", 3),
+        mock.patch.object(columnar, "BLOCK", 512),
+        mock.patch.object(
+            dataset_module, "read_csv_text", wraps=dataset_module.read_csv_text
+        ) as read,
+    ):
+        listed = run_cli(runner, *args)
+        rejects = (tmp_path / "bad.csv").read_text(encoding="utf-8")
+    # The header and the three bad rows: the exact reader read nothing else of the file.
+    texts = [call.args[0] for call in read.call_args_list if call.args[1] == str(path)]
+    assert [text.count("\n") for text in texts] == [4]
+    with mock.patch("laborstats.dataset.scan_outcomes", return_value=None):
+        assert listed == run_cli(runner, *args)
+    assert rejects == (tmp_path / "bad.csv").read_text(encoding="utf-8")
+    assert pd.read_csv(io.StringIO(rejects))["line"].tolist() == [40, 250, 399]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime
+import io
 import sys
 import time
 from collections.abc import Iterator
@@ -178,7 +179,9 @@ def first_batch_slowed() -> Iterator[None]:
     go ahead of the first."""
     add = columnar._Checks.add
 
-    def slow(checks: columnar._Checks, batch: pa.RecordBatch, part: columnar._Part) -> bool:
+    def slow(
+        checks: columnar._Checks, batch: pa.RecordBatch, part: columnar._Part
+    ) -> np.ndarray | None:
         if "r2" in batch.column("region").to_pylist():
             time.sleep(0.2)
         return add(checks, batch, part)
@@ -453,6 +456,204 @@ def test_pools_keep_the_rows_of_derived_figures_and_say_who_reports_in_any_year(
     assert load_dataset(str(path), years=Years(frozenset({2020}))).reporters is None
 
 
+# --- setting bad rows aside ---------------------------------------------------------------
+
+# Bad rows of several kinds, each with a problem the exact reader sets the row aside for.
+SET_ASIDE = {
+    5: "2024,r,,,disputes_mediated,abc,,2024,,",  # not a figure
+    6: "2024,r,,,nonsense,1,,2024,,",  # an unknown metric
+    90: "2024,r,,,disputes_mediated,-1,,2024,,",  # a count below zero
+    91: "2099,r,,,disputes_mediated,1,,2099,,",  # a year to come
+    150: "2024,,,,disputes_mediated,1,,2024,,",  # no region
+    151: "2024,r,,,disputes_mediated,1,,2023,,",  # a period of another year
+    152: "2024,r,,,disputes_mediated,1,,2024,guessed,",  # an unknown basis
+    199: "2024,r,,,disputes_mediated,1,sometimes,2024,,",  # an unknown qualifier
+}
+
+
+@pytest.mark.parametrize(
+    "years",
+    [ALL_YEARS, Years(latest=1), Years(summed=True), Years(metrics=frozenset({"cost_savings"}))],
+    ids=["all", "latest", "summed", "metrics"],
+)
+def test_bad_rows_set_aside_are_read_exactly_from_the_rows_doubted(
+    tmp_path: Path, years: Years
+) -> None:
+    # Bad rows in batches of a few lines, in each of four byte ranges.
+    good = {line: f"2023,r{line},,,cost_savings,{line},,2023,," for line in range(2, 201, 3)}
+    path = regions_file(tmp_path, 200, good | SET_ASIDE)
+    heard = Heard()
+    with (
+        mock.patch.object(columnar, "BLOCK", 512),
+        mock.patch.object(columnar, "SUMMED_FROM", 0),
+        mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
+    ):
+        fast = loaded(str(path), skip_bad_rows=True, years=years, progress=heard)
+    slow = exact(str(path), skip_bad_rows=True, years=years)
+    assert isinstance(fast, Dataset)
+    assert isinstance(slow, Dataset)
+    assert fast.rejected["line"].tolist() == sorted(SET_ASIDE)
+    if years.summed:  # the exact reader keeps the rows the fast path sums
+        pd.testing.assert_frame_equal(fast.rejected, slow.rejected)
+        assert fast.partial is not None
+        keys = ["metric", "year", "entity", "period"]
+        totals = regional_totals(fast.outcomes, fast.metrics, fast.reporters, fast.partial)
+        assert len(totals) > 1
+        pd.testing.assert_frame_equal(
+            as_texts(totals).sort_values(keys).reset_index(drop=True),
+            as_texts(regional_totals(slow.outcomes, slow.metrics))
+            .sort_values(keys)
+            .reset_index(drop=True),
+        )
+    else:
+        assert_same(fast, slow)
+    # The exact reader read the header and the bad rows, once, and nothing else.
+    [text] = texts_read(read, path)
+    assert text.splitlines() == [OUTCOMES_HEADER, *SET_ASIDE.values()]
+    assert heard.restarts == [f"Checking the rows in doubt in {path} line by line"]
+    size = sum(len(row) + 1 for row in SET_ASIDE.values())  # their bytes
+    assert heard.reads == [(size, size)]
+
+
+def test_bad_rows_are_read_exactly_a_group_of_rows_at_a_time(tmp_path: Path) -> None:
+    path = regions_file(tmp_path, 200, SET_ASIDE)
+    with (
+        mock.patch.object(columnar, "BLOCK", 512),
+        mock.patch.object(columnar, "EXACT_ROWS", 2),
+        mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
+    ):
+        fast = loaded(str(path), skip_bad_rows=True)
+    assert_same(fast, exact(str(path), skip_bad_rows=True))
+    texts = texts_read(read, path)
+    assert 2 < len(texts) <= len(SET_ASIDE)
+    rows = [row for text in texts for row in text.splitlines()[1:]]
+    assert rows == list(SET_ASIDE.values())
+
+
+@contextlib.contextmanager
+def doubted_once(*regions: str) -> Iterator[None]:
+    """The checks doubt the rows of ``regions`` (good rows) the first time they see them."""
+    typed = columnar._Checks._typed
+    left = set(regions)
+
+    def doubting(checks: columnar._Checks, batch: pa.RecordBatch) -> object:
+        rows = typed(checks, batch)
+        named = np.isin(batch.column("region").to_numpy(zero_copy_only=False), list(left))
+        left.difference_update(batch.column("region").to_pylist())
+        if not named.any():
+            return rows
+        return named if isinstance(rows, columnar._Rows) else rows | named
+
+    with mock.patch.object(columnar._Checks, "_typed", doubting):
+        yield
+
+
+def test_rows_doubted_that_the_exact_reader_keeps_keep_their_place(tmp_path: Path) -> None:
+    # r30 and r31 share a batch with good rows before and after, r170 with a bad row;
+    # neither batch is the first of its byte range.
+    path = regions_file(tmp_path, 200, {171: SET_ASIDE[151]})
+    with (
+        mock.patch.object(columnar, "BLOCK", 512),
+        doubted_once("r30", "r31", "r170"),
+        mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
+    ):
+        fast = loaded(str(path), skip_bad_rows=True)
+    assert isinstance(fast, Dataset)
+    assert_same(fast, exact(str(path), skip_bad_rows=True))
+    assert fast.outcomes["line"].tolist() == [line for line in range(2, 202) if line != 171]
+    assert [text.count("\n") for text in texts_read(read, path)] == [5]  # four rows
+
+
+def test_batches_doubted_whole_that_the_exact_reader_keeps_keep_their_place(
+    tmp_path: Path,
+) -> None:
+    # Every row of the first batches of the first byte range, then two of a later batch.
+    path = regions_file(tmp_path, 200, {})
+    with (
+        mock.patch.object(columnar, "BLOCK", 512),
+        doubted_once(*(f"r{line}" for line in range(2, 41)), "r45", "r46"),
+    ):
+        fast = loaded(str(path), skip_bad_rows=True)
+    assert isinstance(fast, Dataset)
+    assert fast.outcomes["line"].tolist() == list(range(2, 202))
+    assert_same(fast, exact(str(path), skip_bad_rows=True))
+
+
+def test_rows_the_checks_doubt_still_leave_the_file_to_the_exact_reader(tmp_path: Path) -> None:
+    path = regions_file(tmp_path, 200, {151: SET_ASIDE[151]})
+    add = columnar._Checks.add
+
+    def doubting(
+        checks: columnar._Checks,
+        batch: pa.RecordBatch,
+        part: columnar._Part,
+        numbers: np.ndarray | None = None,
+    ) -> np.ndarray | None:
+        if numbers is not None and "r150" in batch.column("region").to_pylist():
+            return np.zeros(1, dtype=np.int64)  # the rows the exact reader kept, doubted
+        return add(checks, batch, part, numbers)
+
+    with (
+        mock.patch.object(columnar, "BLOCK", 512),
+        mock.patch.object(columnar._Checks, "add", doubting),
+        doubted_once("r150"),
+        mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
+    ):
+        fast = loaded(str(path), skip_bad_rows=True)
+    assert_same(fast, exact(str(path), skip_bad_rows=True))
+    assert [text.count("\n") for text in texts_read(read, path)] == [3, 201]  # then the file
+
+
+def test_a_figure_given_twice_with_bad_rows_set_aside_is_the_exact_readers(
+    tmp_path: Path,
+) -> None:
+    # Every copy is set aside: the exact reader reads the file.
+    copy = "2024,dup,,,disputes_mediated,1,,2024,,"
+    path = regions_file(tmp_path, 200, {5: copy, 151: SET_ASIDE[151], 180: copy})
+    with mock.patch.object(columnar, "BLOCK", 512):
+        fast = loaded(str(path), skip_bad_rows=True)
+    assert isinstance(fast, Dataset)
+    assert_same(fast, exact(str(path), skip_bad_rows=True))
+    assert fast.rejected["line"].tolist() == [5, 151, 180]
+
+
+def test_rows_read_exactly_are_named_by_their_lines_in_the_file() -> None:
+    reader = dataset._Reader(None, skip_bad_rows=True)
+    kept_rows = reader.kept_rows("big.csv", load_dataset(None).metrics)
+    rows = [
+        "2024,a,,,disputes_mediated,1,,2024,,",
+        "2024,b,,,disputes_mediated,1,,2024,,,one field too many",
+        ",,,,,,,,,",  # blank: skipped
+        "2024,c,,,nonsense,1,,2024,,",
+        "2024,d,,,disputes_mediated,1,,2024,,",
+    ]
+    kept = kept_rows("\n".join([OUTCOMES_HEADER, *rows, ""]), np.array([7, 40, 41, 900, 1200]))
+    assert kept.tolist() == [7, 1200]
+    assert reader.rejects()[["line", "column"]].values.tolist() == [[40, ""], [900, "metric"]]
+
+
+@BOUNDED
+@given(
+    lines=st.lists(st.binary(max_size=30).map(lambda line: line.replace(b"\n", b"")), min_size=1),
+    wanted=st.lists(st.integers(1, 40)),
+    block=st.integers(1, 64),
+)
+def test_line_starts_are_where_the_lines_start(
+    lines: list[bytes], wanted: list[int], block: int
+) -> None:
+    data = b"header\n" + b"\n".join(lines)
+    starts = [0]
+    for line in data.split(b"\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    numbers = np.array(sorted(wanted), dtype=np.int64) + 1  # line 2 on
+    stream = io.BytesIO(data)
+    stream.readline()
+    with mock.patch.object(columnar, "BLOCK", block):
+        found = columnar._line_starts(stream, numbers)
+    expected = [min(starts[min(number, len(starts)) - 1], len(data)) for number in numbers]
+    assert found.tolist() == expected
+
+
 @pytest.mark.parametrize("skip_bad_rows", [False, True], ids=["strict", "skip"])
 @BOUNDED
 @given(raw=csv_like_bytes())
@@ -635,6 +836,9 @@ def test_a_second_read_of_the_file_starts_the_bar_again(capsys: pytest.CaptureFi
             30,
             100,
         )
+        progress.restart("Checking the rows in doubt in big.csv line by line")
+        progress(3, 10)  # some of the file
+        assert (task.completed, task.total) == (3, 10)
     assert capsys.readouterr().out == ""
 
 

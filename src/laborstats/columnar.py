@@ -19,10 +19,12 @@ from __future__ import annotations
 import codecs
 import csv
 import functools
+import io
+import itertools
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -224,6 +226,12 @@ class Repeats:
     hashes: np.ndarray = field(repr=False)
 
 
+# The exact reader setting bad rows aside, given the header line and some rows of a
+# file as text, and the line each row is on: the lines of the rows it keeps.
+KeptRows = Callable[[str, np.ndarray], np.ndarray]
+EXACT_ROWS = 1 << 16  # rows in doubt the exact reader reads at a time
+
+
 @_gives_memory_back
 def scan_outcomes(
     path: Path,
@@ -232,25 +240,32 @@ def scan_outcomes(
     years: Years,
     this_year: int,
     progress: Progress | None = None,
+    kept_rows: KeptRows | None = None,
 ) -> Scan | Doubt | Repeats | None:
     """The outcomes of a UTF-8 CSV file as the exact reader types and checks them,
     only the rows ``years`` keeps; else the file needs the exact reader, which may
     look first at the rows a Doubt or Repeats names (see doubted_rows and
-    repeated_rows)."""
+    repeated_rows).
+
+    With ``kept_rows`` (bad rows are set aside), the rows of every batch the
+    checks doubt go to ``kept_rows``, and those it keeps take their place
+    (see _kept_doubted); a key that may repeat needs the exact reader, to set
+    every copy aside.
+    """
     try:
         with path.open("rb") as stream:
             head = stream.read(1 << 16)
             size = os.fstat(stream.fileno()).st_size
             starts = _part_starts(stream, head, size)
     except OSError:
-        return None  # the exact reader says what is wrong
+        starts = None  # the exact reader says what is wrong
     if starts is None:
         return None
     header, bounds = starts[0], [*starts[1], size]
     # Rows as many as the first lines' length says (a Parquet file's metadata says).
     lines = max(head.count(b"\n"), 1)
     checks = _Checks(header, metrics, this_year, years, size * lines // len(head))
-    stop = _Stop()
+    stop = _Stop(every_batch=kept_rows is not None)
 
     def read(part: int) -> _Part | None:
         byte_range = (part, bounds[part], bounds[part + 1])
@@ -269,16 +284,156 @@ def scan_outcomes(
     if stop.everything.is_set():
         return None
     read_parts = [part for part in parts if part is not None]
-    for start, part in zip(bounds, read_parts, strict=False):
-        if part.doubted is not None:  # the first in the file (see _Stop)
-            return Doubt(path, bounds[0], start, *part.doubted)
     line = 2  # line 1 is the header
-    for part in read_parts:
+    for start, part in zip(bounds, read_parts, strict=False):
+        if part.doubted and kept_rows is None:  # the first in the file (see _Stop)
+            return Doubt(path, bounds[0], start, part.doubted[0].skipped, part.doubted[0].rows)
         part.first_line, line = line, line + part.rows
+    if kept_rows is not None and not _kept_doubted(path, read_parts, checks, kept_rows, progress):
+        return None
     repeated = _repeated_hashes(read_parts)
-    if len(repeated):  # maybe the same figure twice; if in many rows, read them all
-        return Repeats(path, header, repeated) if len(repeated) * 8 <= line else None
-    return _assembled(read_parts, checks, str(path))
+    if not len(repeated):
+        return _assembled(read_parts, checks, str(path))
+    # Maybe the same figure twice. The exact reader reads the file to set every copy
+    # aside, or when many rows hold the keys.
+    whole = kept_rows is not None or len(repeated) * 8 > line
+    return None if whole else Repeats(path, header, repeated)
+
+
+def _kept_doubted(
+    path: Path,
+    parts: list[_Part],
+    checks: _Checks,
+    kept_rows: KeptRows,
+    progress: Progress | None,
+) -> bool:
+    """The rows the scan doubted that ``kept_rows`` keeps, checked and kept in their
+    place: a bad row among ten million costs its exact reading, not the file's (2.5
+    minutes and 13 GB). False if the checks doubt one of them still (the exact
+    reader reads the file then).
+
+    The parts are plain, one row a line, so each row's line is known.
+    """
+    doubts = [(part, doubt) for part in parts for doubt in part.doubted]
+    if not doubts:
+        return True
+    if progress is not None:
+        progress.restart(f"Checking the rows in doubt in {path} line by line")
+    lines = [part.first_line + doubt.skipped + doubt.which for part, doubt in doubts]
+    try:
+        with path.open("rb") as stream:
+            header = stream.readline().removeprefix(codecs.BOM_UTF8)
+            every = np.concatenate(lines)
+            spans = _line_starts(stream, np.column_stack((every, every + 1)).ravel())
+            size = int((spans[1::2] - spans[0::2]).sum())
+            for group in _rows_in_doubt(stream, doubts, lines, spans.reshape(-1, 2)):
+                read = [row for *_, rows in group for row in rows]
+                kept = kept_rows(
+                    b"".join([header, *read]).decode("utf-8"),
+                    np.concatenate([numbers for _, _, numbers, _ in group]),
+                )
+                for part, doubt, numbers, rows in group:
+                    if not _put_back(part, doubt, rows, np.isin(numbers, kept), header, checks):
+                        return False
+                if progress is not None:
+                    progress(sum(map(len, read)), size)
+    except (OSError, UnicodeDecodeError, pa.ArrowInvalid):  # changed since the scan
+        return False
+    return True
+
+
+def _rows_in_doubt(
+    stream: BinaryIO,
+    doubts: list[tuple[_Part, _Doubted]],
+    lines: list[np.ndarray],
+    spans: np.ndarray,
+) -> Iterator[list[tuple[_Part, _Doubted, np.ndarray, list[bytes]]]]:
+    """The rows each doubted batch of a file doubts (on ``lines``, where ``spans``
+    say), with their lines, a group of doubted batches (``EXACT_ROWS`` rows or so)
+    at a time."""
+    group: list[tuple[_Part, _Doubted, np.ndarray, list[bytes]]] = []
+    held = 0
+    for (part, doubt), numbers in zip(doubts, lines, strict=True):
+        mine, spans = spans[: len(numbers)], spans[len(numbers) :]
+        group.append((part, doubt, numbers, [_read_at(stream, *span) for span in mine.tolist()]))
+        held += len(numbers)
+        if held >= EXACT_ROWS:
+            yield group
+            group, held = [], 0
+    if group:
+        yield group
+
+
+def _read_at(stream: BinaryIO, begin: int, end: int) -> bytes:
+    """The bytes of a stream from ``begin`` to ``end``, a line break at their end."""
+    stream.seek(begin)
+    data = stream.read(end - begin)
+    return data if data.endswith(b"\n") else data + b"\n"
+
+
+def _put_back(
+    part: _Part,
+    doubt: _Doubted,
+    rows: list[bytes],
+    kept: np.ndarray,
+    header: bytes,
+    checks: _Checks,
+) -> bool:
+    """Check the ``rows`` a batch doubted (each a line) that the exact reader ``kept``,
+    and put them back in the part in their place; False at a doubt."""
+    checked = _Part([], [], set())
+    positions = doubt.which[kept]
+    data = header + b"".join(itertools.compress(rows, kept))
+    reader = _open_csv(io.BytesIO(data), checks.header, skip_rows=1, block_size=len(data) + 1)
+    read = 0
+    for batch in reader:
+        numbers = doubt.skipped + positions[read : read + batch.num_rows]
+        if checks.add(batch, checked, numbers) is not None:
+            return False
+        read += batch.num_rows
+    if read != len(positions):
+        return False
+    part.put_back(doubt, checked)
+    return True
+
+
+def _in_order(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
+    """Kept batches of rows of the same batch as one, its rows in their order."""
+    wide = pa.dictionary(pa.int32(), pa.string())
+    table = pa.Table.from_batches(
+        [
+            pa.RecordBatch.from_arrays(
+                [
+                    column.cast(wide) if pa.types.is_dictionary(column.type) else column
+                    for column in batch.columns
+                ],
+                names=batch.schema.names,
+            )
+            for batch in batches
+        ]
+    ).combine_chunks()
+    [batch] = table.take(pc.sort_indices(table.column("row"))).to_batches()
+    return batch
+
+
+def _line_starts(stream: BinaryIO, lines: np.ndarray) -> np.ndarray:
+    """Where each of ``lines`` (ascending) of a file starts, ``stream`` at the start of
+    line 2 (the end of the file for a line after its last)."""
+    starts = [np.empty(0, dtype=np.int64)]
+    found, line, position = 0, 2, stream.tell()  # the line that starts at ``position``
+    while found < len(lines):
+        block = stream.read(BLOCK)
+        if not block:
+            break
+        ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == _NEWLINE)
+        pending = lines[found:]
+        steps = pending[pending <= line + len(ends)] - line  # newlines before each, here
+        starts.append(position + np.concatenate(([0], ends + 1))[steps])
+        found += len(steps)
+        line += len(ends)
+        position += len(block)
+    starts.append(np.full(len(lines) - found, position))
+    return np.concatenate(starts)
 
 
 def doubted_rows(doubt: Doubt) -> tuple[str, int] | None:
@@ -448,8 +603,8 @@ def scan_parquet(
                     typed = _as_read_from_csv(batch)
                     if not stop.checks(part, number):
                         typed.validate(full=True)  # text that is not UTF-8 (add finds it)
-                    elif not checks.add(typed, part):
-                        part.doubted = (rows, batch.num_rows)
+                    elif (doubted := checks.add(typed, part)) is not None:
+                        part.doubt(_Doubted(len(part.batches), rows, batch.num_rows, doubted, 0))
                         stop.doubt(number)
                     rows += batch.num_rows
                     if progress is not None:
@@ -465,9 +620,11 @@ def scan_parquet(
         return None
     read_parts = [part for part in parts if part is not None]
     for (path, group, first_line), part in zip(pieces, read_parts, strict=True):
-        if part.doubted is not None:  # the first in the files (see _Stop)
-            skipped, doubted = part.doubted
-            return ParquetDoubt(path, group, skipped, doubted, first_line + skipped)
+        if part.doubted:  # the first in the files (see _Stop)
+            doubted = part.doubted[0]
+            return ParquetDoubt(
+                path, group, doubted.skipped, doubted.rows, first_line + doubted.skipped
+            )
     if len(_repeated_hashes(read_parts)):  # maybe the same figure twice
         return None
     return _assembled(read_parts, checks, where)
@@ -560,6 +717,20 @@ def _header(line: bytes) -> list[str] | None:
 # --- one byte range ----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Doubted:
+    """A batch of a part the checks doubted: ``rows`` rows after the part's first
+    ``skipped``, in the place of the part's kept batch ``at``; the checks doubt the
+    rows at ``which`` (positions in the batch). A scan that sets bad rows aside keeps
+    the others: in ``others`` kept batches from ``at`` (none or one)."""
+
+    at: int
+    skipped: int
+    rows: int
+    which: np.ndarray = field(repr=False)
+    others: int
+
+
 @dataclass
 class _Part:
     """The rows kept from one byte range, and what was seen in all of its rows."""
@@ -574,8 +745,34 @@ class _Part:
     # frame (or none yet), and those of the batches since, as arrays (see _Checks._partial).
     partial: list[pd.DataFrame] = field(default_factory=list)
     summing: list[_Sums] = field(default_factory=list)
-    # The rows before the batch the checks doubted, and the batch's rows.
-    doubted: tuple[int, int] | None = None
+    # The batches the checks doubted: the first only, unless a scan sets bad rows aside;
+    # and the batches of their rows put back since.
+    doubted: list[_Doubted] = field(default_factory=list)
+    put_back_batches: int = 0
+
+    def doubt(self, doubted: _Doubted) -> None:
+        """A batch the checks doubted: its rows keep their numbers."""
+        self.doubted.append(doubted)
+        self.rows += doubted.rows
+
+    def put_back(self, doubt: _Doubted, checked: _Part) -> None:
+        """Keep in its place what the checks kept of the rows of a doubted batch
+        (the doubted batches of a part put back in their order)."""
+        at = doubt.at + self.put_back_batches
+        if doubt.others and checked.batches:  # the rows of the batch in their order
+            self.batches[at] = _in_order([self.batches[at], *checked.batches])
+        else:
+            self.batches[at:at] = checked.batches
+            self.put_back_batches += len(checked.batches)
+        self.take_checked(checked)
+
+    def take_checked(self, other: _Part) -> None:
+        """Take what ``other`` saw of its rows, but its batches."""
+        self.hashes += other.hashes
+        self.years |= other.years
+        self.reporters += other.reporters
+        self.partial += other.partial
+        self.summing += other.summing
 
     def combine_sums(self) -> None:
         """Put the partial totals of the batches since into ``partial``'s one frame."""
@@ -593,9 +790,13 @@ class _Stop:
     about a batch's rows, the ranges after stop checking rows, those before check
     on to their first doubt; and all read on to their end, for a doubt about the
     whole file anywhere takes precedence, as in the exact reader.
+
+    With ``every_batch`` (a scan that sets bad rows aside), a doubt about a
+    batch's rows stops nothing: every range checks every batch.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, every_batch: bool = False) -> None:
+        self.every_batch = every_batch
         self.everything = threading.Event()
         self.doubted: int | None = None  # the first range with a doubted batch
         self.lock = threading.Lock()
@@ -606,7 +807,9 @@ class _Stop:
 
     def checks(self, part: _Part, number: int) -> bool:
         """Whether range ``number`` still checks its rows."""
-        return part.doubted is None and (self.doubted is None or self.doubted > number)
+        if self.every_batch:
+            return True
+        return not part.doubted and (self.doubted is None or self.doubted > number)
 
 
 class _Lines:
@@ -747,27 +950,22 @@ def _read_part(
         stream.seek(start)
         lines = _Lines(stream, end - start, report)
         try:
-            reader = pcsv.open_csv(
-                lines,
-                read_options=pcsv.ReadOptions(
-                    column_names=header, block_size=BLOCK, use_threads=False
-                ),
-                parse_options=pcsv.ParseOptions(ignore_empty_lines=True),
-                convert_options=pcsv.ConvertOptions(
-                    column_types={
-                        name: pa.string() if name == "value" else _STRINGS for name in header
-                    }
-                ),
-            )
+            reader = _open_csv(lines, header)
             rows = 0
             for batch in reader:
                 if not lines.plain:
                     stop.everything.set()
                 if stop.everything.is_set():
                     return None
-                if stop.checks(part, number) and not checks.add(batch, part):
-                    part.doubted = (rows, batch.num_rows)
-                    stop.doubt(number)
+                if stop.checks(part, number):
+                    at = len(part.batches)
+                    doubted = checks.add(batch, part)
+                    if doubted is not None and stop.every_batch:
+                        doubted = checks.add_undoubted(batch, part, doubted)
+                    if doubted is not None:
+                        others = len(part.batches) - at
+                        part.doubt(_Doubted(at, rows, batch.num_rows, doubted, others))
+                        stop.doubt(number)
                 rows += batch.num_rows
                 lines.room.release()
         except pa.ArrowInvalid:  # not CSV as Arrow reads it, or not UTF-8
@@ -777,6 +975,30 @@ def _read_part(
         stop.everything.set()
         return None
     return part
+
+
+def _open_csv(
+    source: BinaryIO | _Lines,
+    header: list[str],
+    *,
+    skip_rows: int = 0,
+    block_size: int | None = None,
+) -> pcsv.CSVStreamingReader:
+    """Arrow's reader of CSV rows with columns ``header``, ``block_size`` bytes (else
+    BLOCK) a batch: texts as dictionaries, the value as text (see parse_figures)."""
+    return pcsv.open_csv(
+        source,
+        read_options=pcsv.ReadOptions(
+            column_names=header,
+            skip_rows=skip_rows,
+            block_size=block_size or BLOCK,
+            use_threads=False,
+        ),
+        parse_options=pcsv.ParseOptions(ignore_empty_lines=True),
+        convert_options=pcsv.ConvertOptions(
+            column_types={name: pa.string() if name == "value" else _STRINGS for name in header}
+        ),
+    )
 
 
 # --- checks of a batch --------------------------------------------------------------------
@@ -826,13 +1048,20 @@ class _Checks:
         self.lock = threading.Lock()
         self.unreturned = 0  # rows checked since memory was last given back
 
-    def add(self, batch: pa.RecordBatch, part: _Part) -> bool:
-        """Check a batch of rows; keep what the years ask for. False at the first doubt."""
+    def add(
+        self, batch: pa.RecordBatch, part: _Part, numbers: np.ndarray | None = None
+    ) -> np.ndarray | None:
+        """Check a batch of rows and keep what the years ask for; or, if the checks
+        doubt some, keep none and say which (their positions in the batch).
+
+        The rows are numbered from the part's first (see _Part.first_line): the
+        batch's follow the part's rows so far, or are ``numbers``.
+        """
         if not batch.num_rows:
-            return True
+            return None
         rows = self._typed(batch)
-        if rows is None:
-            return False
+        if not isinstance(rows, _Rows):
+            return np.flatnonzero(rows)
         with self.lock:
             self.latest = max(self.latest, int(rows.year.max()))
             latest = self.latest
@@ -874,11 +1103,21 @@ class _Checks:
                 "basis": _dictionary(basis.codes[chosen], filled_basis),
                 "source": rows.cell("source").take(chosen),
                 **{name: rows.cell(name).take(chosen) for name in PROVENANCE_COLUMNS},
-                "row": pa.array(chosen + part.rows),
+                "row": pa.array(chosen + part.rows if numbers is None else numbers[chosen]),
             }
             part.batches.append(pa.RecordBatch.from_pydict(columns))
-        part.rows += batch.num_rows
-        return True
+        if numbers is None:
+            part.rows += batch.num_rows
+        return None
+
+    def add_undoubted(self, batch: pa.RecordBatch, part: _Part, doubted: np.ndarray) -> np.ndarray:
+        """Check and keep the rows of a batch not ``doubted`` (see add): the rows
+        doubted, or every row if the checks doubt the others still."""
+        others = np.setdiff1d(np.arange(batch.num_rows), doubted)
+        taken = batch.take(pa.array(others))
+        if len(others) and self.add(taken, part, part.rows + others) is not None:
+            return np.arange(batch.num_rows)
+        return doubted
 
     def kept(self, batch: pa.RecordBatch, latest: int) -> np.ndarray:
         """Which rows of a kept batch stay, with ``latest`` the latest year of the file."""
@@ -946,44 +1185,51 @@ class _Checks:
             "figures": np.bincount(numbers, minlength=count),
         }
 
-    def _typed(self, batch: pa.RecordBatch) -> _Rows | None:
-        """The rows typed as the exact reader types them; None if a check may fail."""
+    def _typed(self, batch: pa.RecordBatch) -> _Rows | np.ndarray:
+        """The rows typed as the exact reader types them; or, if a check may fail,
+        which rows it may fail on (most checks are of each distinct cell)."""
         cells = {name: _Distinct.of(batch, name) for name in self.header if name != "value"}
         blank = _Distinct([""], np.zeros(batch.num_rows, dtype=np.int32))
         region, year, period, programme = (
             cells.get(name, blank) for name in ("region", "year", "period", "programme")
         )
-        metric = cells.get("metric", blank).lookup(self.metric_ids)
-        stated = cells.get("qualifier", blank).lookup(_QUALIFIER_IDS)
-        year_of = [_year_of(name) for name in year.values]
-        if (
-            metric is None
-            or stated is None
-            or any(name in ("", ALL_REGIONS) for name in region.values)
-            # (before 1000, 0999 and str(999) differ, as the exact check of periods sees)
-            or not 1000 <= min(year_of) <= max(year_of) <= self.this_year
-            or not set(cells.get("basis", blank).values) <= {"", *BASES}
-            or not all(re.fullmatch(PERIOD, name) for name in period.values)
-            or not _plain_provenance(cells)
-        ):
-            return None
-        years = np.array(year_of, dtype=np.int64)[year.codes]
-        # (a Parquet dictionary may hold years no row has)
-        seen = {year_of[code] for code in np.unique(year.codes).tolist()}
+        metric_cells, stated_cells = cells.get("metric", blank), cells.get("qualifier", blank)
+        doubted = np.zeros(batch.num_rows, dtype=bool)
+
+        def doubt(column: _Distinct, cells_doubted: list[bool] | np.ndarray) -> None:
+            flags = np.asarray(cells_doubted, dtype=bool)
+            if flags.any():
+                doubted[flags[column.codes]] = True
+
+        metric_ids = metric_cells.ids(self.metric_ids)
+        stated_ids = stated_cells.ids(_QUALIFIER_IDS)
+        year_of = np.array([_year_of(name) for name in year.values])
+        doubt(metric_cells, metric_ids < 0)
+        doubt(stated_cells, stated_ids < -1)  # -1: blank
+        doubt(region, [name in ("", ALL_REGIONS) for name in region.values])
+        # (before 1000, 0999 and str(999) differ, as the exact check of periods sees)
+        doubt(year, (year_of < 1000) | (year_of > self.this_year))
+        basis = cells.get("basis", blank)
+        doubt(basis, [name not in ("", *BASES) for name in basis.values])
+        doubt(period, [not re.fullmatch(PERIOD, name) for name in period.values])
+        for name, plain in _PLAIN_PROVENANCE.items():
+            if name in cells:
+                doubt(cells[name], [not re.fullmatch(plain, text) for text in cells[name].values])
+        metric = np.maximum(metric_ids, 0)[metric_cells.codes]
+        stated = np.maximum(stated_ids, -1)[stated_cells.codes]
+        years = year_of[year.codes]
         named_year = np.array([_year_of(name) for name in period.values])[period.codes]
         named = np.array([self.programme_ids.get(name, -2) for name in programme.values])
         named = named[programme.codes]
-        if ((named_year >= 0) & (named_year != years)).any() or (
-            (named != -1) & (named != self.programme_of[metric])
-        ).any():
-            return None
+        doubted |= (named_year >= 0) & (named_year != years)
+        doubted |= (named != -1) & (named != self.programme_of[metric])
 
         figures = parse_figures(batch.column("value"))
         value, written = figures.value, figures.qualifier
         exact = QUALIFIERS.index(EXACT)
         count, share = self.count[metric], self.percent_share[metric]
         with np.errstate(invalid="ignore"):
-            bad = (
+            doubted |= (
                 ~figures.valid
                 | np.isnan(value)
                 | ((stated >= 0) & (written != exact) & (written != stated))
@@ -991,20 +1237,16 @@ class _Checks:
                 | (count & ((value < 0) | (value % 1 != 0)))
                 | (share & ((value < 0) | (value > 100)))
             )
-        if bad.any():
-            return None
+        if doubted.any():
+            return doubted
+        # (a Parquet dictionary may hold years no row has)
+        seen = set(year_of[np.unique(year.codes)].tolist())
         qualifier = np.where(stated >= 0, stated, written)
         return _Rows(cells, blank, years, seen, metric, value, qualifier)
 
 
-def _plain_provenance(cells: dict[str, _Distinct]) -> bool:
-    """Offsets and confidences as the exact reader takes them (it says what is wrong)."""
-    offsets = cells["offset"].values if "offset" in cells else []
-    confidences = cells["confidence"].values if "confidence" in cells else []
-    return all(re.fullmatch("[0-9]*", offset) for offset in offsets) and all(
-        not confidence or re.fullmatch(r"(?:0|1)(?:\.0*)?|0?\.[0-9]+", confidence)
-        for confidence in confidences
-    )
+# Offsets and confidences as the exact reader takes them (it says what is wrong).
+_PLAIN_PROVENANCE = {"offset": "[0-9]*", "confidence": r"|(?:0|1)(?:\.0*)?|0?\.[0-9]+"}
 
 
 @dataclass(frozen=True)
@@ -1041,13 +1283,9 @@ class _Distinct:
         values = [cell.strip() for cell in column.dictionary.to_pylist()]
         return cls(values or [""], column.indices.to_numpy(zero_copy_only=False))
 
-    def lookup(self, ids: dict[str, int]) -> np.ndarray | None:
-        """Each row's id in ``ids``; None when a cell has none."""
-        found = [ids.get(value) for value in self.values]
-        if any(value is None for value in found):
-            return None
-        codes: np.ndarray = np.array(found, dtype=np.int64)[self.codes]
-        return codes
+    def ids(self, ids: dict[str, int]) -> np.ndarray:
+        """Each distinct cell's id in ``ids``, -2 for those it has not."""
+        return np.array([ids.get(value, -2) for value in self.values], dtype=np.int64)
 
     def take(self, rows: np.ndarray) -> pa.DictionaryArray:
         return _dictionary(self.codes[rows], pa.array(self.values, type=pa.string()))
@@ -1137,7 +1375,7 @@ def _frame_of(batches: list[_Sums]) -> pd.DataFrame:
 def _repeated_hashes(parts: list[_Part]) -> np.ndarray:
     """The hashes of the keys of two rows or more (see _row_hashes): the rows that may
     hold the same figure twice. (The batches' hashes are freed as they are copied.)"""
-    hashes = np.empty(sum(part.rows for part in parts), dtype=np.uint64)
+    hashes = np.empty(sum(len(batch) for part in parts for batch in part.hashes), np.uint64)
     filled = given_back = 0
     for part in parts:
         while part.hashes:

@@ -60,10 +60,11 @@ class LoadProgress:
                 )
                 self.bar.start()
                 self.task = self.bar.add_task(self.what, total=size)
-            self.bar.update(self.task, completed=self.done)
+            self.bar.update(self.task, completed=self.done, total=size)
 
     def restart(self, what: str) -> None:
-        """Count from zero again, with ``what`` as the bar's text: the file is read again."""
+        """Count from zero again, with ``what`` as the bar's text: the file (or some of
+        it) is read again."""
         with self.lock:
             self.done = 0
             self.what = what

@@ -21,6 +21,7 @@ from laborstats.codes import as_codes, as_texts
 from laborstats.columnar import (
     ALL_YEARS,
     Doubt,
+    KeptRows,
     ParquetDoubt,
     Progress,
     Repeats,
@@ -57,6 +58,7 @@ from laborstats.stats.series import REPORTER, reporting
 from laborstats.vocabulary import ALL_REGIONS, EXACT, REPORTED
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
 
 STDIN = "-"
@@ -346,17 +348,9 @@ class _Reader:
         else:
             encoding = self.encoding or file.encoding
             if file.path is not None and (encoding is None or _is_utf8(encoding)):
-                fast = scan_outcomes(
-                    file.path,
-                    metrics,
-                    years=self.years,
-                    this_year=this_year,
-                    progress=self.progress,
-                )
-                if isinstance(fast, Scan):
+                fast = self.scanned(file.path, file.where, metrics, this_year)
+                if fast is not None:
                     return fast
-                if fast is not None and self.rejected is None:
-                    self.check_first(fast, file.where, metrics)
             # Neither the bytes nor the text are held beyond their use: at 10M rows,
             # 1 and 2 GB.
             raw = file.raw if file.path is None else _read_bytes(file.path)
@@ -384,6 +378,29 @@ class _Reader:
             outcomes = outcomes[kept].reset_index(drop=True)
         return Scan(as_codes(outcomes), seen, reporters)
 
+    def scanned(self, path: Path, where: str, metrics: pd.DataFrame, this_year: int) -> Scan | None:
+        """The outcomes of a UTF-8 CSV file as the fast path reads them; or None, and
+        the exact reader reads the file (if it finds a problem where the fast read
+        says, that is raised first: see check_first)."""
+        # Setting bad rows aside, the fast read leaves the rows it doubts to an exact
+        # reader (see kept_rows): what that sets aside counts only if the scan succeeds.
+        doubted = None if self.rejected is None else _Reader(None, skip_bad_rows=True)
+        fast = scan_outcomes(
+            path,
+            metrics,
+            years=self.years,
+            this_year=this_year,
+            progress=self.progress,
+            kept_rows=None if doubted is None else doubted.kept_rows(where, metrics),
+        )
+        if isinstance(fast, Scan):
+            if self.rejected is not None and doubted is not None:
+                self.rejected += doubted.rejected or []
+            return fast
+        if fast is not None and self.rejected is None:
+            self.check_first(fast, where, metrics)
+        return None
+
     def check_first(self, rows: Doubt | Repeats, where: str, metrics: pd.DataFrame) -> None:
         """Raise the problem of the rows the fast read left to the exact reader, if the
         exact reader finds one there: then it need not read the whole file to say where
@@ -406,6 +423,24 @@ class _Reader:
             text, line = doubted
             frame = read_csv_text(text, where, lines_before=line - 2)
             self.valued(self.typed(frame, unique=False), metrics)
+
+    def kept_rows(self, where: str, metrics: pd.DataFrame) -> KeptRows:
+        """Some rows of an outcomes file (each on its line, given) read, checked and
+        set aside here as in the whole file, their keys aside (see scan_outcomes):
+        the lines of those kept."""
+
+        def kept(text: str, lines: np.ndarray) -> np.ndarray:
+            misread: list[pd.DataFrame] = []
+            frame = read_csv_text(text, where, rejected=misread)
+            for rows in [frame, *misread]:  # the rows' lines in the file
+                rows["line"] = lines[rows["line"].to_numpy() - 2]
+            if self.rejected is not None:
+                self.rejected += misread
+            checked = self.valued(self.typed(frame, unique=False), metrics)
+            kept_lines: np.ndarray = checked["line"].to_numpy()
+            return kept_lines
+
+        return kept
 
     def typed(self, frame: pd.DataFrame, *, unique: bool = True) -> pd.DataFrame:
         """Outcomes as read (text, a line and perhaps the raw row), typed and checked row
