@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import datetime
 import io
+import json
 import sys
 import time
 from collections.abc import Iterator
@@ -395,6 +397,106 @@ def test_other_encodings_are_left_to_the_exact_reader(tmp_path: Path) -> None:
     )
     assert scanned(path) is None
     assert not isinstance(loaded(str(path)), str)
+
+
+def gb18030_file(tmp_path: Path, rows: list[str], *, declared: bool = True) -> Path:
+    """A dataset folder whose outcomes are in GB18030, the encoding declared or not."""
+    folder = tmp_path / "gb"
+    folder.mkdir(exist_ok=True)
+    (folder / "outcomes.csv").write_bytes("\n".join([OUTCOMES_HEADER, *rows, ""]).encode("gb18030"))
+    resource = {"name": "outcomes", "path": "outcomes.csv"}
+    if declared:
+        resource["encoding"] = "gb18030"
+    (folder / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
+    return folder
+
+
+def chinese_rows(count: int, bad: dict[int, str] | None = None) -> list[str]:
+    rows = [
+        f"2024,庆阳市{line}区,司机之家,,disputes_mediated,{line}余,,2024,,调解 p. {line}"
+        for line in range(2, 2 + count)
+    ]
+    for line, row in (bad or {}).items():
+        rows[line - 2] = row
+    return rows
+
+
+def test_a_file_declared_in_gb18030_takes_the_fast_path(tmp_path: Path) -> None:
+    folder = gb18030_file(tmp_path, chinese_rows(200))
+    with mock.patch.object(columnar, "BLOCK", 512):
+        scan = scan_outcomes(
+            folder / "outcomes.csv",
+            load_dataset(None).metrics,
+            years=ALL_YEARS,
+            this_year=datetime.date.today().year,
+            encoding="gb18030",
+        )
+        fast = loaded(str(folder))
+    assert isinstance(scan, columnar.Scan)
+    assert scan.outcomes["region"].iloc[-1] == "庆阳市201区"
+    assert_same(fast, exact(str(folder)))
+    # Given on the command line, the encoding is as good as declared.
+    undeclared = gb18030_file(tmp_path, chinese_rows(200), declared=False)
+    assert scanned(undeclared / "outcomes.csv") is None  # detected: the exact reader's
+    assert_same(loaded(str(undeclared), encoding="gbk"), exact(str(folder)))
+
+
+@pytest.mark.parametrize("skip_bad_rows", [False, True], ids=["strict", "skip"])
+def test_bad_rows_in_gb18030_are_read_exactly_from_the_rows_doubted(
+    tmp_path: Path, skip_bad_rows: bool
+) -> None:
+    bad = {
+        60: "2024,西峰区,,,disputes_mediated,许多,,2024,,",
+        170: "2024,环县,,,无此指标,1,,2024,,",
+    }
+    folder = gb18030_file(tmp_path, chinese_rows(200, bad))
+    with (
+        mock.patch.object(columnar, "BLOCK", 512),
+        doubted_once("庆阳市100区"),  # a good row: the exact reader keeps it
+        mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
+    ):
+        fast = loaded(str(folder), skip_bad_rows=skip_bad_rows)
+    assert_same(fast, exact(str(folder), skip_bad_rows=skip_bad_rows))
+    outcomes = texts_read(read, folder / "outcomes.csv")
+    if skip_bad_rows:
+        doubted = [bad[60], chinese_rows(200)[100 - 2], bad[170]]
+        assert outcomes == ["\n".join([OUTCOMES_HEADER, *doubted, ""])]
+    else:
+        assert str(fast).startswith(f'{folder / "outcomes.csv"}:60: column "value": not a figure')
+        assert [text.count("\n") < 50 for text in outcomes] == [True]
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        (b"2024,\x81\x20,,,disputes_mediated,1,,2024,,", "bytes that are not GB18030"),
+        (b"2024,r,,,disputes_mediated,1,,2024,,\x00", "a NUL"),
+        (codecs.BOM_UTF8 + OUTCOMES_HEADER.encode(), "a BOM: the header is not read so"),
+        (b"2024,\xc7\xec\xd1\xf4,,,disputes_mediated,1,,2024,,", "the same figure twice"),
+    ],
+)
+def test_what_is_not_plain_in_gb18030_is_left_to_the_exact_reader(
+    tmp_path: Path, raw: bytes, why: str
+) -> None:
+    folder = gb18030_file(
+        tmp_path, chinese_rows(40, {2: "2024,庆阳,,,disputes_mediated,1,,2024,,"})
+    )
+    path = folder / "outcomes.csv"
+    lines = path.read_bytes().split(b"\n")
+    if raw.startswith(codecs.BOM_UTF8):
+        lines[0] = raw
+    else:
+        lines[30] = raw
+    path.write_bytes(b"\n".join(lines))
+    metrics = load_dataset(None).metrics
+    this_year = datetime.date.today().year
+    scan = scan_outcomes(path, metrics, years=ALL_YEARS, this_year=this_year, encoding="gb18030")
+    assert scan is None, why
+    for skip_bad_rows in (False, True):
+        assert_same(
+            loaded(str(folder), skip_bad_rows=skip_bad_rows),
+            exact(str(folder), skip_bad_rows=skip_bad_rows),
+        )
 
 
 def test_quoted_fields_and_escaped_quotes_are_read(tmp_path: Path) -> None:

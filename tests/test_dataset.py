@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from laborstats import encoding
 from laborstats.dataset import load_dataset
 from laborstats.errors import (
     DataEncodingError,
@@ -180,6 +181,29 @@ def test_reads_each_encoding_alike(write_file: WriteFile, encoding: str, prefix:
         14_000,
         "全年为1.4万名一线职工开展服务",
     )
+
+
+@pytest.mark.parametrize("name", sorted(encoding._LINE_FEEDS_APART))
+def test_files_cut_at_line_feeds_are_in_encodings_with_no_other_line_feed_byte(
+    name: str,
+) -> None:
+    # Every character of the BMP, and one in 97 beyond; a line feed is one byte, 0A.
+    points = [*range(0xD800), *range(0xE000, 0x10000), *range(0x10000, 0x110000, 97)]
+    assert encoding.cut_at_line_feeds(name)
+    codec = codecs.lookup(name).incrementalencoder()  # (utf-8-sig: a BOM, only first)
+    codec.encode("")
+    assert codec.encode("\n") == b"\n"
+    for point in points:
+        try:
+            written = codec.encode(chr(point))
+        except UnicodeEncodeError:
+            continue
+        assert point == 10 or b"\n" not in written, hex(point)
+
+
+@pytest.mark.parametrize("name", ["utf-16", "utf-32-le", "cp037", "utf_7"])
+def test_other_encodings_are_not_cut_at_line_feeds(name: str) -> None:
+    assert not encoding.cut_at_line_feeds(name)
 
 
 def test_undecodable_bytes_name_the_line(write_file: WriteFile) -> None:

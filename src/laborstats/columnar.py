@@ -37,6 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from laborstats.codes import CODED, as_codes, categories
+from laborstats.encoding import is_utf8
 from laborstats.quantities import parse_figures
 from laborstats.schema import OUTCOMES, PERIOD, PROVENANCE_COLUMNS
 from laborstats.stats.derived import derivation_metrics
@@ -200,6 +201,7 @@ class Doubt:
     start: int
     skipped: int
     rows: int
+    encoding: str = "utf-8"
 
 
 @dataclass(frozen=True)
@@ -241,11 +243,15 @@ def scan_outcomes(
     this_year: int,
     progress: Progress | None = None,
     kept_rows: KeptRows | None = None,
+    encoding: str = "utf-8",
 ) -> Scan | Doubt | Repeats | None:
-    """The outcomes of a UTF-8 CSV file as the exact reader types and checks them,
-    only the rows ``years`` keeps; else the file needs the exact reader, which may
-    look first at the rows a Doubt or Repeats names (see doubted_rows and
-    repeated_rows).
+    """The outcomes of a CSV file as the exact reader types and checks them, only
+    the rows ``years`` keeps; else the file needs the exact reader, which may look
+    first at the rows a Doubt or Repeats names (see doubted_rows and repeated_rows).
+
+    A file in another ``encoding`` than UTF-8 (one whose line feeds can be
+    found in its bytes: see encoding.cut_at_line_feeds) is read in UTF-8, each
+    byte range decoded as it is read.
 
     With ``kept_rows`` (bad rows are set aside), the rows of every batch the
     checks doubt go to ``kept_rows``, and those it keeps take their place
@@ -256,7 +262,7 @@ def scan_outcomes(
         with path.open("rb") as stream:
             head = stream.read(1 << 16)
             size = os.fstat(stream.fileno()).st_size
-            starts = _part_starts(stream, head, size)
+            starts = _part_starts(stream, head, size, encoding)
     except OSError:
         starts = None  # the exact reader says what is wrong
     if starts is None:
@@ -269,7 +275,7 @@ def scan_outcomes(
 
     def read(part: int) -> _Part | None:
         byte_range = (part, bounds[part], bounds[part + 1])
-        return _read_part(path, header, byte_range, checks, stop, report)
+        return _read_part(path, header, byte_range, checks, stop, report, encoding)
 
     def report(count: int) -> None:
         if progress is not None:
@@ -287,16 +293,19 @@ def scan_outcomes(
     line = 2  # line 1 is the header
     for start, part in zip(bounds, read_parts, strict=False):
         if part.doubted and kept_rows is None:  # the first in the file (see _Stop)
-            return Doubt(path, bounds[0], start, part.doubted[0].skipped, part.doubted[0].rows)
+            doubted = part.doubted[0]
+            return Doubt(path, bounds[0], start, doubted.skipped, doubted.rows, encoding)
         part.first_line, line = line, line + part.rows
-    if kept_rows is not None and not _kept_doubted(path, read_parts, checks, kept_rows, progress):
+    if kept_rows is not None and not _kept_doubted(
+        path, read_parts, checks, kept_rows, progress, encoding
+    ):
         return None
     repeated = _repeated_hashes(read_parts)
     if not len(repeated):
         return _assembled(read_parts, checks, str(path))
     # Maybe the same figure twice. The exact reader reads the file to set every copy
-    # aside, or when many rows hold the keys.
-    whole = kept_rows is not None or len(repeated) * 8 > line
+    # aside, or when many rows hold the keys (or they are not in UTF-8: see repeated_rows).
+    whole = kept_rows is not None or len(repeated) * 8 > line or not is_utf8(encoding)
     return None if whole else Repeats(path, header, repeated)
 
 
@@ -306,6 +315,7 @@ def _kept_doubted(
     checks: _Checks,
     kept_rows: KeptRows,
     progress: Progress | None,
+    encoding: str,
 ) -> bool:
     """The rows the scan doubted that ``kept_rows`` keeps, checked and kept in their
     place: a bad row among ten million costs its exact reading, not the file's (2.5
@@ -329,11 +339,15 @@ def _kept_doubted(
             for group in _rows_in_doubt(stream, doubts, lines, spans.reshape(-1, 2)):
                 read = [row for *_, rows in group for row in rows]
                 kept = kept_rows(
-                    b"".join([header, *read]).decode("utf-8"),
+                    b"".join([header, *read]).decode(encoding),
                     np.concatenate([numbers for _, _, numbers, _ in group]),
                 )
                 for part, doubt, numbers, rows in group:
-                    if not _put_back(part, doubt, rows, np.isin(numbers, kept), header, checks):
+                    kept_here = np.isin(numbers, kept)
+                    data = b"".join([header, *itertools.compress(rows, kept_here)])
+                    if not is_utf8(encoding):  # Arrow reads UTF-8
+                        data = data.decode(encoding).encode("utf-8")
+                    if not _put_back(part, doubt, data, kept_here, checks):
                         return False
                 if progress is not None:
                     progress(sum(map(len, read)), size)
@@ -371,19 +385,12 @@ def _read_at(stream: BinaryIO, begin: int, end: int) -> bytes:
     return data if data.endswith(b"\n") else data + b"\n"
 
 
-def _put_back(
-    part: _Part,
-    doubt: _Doubted,
-    rows: list[bytes],
-    kept: np.ndarray,
-    header: bytes,
-    checks: _Checks,
-) -> bool:
-    """Check the ``rows`` a batch doubted (each a line) that the exact reader ``kept``,
-    and put them back in the part in their place; False at a doubt."""
+def _put_back(part: _Part, doubt: _Doubted, data: bytes, kept: np.ndarray, checks: _Checks) -> bool:
+    """Check the rows a batch doubted that the exact reader ``kept`` (``data``: a header
+    line and those rows, in UTF-8), and put them back in the part in their place;
+    False at a doubt."""
     checked = _Part([], [], set())
     positions = doubt.which[kept]
-    data = header + b"".join(itertools.compress(rows, kept))
     reader = _open_csv(io.BytesIO(data), checks.header, skip_rows=1, block_size=len(data) + 1)
     read = 0
     for batch in reader:
@@ -438,8 +445,9 @@ def _line_starts(stream: BinaryIO, lines: np.ndarray) -> np.ndarray:
 
 def doubted_rows(doubt: Doubt) -> tuple[str, int] | None:
     """The header line and the rows a Doubt names, as text, and the line the first of
-    those rows is on; None unless the file is UTF-8 and every line up to their end
-    holds a whole record (only then does a line count say where a row is).
+    those rows is on; None unless they are text in the file's encoding and every line
+    up to their end holds a whole record (only then does a line count say where a
+    row is).
 
     Found by counting lines: had Arrow skipped a blank line before them, these
     are rows a little earlier, whole records all the same.
@@ -459,7 +467,7 @@ def doubted_rows(doubt: Doubt) -> tuple[str, int] | None:
     if not (before.plain and rows.plain):
         return None
     try:
-        text = (header + data).decode("utf-8")
+        text = (header + data).decode(doubt.encoding)
     except UnicodeDecodeError:
         return None
     return text, 2 + before.lines  # line 1 is the header
@@ -670,15 +678,19 @@ def _as_from_csv(name: str, column: pa.Array) -> pa.Array:
     return pc.dictionary_encode(pc.fill_null(pc.cast(column, pa.string()), ""))
 
 
-def _part_starts(stream: BinaryIO, head: bytes, size: int) -> tuple[list[str], list[int]] | None:
+def _part_starts(
+    stream: BinaryIO, head: bytes, size: int, encoding: str
+) -> tuple[list[str], list[int]] | None:
     """The header, and where each core's byte range starts (each at a line's start)."""
     bom = head.startswith(codecs.BOM_UTF8)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head[:4]:
         return None  # UTF-16 or UTF-32
+    if bom and not is_utf8(encoding):
+        return None  # (the exact reader decodes it as the encoding says)
     end = head.find(b"\n")
     if end < 0 or end + 1 >= size:
         return None
-    header = _header(head[len(codecs.BOM_UTF8) if bom else 0 : end])
+    header = _header(head[len(codecs.BOM_UTF8) if bom else 0 : end], encoding)
     if header is None:
         return None
     first = end + 1
@@ -696,13 +708,13 @@ def _part_starts(stream: BinaryIO, head: bytes, size: int) -> tuple[list[str], l
     return header, starts
 
 
-def _header(line: bytes) -> list[str] | None:
+def _header(line: bytes, encoding: str) -> list[str] | None:
     """The column names of a plain header line: known, unique, none blank."""
     try:
-        text = line.decode("utf-8").removesuffix("\r")
+        text = line.decode(encoding).removesuffix("\r")
     except UnicodeDecodeError:
         return None
-    if "\r" in text or "\0" in text:
+    if "\r" in text or "\0" in text or text.startswith("\ufeff"):
         return None
     try:
         names = [name.strip() for name in next(csv.reader([text], strict=True))]
@@ -827,6 +839,7 @@ class _Lines:
         report: Callable[[int], None],
         *,
         records: bool = False,
+        encoding: str = "utf-8",
     ) -> None:
         self.stream = stream
         self.report = report
@@ -842,12 +855,19 @@ class _Lines:
         self.records = records
         # Arrow reads ahead of the batches it has handed out; each holds a block.
         self.room = threading.Semaphore(AHEAD)
+        # Text in another encoding is given to Arrow in UTF-8.
+        self.decoder = None if is_utf8(encoding) else codecs.getincrementaldecoder(encoding)()
 
     def read(self, size: int = -1) -> bytes:
         self.room.acquire(timeout=0.1)  # wait for a batch to be done, but never for long
         data = self.stream.read(self.left if size < 0 else min(size, self.left))
         self.left -= len(data)
         self.report(len(data))
+        if self.decoder is not None:
+            try:
+                data = self.decoder.decode(data, final=not self.left).encode("utf-8")
+            except UnicodeDecodeError:  # not text in the encoding: the exact reader says where
+                self.plain, self.left, data = False, 0, b""
         if self.plain:
             # Text never holds a NUL; and Arrow would drop a BOM that starts a range.
             self.plain = b"\0" not in data and not (self.first and data.startswith(codecs.BOM_UTF8))
@@ -940,15 +960,16 @@ def _read_part(
     checks: _Checks,
     stop: _Stop,
     report: Callable[[int], None],
+    encoding: str,
 ) -> _Part | None:
-    """Read and check the rows of a byte range (its number, start and end): None at a
-    doubt about the whole file, else the part, its first doubted batch named if any
-    (see _Stop)."""
+    """Read and check the rows of a byte range (its number, start and end) in
+    ``encoding``: None at a doubt about the whole file, else the part, its doubted
+    batches named if any (see _Stop)."""
     number, start, end = byte_range
     part = _Part([], [], set())
     with path.open("rb", buffering=0) as stream:
         stream.seek(start)
-        lines = _Lines(stream, end - start, report)
+        lines = _Lines(stream, end - start, report, encoding=encoding)
         try:
             reader = _open_csv(lines, header)
             rows = 0

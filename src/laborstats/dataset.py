@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import csv
 import datetime
@@ -32,7 +31,7 @@ from laborstats.columnar import (
     scan_outcomes,
     scan_parquet,
 )
-from laborstats.encoding import decode, is_encoding
+from laborstats.encoding import cut_at_line_feeds, decode, is_encoding
 from laborstats.errors import (
     DataEncodingError,
     DataFormatError,
@@ -346,9 +345,11 @@ class _Reader:
             outcomes = pd.concat(every, ignore_index=True)
             outcomes.attrs.update(header=columns, header_line=None, where=file.where)
         else:
+            # A file whose encoding is detected is taken to be UTF-8 by the fast path
+            # (detecting GB18030 takes the whole text).
             encoding = self.encoding or file.encoding
-            if file.path is not None and (encoding is None or _is_utf8(encoding)):
-                fast = self.scanned(file.path, file.where, metrics, this_year)
+            if file.path is not None and cut_at_line_feeds(encoding or "utf-8"):
+                fast = self.scanned(file.path, file.where, metrics, this_year, encoding)
                 if fast is not None:
                     return fast
             # Neither the bytes nor the text are held beyond their use: at 10M rows,
@@ -378,10 +379,17 @@ class _Reader:
             outcomes = outcomes[kept].reset_index(drop=True)
         return Scan(as_codes(outcomes), seen, reporters)
 
-    def scanned(self, path: Path, where: str, metrics: pd.DataFrame, this_year: int) -> Scan | None:
-        """The outcomes of a UTF-8 CSV file as the fast path reads them; or None, and
-        the exact reader reads the file (if it finds a problem where the fast read
-        says, that is raised first: see check_first)."""
+    def scanned(
+        self,
+        path: Path,
+        where: str,
+        metrics: pd.DataFrame,
+        this_year: int,
+        encoding: str | None,
+    ) -> Scan | None:
+        """The outcomes of a CSV file as the fast path reads them; or None, and the
+        exact reader reads the file (if it finds a problem where the fast read says,
+        that is raised first: see check_first)."""
         # Setting bad rows aside, the fast read leaves the rows it doubts to an exact
         # reader (see kept_rows): what that sets aside counts only if the scan succeeds.
         doubted = None if self.rejected is None else _Reader(None, skip_bad_rows=True)
@@ -392,6 +400,7 @@ class _Reader:
             this_year=this_year,
             progress=self.progress,
             kept_rows=None if doubted is None else doubted.kept_rows(where, metrics),
+            encoding=encoding or "utf-8",
         )
         if isinstance(fast, Scan):
             if self.rejected is not None and doubted is not None:
@@ -529,10 +538,6 @@ def _as_kept(text: str, frame: pd.DataFrame | None) -> str:
     header = _OneWrite()
     csv.writer(header, lineterminator="").writerow(frame.attrs["header"])
     return "\n".join([*header, *frame[_RAW]]) + "\n"
-
-
-def _is_utf8(encoding: str) -> bool:
-    return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
 
 
 def _without_raw(frame: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,24 @@ def line_of(text: str, position: int) -> int:
     return len(_LINE_END.findall(text, 0, position)) + 1
 
 
+def is_utf8(encoding: str) -> bool:
+    """Whether ``encoding`` is UTF-8 (with or without a BOM)."""
+    return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+
+
+# Encodings that write a line feed as its ASCII byte, and no other character with that
+# byte: a file in one can be cut at its line feeds and each piece decoded on its own.
+_LINE_FEEDS_APART = frozenset(
+    {"utf-8", "utf-8-sig", "gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950"}
+    | {"iso8859-1", "cp1252"}
+)
+
+
+def cut_at_line_feeds(encoding: str) -> bool:
+    """Whether a file in ``encoding`` may be cut at the bytes of its line feeds."""
+    return codecs.lookup(encoding).name in _LINE_FEEDS_APART
+
+
 def is_encoding(name: str) -> bool:
     """Whether Python knows a text encoding by this name."""
     try:
