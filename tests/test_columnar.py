@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from laborstats import columnar, console, dataset
+from laborstats import columnar, console, dataset, encoding
 from laborstats.codes import as_texts
 from laborstats.columnar import ALL_YEARS, Years, scan_outcomes
 from laborstats.dataset import Dataset, bundled_data_path, load_dataset
@@ -390,19 +390,25 @@ def test_doubted_rows_are_not_looked_for_after_lines_that_are_not_one_record(
     assert rows[0].splitlines()[1:] == clean.read_text().splitlines()[11:13]
 
 
-def test_other_encodings_are_left_to_the_exact_reader(tmp_path: Path) -> None:
+@pytest.mark.parametrize("written", ["utf-16", "utf-32", "utf-16-le"])
+def test_encodings_not_cut_at_line_feeds_are_left_to_the_exact_reader(
+    tmp_path: Path, written: str
+) -> None:
     path = tmp_path / "outcomes.csv"
     path.write_bytes(
-        (OUTCOMES_HEADER + "\n" + ROW.format(value=1, source="调解") + "\n").encode("gb18030")
+        (OUTCOMES_HEADER + "\n" + ROW.format(value=1, source="调解") + "\n").encode(written)
     )
     assert scanned(path) is None
-    assert not isinstance(loaded(str(path)), str)
+    with mock.patch("laborstats.dataset.scan_outcomes", wraps=scan_outcomes) as scan:
+        assert isinstance(loaded(str(path), encoding=written), Dataset)
+    assert scan.call_count == 0
+    assert isinstance(loaded(str(path)), Dataset)
 
 
 def gb18030_file(tmp_path: Path, rows: list[str], *, declared: bool = True) -> Path:
     """A dataset folder whose outcomes are in GB18030, the encoding declared or not."""
     folder = tmp_path / "gb"
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "outcomes.csv").write_bytes("\n".join([OUTCOMES_HEADER, *rows, ""]).encode("gb18030"))
     resource = {"name": "outcomes", "path": "outcomes.csv"}
     if declared:
@@ -437,8 +443,81 @@ def test_a_file_declared_in_gb18030_takes_the_fast_path(tmp_path: Path) -> None:
     assert_same(fast, exact(str(folder)))
     # Given on the command line, the encoding is as good as declared.
     undeclared = gb18030_file(tmp_path, chinese_rows(200), declared=False)
-    assert scanned(undeclared / "outcomes.csv") is None  # detected: the exact reader's
     assert_same(loaded(str(undeclared), encoding="gbk"), exact(str(folder)))
+
+
+def test_a_file_detected_as_gb18030_takes_the_fast_path(tmp_path: Path) -> None:
+    # Its first lines are not UTF-8: it is read as GB18030, as the detection reads it.
+    folder = gb18030_file(tmp_path, chinese_rows(200), declared=False)
+    with mock.patch.object(columnar, "BLOCK", 512):
+        scan = scanned(folder / "outcomes.csv")
+        fast = loaded(str(folder))
+    assert isinstance(scan, columnar.Scan)
+    assert scan.outcomes["region"].iloc[-1] == "庆阳市201区"
+    assert_same(fast, exact(str(folder)))
+    declared = gb18030_file(tmp_path / "declared", chinese_rows(200))
+    assert_same(fast, exact(str(declared)))
+
+
+@pytest.mark.parametrize(
+    ("row", "written", "refused"),
+    [
+        ("2024,西峰区,,,disputes_mediated,1,,2024,,", "utf-8", "mixes encodings"),
+        # (read as GB18030, these UTF-8 bytes are 锟斤拷: common characters, not rare)
+        ("2024,r\ufffd\ufffd,,,disputes_mediated,1,,2024,,", "utf-8", "mixes encodings"),
+        ("2024,臺北,,,disputes_mediated,1,,2024,,", "big5", "likely Big5"),
+        ("2024,r\ue000,,,disputes_mediated,1,,2024,,", "gb18030", "U+E000"),
+        # One rare character (ü r is 黵) among many common ones: GB18030 all the same.
+        ("2024,Zürich,,,disputes_mediated,1,,2024,,", "latin-1", ""),
+    ],
+)
+def test_the_detection_of_gb18030_refuses_what_the_exact_reader_refuses(
+    tmp_path: Path, row: str, written: str, refused: str
+) -> None:
+    folder = gb18030_file(tmp_path, chinese_rows(200), declared=False)
+    path = folder / "outcomes.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[150 - 1] = row.encode(written)
+    path.write_bytes(b"\n".join(lines))
+    with mock.patch.object(columnar, "BLOCK", 512):
+        assert isinstance(scanned(path), columnar.Scan) == (not refused)
+        fast = loaded(str(folder))
+    assert_same(fast, exact(str(folder)))
+    assert refused in str(fast)
+
+
+def test_a_file_first_in_ascii_then_in_gb18030_is_left_to_the_exact_reader(
+    tmp_path: Path,
+) -> None:
+    ascii_rows = [f"2024,r{line},,,disputes_mediated,1,,2024,," for line in range(2, 3000)]
+    folder = gb18030_file(tmp_path, [*ascii_rows, *chinese_rows(10)], declared=False)
+    assert scanned(folder / "outcomes.csv") is None
+    assert_same(loaded(str(folder)), exact(str(folder)))
+
+
+def test_the_first_bytes_are_utf8_when_only_their_last_character_is_cut() -> None:
+    assert columnar._starts_in_utf8("2024,庆阳".encode()[:-1])
+    assert not columnar._starts_in_utf8("2024,庆阳".encode("gb18030"))
+    assert not columnar._starts_in_utf8(b"2024,\xff,\xe5\xba")
+
+
+LINE_PIECES = st.sampled_from(
+    [
+        *(b"2024,", b"r1,", "庆阳".encode(), "庆阳".encode("gb18030"), b"\xe5\xba"),
+        *(b"\xc3\xbc", "é".encode(), "𝄞".encode(), b"\x80", b"\xf5\x80\x80\x80", b"\xe0\x80\x80"),
+        *("中".encode(), "\u0800".encode(), "\uffff".encode()),
+    ]
+)
+
+
+@BOUNDED
+@given(lines=st.lists(st.lists(LINE_PIECES | st.binary(max_size=4), max_size=6), max_size=8))
+def test_utf8_chinese_lines_are_found_as_the_detection_finds_them(
+    lines: list[list[bytes]],
+) -> None:
+    text = b"\n".join(b"".join(pieces).replace(b"\n", b"") for pieces in lines)
+    expected = any(encoding.is_utf8_chinese(line) for line in text.split(b"\n"))
+    assert columnar._utf8_chinese_line(text) == expected
 
 
 @pytest.mark.parametrize("skip_bad_rows", [False, True], ids=["strict", "skip"])
@@ -960,12 +1039,12 @@ class Heard:
 
 
 def test_the_exact_reader_tells_how_far_it_has_read(tmp_path: Path) -> None:
-    # A GB18030 file is the exact reader's from the start: its bytes, as its text is read.
+    # A UTF-16 file is the exact reader's from the start: its bytes, as its text is read.
     rows = [
         ROW.format(value=line, source="调解").replace("庆阳市", f"r{line}") for line in range(50)
     ]
     path = tmp_path / "outcomes.csv"
-    path.write_bytes("\n".join([OUTCOMES_HEADER, *rows, ""]).encode("gb18030"))
+    path.write_bytes("\n".join([OUTCOMES_HEADER, *rows, ""]).encode("utf-16"))
     heard = Heard()
     with mock.patch.object(dataset, "_LINES_SLICE", 200):
         load_dataset(str(path), progress=heard)

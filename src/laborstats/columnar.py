@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from laborstats.codes import CODED, as_codes, categories
-from laborstats.encoding import is_utf8
+from laborstats.encoding import is_utf8, is_utf8_chinese, unlikely_gb18030
 from laborstats.quantities import parse_figures
 from laborstats.schema import OUTCOMES, PERIOD, PROVENANCE_COLUMNS
 from laborstats.stats.derived import derivation_metrics
@@ -243,7 +243,7 @@ def scan_outcomes(
     this_year: int,
     progress: Progress | None = None,
     kept_rows: KeptRows | None = None,
-    encoding: str = "utf-8",
+    encoding: str | None = None,
 ) -> Scan | Doubt | Repeats | None:
     """The outcomes of a CSV file as the exact reader types and checks them, only
     the rows ``years`` keeps; else the file needs the exact reader, which may look
@@ -251,18 +251,23 @@ def scan_outcomes(
 
     A file in another ``encoding`` than UTF-8 (one whose line feeds can be
     found in its bytes: see encoding.cut_at_line_feeds) is read in UTF-8, each
-    byte range decoded as it is read.
+    byte range decoded as it is read. Without ``encoding``, a file that starts
+    in UTF-8 is read so, one that does not as GB18030, as encoding.decode
+    detects it (see _Detection): if it would refuse to, the exact reader says why.
 
     With ``kept_rows`` (bad rows are set aside), the rows of every batch the
     checks doubt go to ``kept_rows``, and those it keeps take their place
     (see _kept_doubted); a key that may repeat needs the exact reader, to set
     every copy aside.
     """
+    detection, read_as = None, encoding or "utf-8"
     try:
         with path.open("rb") as stream:
             head = stream.read(1 << 16)
             size = os.fstat(stream.fileno()).st_size
-            starts = _part_starts(stream, head, size, encoding)
+            if encoding is None and not _starts_in_utf8(head):
+                detection, read_as = _Detection(), "gb18030"
+            starts = _part_starts(stream, head, size, read_as)
     except OSError:
         starts = None  # the exact reader says what is wrong
     if starts is None:
@@ -275,7 +280,7 @@ def scan_outcomes(
 
     def read(part: int) -> _Part | None:
         byte_range = (part, bounds[part], bounds[part + 1])
-        return _read_part(path, header, byte_range, checks, stop, report, encoding)
+        return _read_part(path, header, byte_range, checks, stop, report, read_as, detection)
 
     def report(count: int) -> None:
         if progress is not None:
@@ -287,17 +292,17 @@ def scan_outcomes(
     else:
         with ThreadPoolExecutor(len(bounds) - 1) as pool:
             parts = list(pool.map(read, range(len(bounds) - 1)))
-    if stop.everything.is_set():
+    if stop.everything.is_set() or (detection is not None and detection.refused()):
         return None
     read_parts = [part for part in parts if part is not None]
     line = 2  # line 1 is the header
     for start, part in zip(bounds, read_parts, strict=False):
         if part.doubted and kept_rows is None:  # the first in the file (see _Stop)
             doubted = part.doubted[0]
-            return Doubt(path, bounds[0], start, doubted.skipped, doubted.rows, encoding)
+            return Doubt(path, bounds[0], start, doubted.skipped, doubted.rows, read_as)
         part.first_line, line = line, line + part.rows
     if kept_rows is not None and not _kept_doubted(
-        path, read_parts, checks, kept_rows, progress, encoding
+        path, read_parts, checks, kept_rows, progress, read_as
     ):
         return None
     repeated = _repeated_hashes(read_parts)
@@ -305,7 +310,7 @@ def scan_outcomes(
         return _assembled(read_parts, checks, str(path))
     # Maybe the same figure twice. The exact reader reads the file to set every copy
     # aside, or when many rows hold the keys (or they are not in UTF-8: see repeated_rows).
-    whole = kept_rows is not None or len(repeated) * 8 > line or not is_utf8(encoding)
+    whole = kept_rows is not None or len(repeated) * 8 > line or not is_utf8(read_as)
     return None if whole else Repeats(path, header, repeated)
 
 
@@ -840,6 +845,7 @@ class _Lines:
         *,
         records: bool = False,
         encoding: str = "utf-8",
+        detection: _Detection | None = None,
     ) -> None:
         self.stream = stream
         self.report = report
@@ -857,6 +863,8 @@ class _Lines:
         self.room = threading.Semaphore(AHEAD)
         # Text in another encoding is given to Arrow in UTF-8.
         self.decoder = None if is_utf8(encoding) else codecs.getincrementaldecoder(encoding)()
+        self.detection = detection
+        self.raw_carry = b""  # with detection, the start of a line whose end is not read yet
 
     def read(self, size: int = -1) -> bytes:
         self.room.acquire(timeout=0.1)  # wait for a batch to be done, but never for long
@@ -865,9 +873,12 @@ class _Lines:
         self.report(len(data))
         if self.decoder is not None:
             try:
-                data = self.decoder.decode(data, final=not self.left).encode("utf-8")
+                text = self.decoder.decode(data, final=not self.left)
             except UnicodeDecodeError:  # not text in the encoding: the exact reader says where
-                self.plain, self.left, data = False, 0, b""
+                self.plain, self.left, text = False, 0, ""
+            if self.detection is not None:
+                self.raw_carry = self.detection.saw(self.raw_carry + data, text, not self.left)
+            data = text.encode("utf-8")
         if self.plain:
             # Text never holds a NUL; and Arrow would drop a BOM that starts a range.
             self.plain = b"\0" not in data and not (self.first and data.startswith(codecs.BOM_UTF8))
@@ -909,6 +920,80 @@ class _Lines:
 
     def close(self) -> None:
         self.closed = True
+
+
+def _starts_in_utf8(head: bytes) -> bool:
+    """Whether the first bytes of a file are UTF-8 (the last character may be cut)."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.reason == "unexpected end of data"
+    return True
+
+
+class _Detection:
+    """What encoding.decode looks at to detect GB18030, seen as byte ranges are read:
+    whether a line is UTF-8 Chinese (then it refuses a file whose other lines are
+    GB18030), and the characters beyond ASCII (some mean another encoding)."""
+
+    def __init__(self) -> None:
+        self.wide: set[str] = set()
+        self.utf8_line = False
+        self.lock = threading.Lock()
+
+    def saw(self, raw: bytes, text: str, final: bool) -> bytes:
+        """Look at the whole lines of ``raw`` (all of it if ``final``) and at ``text``
+        (the same, decoded as far as the decoder could): what is left of ``raw``."""
+        end = len(raw) if final else raw.rfind(b"\n") + 1
+        # A slice of lines at a time: arrays of a flag a byte for 4 MB took 50 MB.
+        utf8_line = any(map(_utf8_chinese_line, _line_slices(raw[:end], 1 << 20)))
+        wide = set(_ASCII.sub("", text))
+        with self.lock:
+            self.utf8_line |= utf8_line
+            self.wide |= wide
+        return raw[end:]
+
+    def refused(self) -> bool:
+        """Whether encoding.decode refuses to read the file as GB18030 (the first lines
+        were not UTF-8, so a line is GB18030 alone)."""
+        return self.utf8_line or unlikely_gb18030(self.wide)
+
+
+_ASCII = re.compile("[\x00-\x7f]+")
+
+
+def _line_slices(lines: bytes, size: int) -> Iterator[bytes]:
+    """Whole lines, about ``size`` bytes at a time."""
+    start = 0
+    while start < len(lines):
+        end = lines.find(b"\n", start + size) + 1 or len(lines)
+        yield lines[start:end]
+        start = end
+
+
+def _utf8_chinese_line(lines: bytes) -> bool:
+    """Whether one of these whole lines is UTF-8 Chinese (see encoding.is_utf8_chinese).
+
+    Only lines with a byte that may start a character of three, and that no
+    byte proves not UTF-8, are decoded: in a GB18030 file, few. (A byte that
+    starts a character of several not followed by one that goes on with it,
+    one that goes on with a character after ASCII, and bytes no character has
+    prove it.)
+    """
+    octets = np.frombuffer(lines, dtype=np.uint8)
+    if not (octets >= 0xE0).any():
+        return False
+    after = np.append(octets[1:], _NEWLINE)
+    before = np.insert(octets[:-1], 0, _NEWLINE)
+    proof = ((octets >= 0xC0) & ((after < 0x80) | (after >= 0xC0))) | (
+        (octets >= 0x80) & (octets < 0xC0) & (before < 0x80)
+    )
+    proof |= (octets >= 0xF5) | (octets == 0xC0) | (octets == 0xC1)
+    starts = np.concatenate(([0], np.flatnonzero(octets[:-1] == _NEWLINE) + 1))
+    three = np.logical_or.reduceat((octets >= 0xE0) & (octets < 0xF0), starts)
+    candidates = np.flatnonzero(three & ~np.logical_or.reduceat(proof, starts))
+    ends = np.append(starts[1:], len(octets))
+    return any(is_utf8_chinese(lines[starts[at] : ends[at]]) for at in candidates.tolist())
 
 
 def _quoted_fields(octets: np.ndarray, quotes: np.ndarray) -> bool:
@@ -961,6 +1046,7 @@ def _read_part(
     stop: _Stop,
     report: Callable[[int], None],
     encoding: str,
+    detection: _Detection | None,
 ) -> _Part | None:
     """Read and check the rows of a byte range (its number, start and end) in
     ``encoding``: None at a doubt about the whole file, else the part, its doubted
@@ -969,7 +1055,7 @@ def _read_part(
     part = _Part([], [], set())
     with path.open("rb", buffering=0) as stream:
         stream.seek(start)
-        lines = _Lines(stream, end - start, report, encoding=encoding)
+        lines = _Lines(stream, end - start, report, encoding=encoding, detection=detection)
         try:
             reader = _open_csv(lines, header)
             rows = 0

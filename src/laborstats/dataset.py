@@ -345,8 +345,6 @@ class _Reader:
             outcomes = pd.concat(every, ignore_index=True)
             outcomes.attrs.update(header=columns, header_line=None, where=file.where)
         else:
-            # A file whose encoding is detected is taken to be UTF-8 by the fast path
-            # (detecting GB18030 takes the whole text).
             encoding = self.encoding or file.encoding
             if file.path is not None and cut_at_line_feeds(encoding or "utf-8"):
                 fast = self.scanned(file.path, file.where, metrics, this_year, encoding)
@@ -400,7 +398,7 @@ class _Reader:
             this_year=this_year,
             progress=self.progress,
             kept_rows=None if doubted is None else doubted.kept_rows(where, metrics),
-            encoding=encoding or "utf-8",
+            encoding=encoding,
         )
         if isinstance(fast, Scan):
             if self.rejected is not None and doubted is not None:

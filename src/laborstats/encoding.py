@@ -145,8 +145,14 @@ def _encoding_error(
 _UTF8_CJK = re.compile(rb"[\xe0-\xef][\x80-\xbf]{2}")
 
 
+def is_utf8_chinese(line: bytes) -> bool:
+    """Whether a line is UTF-8 Chinese, as _refuse_mixed_encodings sees it."""
+    return _UTF8_CJK.search(line) is not None and _decodes(line, "utf-8")
+
+
 def _refuse_mixed_encodings(raw: bytes, where: str) -> None:
-    """Stop when some lines are UTF-8 Chinese and others GB18030, not UTF-8."""
+    """Stop when some lines are UTF-8 Chinese and others GB18030, not UTF-8 (a line is
+    UTF-8 Chinese if it is UTF-8 and holds a character of three bytes)."""
     utf8_line = other_line = 0
     for number, line in enumerate(_LINE_END_BYTES.split(raw), start=1):
         if line.isascii():
@@ -173,15 +179,27 @@ def _refuse_mixed_encodings(raw: bytes, where: str) -> None:
 _RARE_SHARE = 0.3
 
 
-def _refuse_unlikely_gb18030(raw: bytes, text: str, where: str) -> None:
-    wide = {char for char in set(text) if not char.isascii()}
-    unassigned = {char for char in wide if "\ue000" <= char <= "\uf8ff"}
-    rare = {char for char in wide - unassigned if not _in_gb2312(char)}
+def unlikely_gb18030(wide: set[str]) -> bool:
+    """Whether GB18030 text whose characters beyond ASCII are ``wide`` was written in
+    another encoding (see _RARE_SHARE): the detection of GB18030 refuses it."""
+    unassigned, rare = _unlikely(wide)
     many = len(rare) >= _RARE_SHARE * len(wide) and (
         len(rare) >= 2 or any(_ends_in_a_letter(char) for char in rare)
     )
-    if not unassigned and not (rare and many):
+    return bool(unassigned) or (bool(rare) and many)
+
+
+def _unlikely(wide: set[str]) -> tuple[set[str], set[str]]:
+    """The characters of ``wide`` GB18030 gives to no character, and the rare others."""
+    unassigned = {char for char in wide if "\ue000" <= char <= "\uf8ff"}
+    return unassigned, {char for char in wide - unassigned if not _in_gb2312(char)}
+
+
+def _refuse_unlikely_gb18030(raw: bytes, text: str, where: str) -> None:
+    wide = {char for char in set(text) if not char.isascii()}
+    if not unlikely_gb18030(wide):
         return
+    unassigned, rare = _unlikely(wide)
     first = min(text.index(char) for char in unassigned | rare)
     shown = sorted(rare)[:4] + [f"U+{ord(char):04X}" for char in sorted(unassigned)[:2]]
     likely = "Big5" if _decodes(raw, "big5") else "Latin-1 or Windows-1252"
