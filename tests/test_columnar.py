@@ -467,6 +467,7 @@ def test_a_file_detected_as_gb18030_takes_the_fast_path(tmp_path: Path) -> None:
         ("2024,r\ufffd\ufffd,,,disputes_mediated,1,,2024,,", "utf-8", "mixes encodings"),
         ("2024,臺北,,,disputes_mediated,1,,2024,,", "big5", "likely Big5"),
         ("2024,r\ue000,,,disputes_mediated,1,,2024,,", "gb18030", "U+E000"),
+        ("2024,r,,,disputes_mediated,1\ue000,,2024,,", "gb18030", "U+E000"),  # in a value
         # One rare character (ü r is 黵) among many common ones: GB18030 all the same.
         ("2024,Zürich,,,disputes_mediated,1,,2024,,", "latin-1", ""),
     ],

@@ -877,7 +877,7 @@ class _Lines:
             except UnicodeDecodeError:  # not text in the encoding: the exact reader says where
                 self.plain, self.left, text = False, 0, ""
             if self.detection is not None:
-                self.raw_carry = self.detection.saw(self.raw_carry + data, text, not self.left)
+                self.raw_carry = self.detection.saw(self.raw_carry + data, not self.left)
             data = text.encode("utf-8")
         if self.plain:
             # Text never holds a NUL; and Arrow would drop a BOM that starts a range.
@@ -941,17 +941,27 @@ class _Detection:
         self.utf8_line = False
         self.lock = threading.Lock()
 
-    def saw(self, raw: bytes, text: str, final: bool) -> bytes:
-        """Look at the whole lines of ``raw`` (all of it if ``final``) and at ``text``
-        (the same, decoded as far as the decoder could): what is left of ``raw``."""
+    def saw(self, raw: bytes, final: bool) -> bytes:
+        """Look at the whole lines of ``raw`` (all of it if ``final``): what is left."""
         end = len(raw) if final else raw.rfind(b"\n") + 1
         # A slice of lines at a time: arrays of a flag a byte for 4 MB took 50 MB.
-        utf8_line = any(map(_utf8_chinese_line, _line_slices(raw[:end], 1 << 20)))
-        wide = set(_ASCII.sub("", text))
-        with self.lock:
-            self.utf8_line |= utf8_line
-            self.wide |= wide
+        if any(map(_utf8_chinese_line, _line_slices(raw[:end], 1 << 20))):
+            self.utf8_line = True
         return raw[end:]
+
+    def saw_cells(self, batch: pa.RecordBatch) -> None:
+        """Take the characters beyond ASCII of a batch's cells: the distinct cells of
+        each text column, and the values that are not ASCII (commas, quotes and line
+        breaks, the rest of the text, are ASCII)."""
+        texts = [
+            column.dictionary
+            if isinstance(column, pa.DictionaryArray)
+            else pc.unique(column.filter(pc.invert(pc.string_is_ascii(column))))
+            for column in batch.columns
+        ]
+        wide = set(_ASCII.sub("", "".join(cell for text in texts for cell in text.to_pylist())))
+        with self.lock:
+            self.wide |= wide
 
     def refused(self) -> bool:
         """Whether encoding.decode refuses to read the file as GB18030 (the first lines
@@ -1064,6 +1074,8 @@ def _read_part(
                     stop.everything.set()
                 if stop.everything.is_set():
                     return None
+                if detection is not None:
+                    detection.saw_cells(batch)
                 if stop.checks(part, number):
                     at = len(part.batches)
                     doubted = checks.add(batch, part)
