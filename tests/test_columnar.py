@@ -532,15 +532,13 @@ def test_bad_rows_in_gb18030_are_read_exactly_from_the_rows_doubted(
     folder = gb18030_file(tmp_path, chinese_rows(200, bad))
     with (
         mock.patch.object(columnar, "BLOCK", 512),
-        doubted_once("庆阳市100区"),  # a good row: the exact reader keeps it
         mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
     ):
         fast = loaded(str(folder), skip_bad_rows=skip_bad_rows)
     assert_same(fast, exact(str(folder), skip_bad_rows=skip_bad_rows))
     outcomes = texts_read(read, folder / "outcomes.csv")
     if skip_bad_rows:
-        doubted = [bad[60], chinese_rows(200)[100 - 2], bad[170]]
-        assert outcomes == ["\n".join([OUTCOMES_HEADER, *doubted, ""])]
+        assert outcomes == ["\n".join([OUTCOMES_HEADER, *bad.values(), ""])]
     else:
         assert str(fast).startswith(f'{folder / "outcomes.csv"}:60: column "value": not a figure')
         assert [text.count("\n") < 50 for text in outcomes] == [True]
@@ -730,60 +728,45 @@ def doubted_once(*regions: str) -> Iterator[None]:
         yield
 
 
-def test_rows_doubted_that_the_exact_reader_keeps_keep_their_place(tmp_path: Path) -> None:
-    # r30 and r31 share a batch with good rows before and after, r170 with a bad row;
-    # neither batch is the first of its byte range.
-    path = regions_file(tmp_path, 200, {171: SET_ASIDE[151]})
-    with (
-        mock.patch.object(columnar, "BLOCK", 512),
-        doubted_once("r30", "r31", "r170"),
-        mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
-    ):
-        fast = loaded(str(path), skip_bad_rows=True)
-    assert isinstance(fast, Dataset)
-    assert_same(fast, exact(str(path), skip_bad_rows=True))
-    assert fast.outcomes["line"].tolist() == [line for line in range(2, 202) if line != 171]
-    assert [text.count("\n") for text in texts_read(read, path)] == [5]  # four rows
-
-
-def test_batches_doubted_whole_that_the_exact_reader_keeps_keep_their_place(
+def test_a_good_row_the_checks_doubt_leaves_the_file_to_the_exact_reader(
     tmp_path: Path,
 ) -> None:
-    # Every row of the first batches of the first byte range, then two of a later batch.
-    path = regions_file(tmp_path, 200, {})
-    with (
-        mock.patch.object(columnar, "BLOCK", 512),
-        doubted_once(*(f"r{line}" for line in range(2, 41)), "r45", "r46"),
-    ):
-        fast = loaded(str(path), skip_bad_rows=True)
-    assert isinstance(fast, Dataset)
-    assert fast.outcomes["line"].tolist() == list(range(2, 202))
-    assert_same(fast, exact(str(path), skip_bad_rows=True))
-
-
-def test_rows_the_checks_doubt_still_leave_the_file_to_the_exact_reader(tmp_path: Path) -> None:
+    # The exact reader keeps row 150, which it reads first with the bad row 151.
     path = regions_file(tmp_path, 200, {151: SET_ASIDE[151]})
-    add = columnar._Checks.add
-
-    def doubting(
-        checks: columnar._Checks,
-        batch: pa.RecordBatch,
-        part: columnar._Part,
-        numbers: np.ndarray | None = None,
-    ) -> np.ndarray | None:
-        if numbers is not None and "r150" in batch.column("region").to_pylist():
-            return np.zeros(1, dtype=np.int64)  # the rows the exact reader kept, doubted
-        return add(checks, batch, part, numbers)
-
     with (
         mock.patch.object(columnar, "BLOCK", 512),
-        mock.patch.object(columnar._Checks, "add", doubting),
         doubted_once("r150"),
         mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
     ):
         fast = loaded(str(path), skip_bad_rows=True)
+    assert isinstance(fast, Dataset)
     assert_same(fast, exact(str(path), skip_bad_rows=True))
     assert [text.count("\n") for text in texts_read(read, path)] == [3, 201]  # then the file
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "2024,dup,,,disputes_mediated,-1,,2024,,",  # a count below zero
+        "2024,dup,,,disputes_mediated,1.5,,2024,,",  # a count not whole
+        "2024,dup,,skills,disputes_mediated,1,,2024,,",  # another programme's metric
+        "2024,dup,,,disputes_mediated,1%,,2024,,",  # a percentage of a count
+    ],
+)
+@pytest.mark.parametrize("twin", [3, 180], ids=["same batch", "other range"])
+def test_a_bad_row_whose_key_has_a_copy_makes_the_copy_bad_too(
+    tmp_path: Path, bad: str, twin: int
+) -> None:
+    # The exact reader looks for copies of a key before it checks figures against
+    # the metrics: both rows are set aside as the same figure twice.
+    path = regions_file(tmp_path, 200, {2: bad, twin: "2024,dup,,,disputes_mediated,1,,2024,,"})
+    with mock.patch.object(columnar, "BLOCK", 512):
+        fast = loaded(str(path), skip_bad_rows=True)
+    slow = exact(str(path), skip_bad_rows=True)
+    assert_same(fast, slow)
+    assert isinstance(slow, Dataset)
+    assert slow.rejected["line"].tolist() == [2, twin]
+    assert set(slow.rejected["problem"].str[:21]) == {"the same figure twice"}
 
 
 def test_a_figure_given_twice_with_bad_rows_set_aside_is_the_exact_readers(
@@ -809,9 +792,13 @@ def test_rows_read_exactly_are_named_by_their_lines_in_the_file() -> None:
         "2024,c,,,nonsense,1,,2024,,",
         "2024,d,,,disputes_mediated,1,,2024,,",
     ]
-    kept = kept_rows("\n".join([OUTCOMES_HEADER, *rows, ""]), np.array([7, 40, 41, 900, 1200]))
+    kept, counted = kept_rows(
+        "\n".join([OUTCOMES_HEADER, *rows, ""]), np.array([7, 40, 41, 900, 1200])
+    )
     assert kept.tolist() == [7, 1200]
     assert reader.rejects()[["line", "column"]].values.tolist() == [[40, ""], [900, "metric"]]
+    # Row c was set aside after its key was looked at for copies.
+    assert counted.astype("str").values.tolist() == [["2024", "c", "", "nonsense", "2024"]]
 
 
 @BOUNDED

@@ -19,8 +19,6 @@ from __future__ import annotations
 import codecs
 import csv
 import functools
-import io
-import itertools
 import os
 import re
 import threading
@@ -229,8 +227,10 @@ class Repeats:
 
 
 # The exact reader setting bad rows aside, given the header line and some rows of a
-# file as text, and the line each row is on: the lines of the rows it keeps.
-KeptRows = Callable[[str, np.ndarray], np.ndarray]
+# file as text, and the line each row is on: the lines of the rows it keeps, and the
+# keys (year, region, entity, metric, period) of those it set aside after their keys
+# were looked at for copies.
+KeptRows = Callable[[str, np.ndarray], tuple[np.ndarray, pd.DataFrame]]
 EXACT_ROWS = 1 << 16  # rows in doubt the exact reader reads at a time
 
 
@@ -255,10 +255,9 @@ def scan_outcomes(
     in UTF-8 is read so, one that does not as GB18030, as encoding.decode
     detects it (see _Detection): if it would refuse to, the exact reader says why.
 
-    With ``kept_rows`` (bad rows are set aside), the rows of every batch the
-    checks doubt go to ``kept_rows``, and those it keeps take their place
-    (see _kept_doubted); a key that may repeat needs the exact reader, to set
-    every copy aside.
+    With ``kept_rows`` (bad rows are set aside), the rows the checks doubt go
+    to ``kept_rows`` (see _set_aside); a key that may repeat needs the exact
+    reader, to set every copy aside.
     """
     detection, read_as = None, encoding or "utf-8"
     try:
@@ -301,9 +300,7 @@ def scan_outcomes(
             doubted = part.doubted[0]
             return Doubt(path, bounds[0], start, doubted.skipped, doubted.rows, read_as)
         part.first_line, line = line, line + part.rows
-    if kept_rows is not None and not _kept_doubted(
-        path, read_parts, checks, kept_rows, progress, read_as
-    ):
+    if kept_rows is not None and not _set_aside(path, read_parts, kept_rows, progress, read_as):
         return None
     repeated = _repeated_hashes(read_parts)
     if not len(repeated):
@@ -314,73 +311,57 @@ def scan_outcomes(
     return None if whole else Repeats(path, header, repeated)
 
 
-def _kept_doubted(
+def _set_aside(
     path: Path,
     parts: list[_Part],
-    checks: _Checks,
     kept_rows: KeptRows,
     progress: Progress | None,
     encoding: str,
 ) -> bool:
-    """The rows the scan doubted that ``kept_rows`` keeps, checked and kept in their
-    place: a bad row among ten million costs its exact reading, not the file's (2.5
-    minutes and 13 GB). False if the checks doubt one of them still (the exact
-    reader reads the file then).
+    """Give the rows the scan doubted to ``kept_rows``, which sets the bad ones aside:
+    a bad row among ten million costs its exact reading, not the file's (3 minutes
+    and 14 GB). False if it keeps one, a good row the checks doubted: the file's
+    exact reading keeps it in its place.
 
-    The parts are plain, one row a line, so each row's line is known.
+    The keys of the rows set aside after their keys were looked at join the
+    parts' hashes: one of them and a copy elsewhere are both bad rows. The parts
+    are plain, one row a line, so each row's line is known.
     """
-    doubts = [(part, doubt) for part in parts for doubt in part.doubted]
-    if not doubts:
+    lines = np.concatenate(
+        [np.empty(0, dtype=np.int64)]
+        + [
+            part.first_line + doubt.skipped + doubt.which
+            for part in parts
+            for doubt in part.doubted
+        ]
+    )
+    if not len(lines):
         return True
     if progress is not None:
         progress.restart(f"Checking the rows in doubt in {path} line by line")
-    lines = [part.first_line + doubt.skipped + doubt.which for part, doubt in doubts]
     try:
         with path.open("rb") as stream:
             header = stream.readline().removeprefix(codecs.BOM_UTF8)
-            every = np.concatenate(lines)
-            spans = _line_starts(stream, np.column_stack((every, every + 1)).ravel())
-            size = int((spans[1::2] - spans[0::2]).sum())
-            for group in _rows_in_doubt(stream, doubts, lines, spans.reshape(-1, 2)):
-                read = [row for *_, rows in group for row in rows]
-                kept = kept_rows(
-                    b"".join([header, *read]).decode(encoding),
-                    np.concatenate([numbers for _, _, numbers, _ in group]),
+            begins, ends = _line_spans(stream, lines)
+            for at in range(0, len(lines), EXACT_ROWS):
+                spans = zip(
+                    begins[at : at + EXACT_ROWS].tolist(),
+                    ends[at : at + EXACT_ROWS].tolist(),
+                    strict=True,
                 )
-                for part, doubt, numbers, rows in group:
-                    kept_here = np.isin(numbers, kept)
-                    data = b"".join([header, *itertools.compress(rows, kept_here)])
-                    if not is_utf8(encoding):  # Arrow reads UTF-8
-                        data = data.decode(encoding).encode("utf-8")
-                    if not _put_back(part, doubt, data, kept_here, checks):
-                        return False
+                rows = [_read_at(stream, begin, end) for begin, end in spans]
+                text = b"".join([header, *rows]).decode(encoding)
+                kept, counted = kept_rows(text, lines[at : at + EXACT_ROWS])
+                if len(kept):
+                    return False
+                parts[0].hashes.append(_key_hashes(counted))
                 if progress is not None:
-                    progress(sum(map(len, read)), size)
-    except (OSError, UnicodeDecodeError, pa.ArrowInvalid):  # changed since the scan
+                    progress(
+                        int((ends - begins)[at : at + EXACT_ROWS].sum()), int((ends - begins).sum())
+                    )
+    except (OSError, UnicodeDecodeError):  # changed since the scan
         return False
     return True
-
-
-def _rows_in_doubt(
-    stream: BinaryIO,
-    doubts: list[tuple[_Part, _Doubted]],
-    lines: list[np.ndarray],
-    spans: np.ndarray,
-) -> Iterator[list[tuple[_Part, _Doubted, np.ndarray, list[bytes]]]]:
-    """The rows each doubted batch of a file doubts (on ``lines``, where ``spans``
-    say), with their lines, a group of doubted batches (``EXACT_ROWS`` rows or so)
-    at a time."""
-    group: list[tuple[_Part, _Doubted, np.ndarray, list[bytes]]] = []
-    held = 0
-    for (part, doubt), numbers in zip(doubts, lines, strict=True):
-        mine, spans = spans[: len(numbers)], spans[len(numbers) :]
-        group.append((part, doubt, numbers, [_read_at(stream, *span) for span in mine.tolist()]))
-        held += len(numbers)
-        if held >= EXACT_ROWS:
-            yield group
-            group, held = [], 0
-    if group:
-        yield group
 
 
 def _read_at(stream: BinaryIO, begin: int, end: int) -> bytes:
@@ -390,42 +371,21 @@ def _read_at(stream: BinaryIO, begin: int, end: int) -> bytes:
     return data if data.endswith(b"\n") else data + b"\n"
 
 
-def _put_back(part: _Part, doubt: _Doubted, data: bytes, kept: np.ndarray, checks: _Checks) -> bool:
-    """Check the rows a batch doubted that the exact reader ``kept`` (``data``: a header
-    line and those rows, in UTF-8), and put them back in the part in their place;
-    False at a doubt."""
-    checked = _Part([], [], set())
-    positions = doubt.which[kept]
-    reader = _open_csv(io.BytesIO(data), checks.header, skip_rows=1, block_size=len(data) + 1)
-    read = 0
-    for batch in reader:
-        numbers = doubt.skipped + positions[read : read + batch.num_rows]
-        if checks.add(batch, checked, numbers) is not None:
-            return False
-        read += batch.num_rows
-    if read != len(positions):
-        return False
-    part.put_back(doubt, checked)
-    return True
+def _line_spans(stream: BinaryIO, lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``lines`` (ascending) of a file starts and ends, ``stream`` at the
+    start of line 2."""
+    starts = _line_starts(stream, np.column_stack((lines, lines + 1)).ravel())
+    return starts[0::2], starts[1::2]
 
 
-def _in_order(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
-    """Kept batches of rows of the same batch as one, its rows in their order."""
-    wide = pa.dictionary(pa.int32(), pa.string())
-    table = pa.Table.from_batches(
-        [
-            pa.RecordBatch.from_arrays(
-                [
-                    column.cast(wide) if pa.types.is_dictionary(column.type) else column
-                    for column in batch.columns
-                ],
-                names=batch.schema.names,
-            )
-            for batch in batches
-        ]
-    ).combine_chunks()
-    [batch] = table.take(pc.sort_indices(table.column("row"))).to_batches()
-    return batch
+def _key_hashes(keys: pd.DataFrame) -> np.ndarray:
+    """The hashes of the keys of typed outcomes, as _row_hashes gives those of the
+    cells the scan reads (years as written, four digits)."""
+    columns = []
+    for name in _KEY_COLUMNS:
+        codes, values = pd.factorize(keys[name].astype("str"))
+        columns.append(_Distinct([str(value) for value in values] or [""], codes))
+    return _row_hashes(columns)
 
 
 def _line_starts(stream: BinaryIO, lines: np.ndarray) -> np.ndarray:
@@ -438,10 +398,10 @@ def _line_starts(stream: BinaryIO, lines: np.ndarray) -> np.ndarray:
         if not block:
             break
         ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == _NEWLINE)
-        pending = lines[found:]
-        steps = pending[pending <= line + len(ends)] - line  # newlines before each, here
+        here = np.searchsorted(lines, line + len(ends), side="right")  # lines starting here
+        steps = lines[found:here] - line  # the newlines before each, in the block
         starts.append(position + np.concatenate(([0], ends + 1))[steps])
-        found += len(steps)
+        found = int(here)
         line += len(ends)
         position += len(block)
     starts.append(np.full(len(lines) - found, position))
@@ -617,9 +577,10 @@ def scan_parquet(
                     if not stop.checks(part, number):
                         typed.validate(full=True)  # text that is not UTF-8 (add finds it)
                     elif (doubted := checks.add(typed, part)) is not None:
-                        part.doubt(_Doubted(len(part.batches), rows, batch.num_rows, doubted, 0))
+                        part.doubted.append(_Doubted(rows, batch.num_rows, doubted))
                         stop.doubt(number)
                     rows += batch.num_rows
+                    part.rows += batch.num_rows
                     if progress is not None:
                         progress(size * batch.num_rows // max(rows, 1), size)
         except (OSError, pa.ArrowException, UnicodeDecodeError):
@@ -737,15 +698,12 @@ def _header(line: bytes, encoding: str) -> list[str] | None:
 @dataclass(frozen=True)
 class _Doubted:
     """A batch of a part the checks doubted: ``rows`` rows after the part's first
-    ``skipped``, in the place of the part's kept batch ``at``; the checks doubt the
-    rows at ``which`` (positions in the batch). A scan that sets bad rows aside keeps
-    the others: in ``others`` kept batches from ``at`` (none or one)."""
+    ``skipped``; the checks doubt the rows at ``which`` (positions in the batch).
+    A scan that sets bad rows aside keeps the others."""
 
-    at: int
     skipped: int
     rows: int
     which: np.ndarray = field(repr=False)
-    others: int
 
 
 @dataclass
@@ -762,34 +720,8 @@ class _Part:
     # frame (or none yet), and those of the batches since, as arrays (see _Checks._partial).
     partial: list[pd.DataFrame] = field(default_factory=list)
     summing: list[_Sums] = field(default_factory=list)
-    # The batches the checks doubted: the first only, unless a scan sets bad rows aside;
-    # and the batches of their rows put back since.
+    # The batches the checks doubted: the first only, unless a scan sets bad rows aside.
     doubted: list[_Doubted] = field(default_factory=list)
-    put_back_batches: int = 0
-
-    def doubt(self, doubted: _Doubted) -> None:
-        """A batch the checks doubted: its rows keep their numbers."""
-        self.doubted.append(doubted)
-        self.rows += doubted.rows
-
-    def put_back(self, doubt: _Doubted, checked: _Part) -> None:
-        """Keep in its place what the checks kept of the rows of a doubted batch
-        (the doubted batches of a part put back in their order)."""
-        at = doubt.at + self.put_back_batches
-        if doubt.others and checked.batches:  # the rows of the batch in their order
-            self.batches[at] = _in_order([self.batches[at], *checked.batches])
-        else:
-            self.batches[at:at] = checked.batches
-            self.put_back_batches += len(checked.batches)
-        self.take_checked(checked)
-
-    def take_checked(self, other: _Part) -> None:
-        """Take what ``other`` saw of its rows, but its batches."""
-        self.hashes += other.hashes
-        self.years |= other.years
-        self.reporters += other.reporters
-        self.partial += other.partial
-        self.summing += other.summing
 
     def combine_sums(self) -> None:
         """Put the partial totals of the batches since into ``partial``'s one frame."""
@@ -1068,7 +1000,6 @@ def _read_part(
         lines = _Lines(stream, end - start, report, encoding=encoding, detection=detection)
         try:
             reader = _open_csv(lines, header)
-            rows = 0
             for batch in reader:
                 if not lines.plain:
                     stop.everything.set()
@@ -1077,42 +1008,29 @@ def _read_part(
                 if detection is not None:
                     detection.saw_cells(batch)
                 if stop.checks(part, number):
-                    at = len(part.batches)
                     doubted = checks.add(batch, part)
-                    if doubted is not None and stop.every_batch:
+                    if doubted is not None and stop.every_batch:  # the others are kept
                         doubted = checks.add_undoubted(batch, part, doubted)
                     if doubted is not None:
-                        others = len(part.batches) - at
-                        part.doubt(_Doubted(at, rows, batch.num_rows, doubted, others))
+                        part.doubted.append(_Doubted(part.rows, batch.num_rows, doubted))
                         stop.doubt(number)
-                rows += batch.num_rows
+                part.rows += batch.num_rows
                 lines.room.release()
         except pa.ArrowInvalid:  # not CSV as Arrow reads it, or not UTF-8
             stop.everything.set()
             return None
-    if not lines.plain or lines.lines != rows:  # a blank line, or a record on several
+    if not lines.plain or lines.lines != part.rows:  # a blank line, or a record on several
         stop.everything.set()
         return None
     return part
 
 
-def _open_csv(
-    source: BinaryIO | _Lines,
-    header: list[str],
-    *,
-    skip_rows: int = 0,
-    block_size: int | None = None,
-) -> pcsv.CSVStreamingReader:
-    """Arrow's reader of CSV rows with columns ``header``, ``block_size`` bytes (else
-    BLOCK) a batch: texts as dictionaries, the value as text (see parse_figures)."""
+def _open_csv(source: _Lines, header: list[str]) -> pcsv.CSVStreamingReader:
+    """Arrow's reader of CSV rows with columns ``header``, BLOCK bytes a batch: texts
+    as dictionaries, the value as text (see parse_figures)."""
     return pcsv.open_csv(
         source,
-        read_options=pcsv.ReadOptions(
-            column_names=header,
-            skip_rows=skip_rows,
-            block_size=block_size or BLOCK,
-            use_threads=False,
-        ),
+        read_options=pcsv.ReadOptions(column_names=header, block_size=BLOCK, use_threads=False),
         parse_options=pcsv.ParseOptions(ignore_empty_lines=True),
         convert_options=pcsv.ConvertOptions(
             column_types={name: pa.string() if name == "value" else _STRINGS for name in header}
@@ -1168,14 +1086,14 @@ class _Checks:
         self.unreturned = 0  # rows checked since memory was last given back
 
     def add(
-        self, batch: pa.RecordBatch, part: _Part, numbers: np.ndarray | None = None
+        self, batch: pa.RecordBatch, part: _Part, only: np.ndarray | None = None
     ) -> np.ndarray | None:
-        """Check a batch of rows and keep what the years ask for; or, if the checks
-        doubt some, keep none and say which (their positions in the batch).
-
-        The rows are numbered from the part's first (see _Part.first_line): the
-        batch's follow the part's rows so far, or are ``numbers``.
-        """
+        """Check the rows of a batch (those at ``only``, if given) and keep what the
+        years ask for; or, if the checks doubt some, keep none and say which (their
+        positions in what was checked). The batch's rows follow the part's so far
+        (see _Part.rows, which the reader moves on)."""
+        if only is not None:
+            batch = batch.take(pa.array(only))
         if not batch.num_rows:
             return None
         rows = self._typed(batch)
@@ -1222,19 +1140,16 @@ class _Checks:
                 "basis": _dictionary(basis.codes[chosen], filled_basis),
                 "source": rows.cell("source").take(chosen),
                 **{name: rows.cell(name).take(chosen) for name in PROVENANCE_COLUMNS},
-                "row": pa.array(chosen + part.rows if numbers is None else numbers[chosen]),
+                "row": pa.array(part.rows + (chosen if only is None else only[chosen])),
             }
             part.batches.append(pa.RecordBatch.from_pydict(columns))
-        if numbers is None:
-            part.rows += batch.num_rows
         return None
 
     def add_undoubted(self, batch: pa.RecordBatch, part: _Part, doubted: np.ndarray) -> np.ndarray:
         """Check and keep the rows of a batch not ``doubted`` (see add): the rows
         doubted, or every row if the checks doubt the others still."""
         others = np.setdiff1d(np.arange(batch.num_rows), doubted)
-        taken = batch.take(pa.array(others))
-        if len(others) and self.add(taken, part, part.rows + others) is not None:
+        if len(others) and self.add(batch, part, others) is not None:
             return np.arange(batch.num_rows)
         return doubted
 

@@ -433,19 +433,22 @@ class _Reader:
 
     def kept_rows(self, where: str, metrics: pd.DataFrame) -> KeptRows:
         """Some rows of an outcomes file (each on its line, given) read, checked and
-        set aside here as in the whole file, their keys aside (see scan_outcomes):
-        the lines of those kept."""
+        set aside here as in the whole file (see scan_outcomes): the lines of those
+        kept, and the keys of those set aside after their keys were looked at for
+        copies (a copy elsewhere makes both bad rows)."""
 
-        def kept(text: str, lines: np.ndarray) -> np.ndarray:
+        def kept(text: str, lines: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
             misread: list[pd.DataFrame] = []
             frame = read_csv_text(text, where, rejected=misread)
             for rows in [frame, *misread]:  # the rows' lines in the file
                 rows["line"] = lines[rows["line"].to_numpy() - 2]
             if self.rejected is not None:
                 self.rejected += misread
-            checked = self.valued(self.typed(frame, unique=False), metrics)
+            typed = self.typed(frame, unique=False)
+            checked = self.valued(typed, metrics)
             kept_lines: np.ndarray = checked["line"].to_numpy()
-            return kept_lines
+            set_aside = ~typed["line"].isin(kept_lines)
+            return kept_lines, typed.loc[set_aside, list(OUTCOMES.key)]
 
         return kept
 
