@@ -487,6 +487,32 @@ def test_the_detection_of_gb18030_refuses_what_the_exact_reader_refuses(
     assert refused in str(fast)
 
 
+@pytest.mark.parametrize(
+    ("header", "refused"),
+    [
+        # Spaces the names are stripped of: rare characters, or UTF-8 Chinese.
+        ("year\u00a0\u2002".encode("gb18030"), "likely Latin-1"),
+        ("year\u3000".encode(), "mixes encodings"),
+        ("year\u3000".encode("gb18030"), ""),
+    ],
+)
+def test_the_detection_of_gb18030_reads_the_header_line_too(
+    tmp_path: Path, header: bytes, refused: str
+) -> None:
+    # One character beyond ASCII in the rows: the header's two rare ones are many.
+    rows = [
+        f"2024,{'庆' if line == 2 else f'r{line}'},,,disputes_mediated,1,,2024,,"
+        for line in range(2, 42)
+    ]
+    folder = gb18030_file(tmp_path, rows, declared=False)
+    path = folder / "outcomes.csv"
+    path.write_bytes(path.read_bytes().replace(b"year", header, 1))
+    assert isinstance(scanned(path), columnar.Scan) == (not refused)
+    fast = loaded(str(folder))
+    assert_same(fast, exact(str(folder)))
+    assert refused in str(fast)
+
+
 def test_a_file_first_in_ascii_then_in_gb18030_is_left_to_the_exact_reader(
     tmp_path: Path,
 ) -> None:

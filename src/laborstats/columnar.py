@@ -272,6 +272,9 @@ def scan_outcomes(
     if starts is None:
         return None
     header, bounds = starts[0], [*starts[1], size]
+    if detection is not None:  # the header line, which no byte range holds
+        detection.saw(head[: bounds[0]], final=True)
+        detection.saw_text(head[: bounds[0]].decode(read_as))
     # Rows as many as the first lines' length says (a Parquet file's metadata says).
     lines = max(head.count(b"\n"), 1)
     checks = _Checks(header, metrics, this_year, years, size * lines // len(head))
@@ -343,22 +346,17 @@ def _set_aside(
         with path.open("rb") as stream:
             header = stream.readline().removeprefix(codecs.BOM_UTF8)
             begins, ends = _line_spans(stream, lines)
+            size = int((ends - begins).sum())
             for at in range(0, len(lines), EXACT_ROWS):
-                spans = zip(
-                    begins[at : at + EXACT_ROWS].tolist(),
-                    ends[at : at + EXACT_ROWS].tolist(),
-                    strict=True,
-                )
+                group = slice(at, at + EXACT_ROWS)
+                spans = zip(begins[group].tolist(), ends[group].tolist(), strict=True)
                 rows = [_read_at(stream, begin, end) for begin, end in spans]
-                text = b"".join([header, *rows]).decode(encoding)
-                kept, counted = kept_rows(text, lines[at : at + EXACT_ROWS])
+                kept, counted = kept_rows(b"".join([header, *rows]).decode(encoding), lines[group])
                 if len(kept):
                     return False
                 parts[0].hashes.append(_key_hashes(counted))
                 if progress is not None:
-                    progress(
-                        int((ends - begins)[at : at + EXACT_ROWS].sum()), int((ends - begins).sum())
-                    )
+                    progress(int((ends[group] - begins[group]).sum()), size)
     except (OSError, UnicodeDecodeError):  # changed since the scan
         return False
     return True
@@ -804,13 +802,7 @@ class _Lines:
         self.left -= len(data)
         self.report(len(data))
         if self.decoder is not None:
-            try:
-                text = self.decoder.decode(data, final=not self.left)
-            except UnicodeDecodeError:  # not text in the encoding: the exact reader says where
-                self.plain, self.left, text = False, 0, ""
-            if self.detection is not None:
-                self.raw_carry = self.detection.saw(self.raw_carry + data, not self.left)
-            data = text.encode("utf-8")
+            data = self._in_utf8(data, self.decoder)
         if self.plain:
             # Text never holds a NUL; and Arrow would drop a BOM that starts a range.
             self.plain = b"\0" not in data and not (self.first and data.startswith(codecs.BOM_UTF8))
@@ -846,6 +838,20 @@ class _Lines:
             if self.records:  # a line's quotes, in pairs ("" for a quote), close what they open
                 lines = np.searchsorted(np.flatnonzero(octets == _NEWLINE), quotes)
                 self.plain &= not (np.bincount(lines) % 2).any()
+
+    def _in_utf8(self, raw: bytes, decoder: codecs.IncrementalDecoder) -> bytes:
+        """Bytes of the range in its encoding, in UTF-8 (and seen by the detection);
+        none if they are not text in the encoding: the range is not plain, and the
+        exact reader says where."""
+        final = not self.left
+        try:
+            text = decoder.decode(raw, final=final)
+        except UnicodeDecodeError:
+            self.plain, self.left = False, 0
+            return b""
+        if self.detection is not None:
+            self.raw_carry = self.detection.saw(self.raw_carry + raw, final=final)
+        return text.encode("utf-8")
 
     def readable(self) -> bool:
         return True
@@ -884,20 +890,25 @@ class _Detection:
     def saw_cells(self, batch: pa.RecordBatch) -> None:
         """Take the characters beyond ASCII of a batch's cells: the distinct cells of
         each text column, and the values that are not ASCII (commas, quotes and line
-        breaks, the rest of the text, are ASCII)."""
+        breaks, the rest of a row, are ASCII; the header line is seen apart)."""
         texts = [
             column.dictionary
             if isinstance(column, pa.DictionaryArray)
             else pc.unique(column.filter(pc.invert(pc.string_is_ascii(column))))
             for column in batch.columns
         ]
-        wide = set(_ASCII.sub("", "".join(cell for text in texts for cell in text.to_pylist())))
+        self.saw_text("".join(cell for text in texts for cell in text.to_pylist()))
+
+    def saw_text(self, text: str) -> None:
+        """Take the characters beyond ASCII of ``text``."""
+        wide = set(_ASCII.sub("", text))
         with self.lock:
             self.wide |= wide
 
     def refused(self) -> bool:
-        """Whether encoding.decode refuses to read the file as GB18030 (the first lines
-        were not UTF-8, so a line is GB18030 alone)."""
+        """Whether encoding.decode refuses to read the file as GB18030, the file seen
+        whole. Its first bytes are not UTF-8 and it all decodes as GB18030, so one of
+        its lines is GB18030 alone: one line UTF-8 Chinese is a mix it refuses."""
         return self.utf8_line or unlikely_gb18030(self.wide)
 
 
@@ -927,10 +938,12 @@ def _utf8_chinese_line(lines: bytes) -> bool:
         return False
     after = np.append(octets[1:], _NEWLINE)
     before = np.insert(octets[:-1], 0, _NEWLINE)
-    proof = ((octets >= 0xC0) & ((after < 0x80) | (after >= 0xC0))) | (
-        (octets >= 0x80) & (octets < 0xC0) & (before < 0x80)
-    )
-    proof |= (octets >= 0xF5) | (octets == 0xC0) | (octets == 0xC1)
+    leads = octets >= 0xC0  # the first byte of a character of several
+    goes_on = (octets >= 0x80) & (octets < 0xC0)
+    lead_alone = leads & ((after < 0x80) | (after >= 0xC0))
+    goes_on_after_ascii = goes_on & (before < 0x80)
+    never = (octets >= 0xF5) | (octets == 0xC0) | (octets == 0xC1)
+    proof = lead_alone | goes_on_after_ascii | never
     starts = np.concatenate(([0], np.flatnonzero(octets[:-1] == _NEWLINE) + 1))
     three = np.logical_or.reduceat((octets >= 0xE0) & (octets < 0xF0), starts)
     candidates = np.flatnonzero(three & ~np.logical_or.reduceat(proof, starts))

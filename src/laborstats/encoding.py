@@ -182,24 +182,25 @@ _RARE_SHARE = 0.3
 def unlikely_gb18030(wide: set[str]) -> bool:
     """Whether GB18030 text whose characters beyond ASCII are ``wide`` was written in
     another encoding (see _RARE_SHARE): the detection of GB18030 refuses it."""
-    unassigned, rare = _unlikely(wide)
+    return _unlikely(wide) is not None
+
+
+def _unlikely(wide: set[str]) -> tuple[set[str], set[str]] | None:
+    """The characters of ``wide`` GB18030 gives to no character, and the rare others,
+    when they mean the text was written in another encoding; else None."""
+    unassigned = {char for char in wide if "\ue000" <= char <= "\uf8ff"}
+    rare = {char for char in wide - unassigned if not _in_gb2312(char)}
     many = len(rare) >= _RARE_SHARE * len(wide) and (
         len(rare) >= 2 or any(_ends_in_a_letter(char) for char in rare)
     )
-    return bool(unassigned) or (bool(rare) and many)
-
-
-def _unlikely(wide: set[str]) -> tuple[set[str], set[str]]:
-    """The characters of ``wide`` GB18030 gives to no character, and the rare others."""
-    unassigned = {char for char in wide if "\ue000" <= char <= "\uf8ff"}
-    return unassigned, {char for char in wide - unassigned if not _in_gb2312(char)}
+    return (unassigned, rare) if unassigned or (rare and many) else None
 
 
 def _refuse_unlikely_gb18030(raw: bytes, text: str, where: str) -> None:
-    wide = {char for char in set(text) if not char.isascii()}
-    if not unlikely_gb18030(wide):
+    unlikely = _unlikely({char for char in set(text) if not char.isascii()})
+    if unlikely is None:
         return
-    unassigned, rare = _unlikely(wide)
+    unassigned, rare = unlikely
     first = min(text.index(char) for char in unassigned | rare)
     shown = sorted(rare)[:4] + [f"U+{ord(char):04X}" for char in sorted(unassigned)[:2]]
     likely = "Big5" if _decodes(raw, "big5") else "Latin-1 or Windows-1252"
