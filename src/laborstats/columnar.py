@@ -461,8 +461,11 @@ def repeated_rows(repeats: Repeats) -> tuple[str, np.ndarray] | None:
             rows += batch.num_rows
         lines = np.concatenate(found) + 2  # one row a line, after the header's
         with repeats.path.open("rb") as stream:
-            text = b"".join(_lines_at(stream, lines)).removeprefix(codecs.BOM_UTF8)
-        return text.decode("utf-8"), lines
+            first = stream.readline().removeprefix(codecs.BOM_UTF8)
+            begins, ends = _line_spans(stream, lines)
+            spans = zip(begins.tolist(), ends.tolist(), strict=True)
+            read = [_read_at(stream, begin, end) for begin, end in spans]
+        return b"".join([first, *read]).decode("utf-8"), lines
     except (OSError, pa.ArrowException, UnicodeDecodeError):  # changed since the scan
         return None
 
@@ -475,29 +478,6 @@ def _among(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
     at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
     found: np.ndarray = sorted_values[at] == values
     return found
-
-
-def _lines_at(stream: BinaryIO, wanted: np.ndarray) -> list[bytes]:
-    """Line 1 of ``stream``, and the lines numbered ``wanted`` (ascending), each with
-    its line break."""
-    wanted = np.concatenate(([1], wanted))
-    lines: list[bytes] = []
-    carry, line = b"", 1  # the start of a line not yet ended, and its number
-    while len(lines) < len(wanted):
-        block = stream.read(BLOCK)
-        if not block:
-            if carry and line in wanted:
-                lines.append(carry)
-            break
-        data = carry + block
-        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == _NEWLINE)
-        starts = np.concatenate(([0], ends[:-1] + 1))
-        numbers = line + np.arange(len(ends))
-        for at in np.flatnonzero(np.isin(numbers, wanted)).tolist():
-            lines.append(data[starts[at] : ends[at] + 1])
-        line += len(ends)
-        carry = data[ends[-1] + 1 :] if len(ends) else data
-    return lines
 
 
 def _lines_length(stream: BinaryIO, count: int) -> int:
