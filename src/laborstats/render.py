@@ -398,9 +398,11 @@ def _quoted(texts: pa.Array, separator: str) -> pa.Array:
     """Cells holding the separator, a quote, CR or LF in quotes, their quotes doubled."""
     import pyarrow.compute as pc  # noqa: PLC0415
 
-    special = pc.match_substring_regex(texts, _one_of(separator + '"\r\n'))
-    if not pc.any(special).as_py():
+    marks = separator + '"\r\n'
+    held = _concatenated(texts)  # a tenth of the regex's time, and most columns hold none
+    if not any(mark.encode() in held for mark in marks):
         return texts
+    special = pc.match_substring_regex(texts, _one_of(marks))
     doubled = pc.replace_substring(pc.filter(texts, special), '"', '""')
     quoted = pc.binary_join_element_wise(_text('"'), doubled, _text('"'), _text(""))
     return pc.replace_with_mask(texts, special, quoted)
