@@ -1333,10 +1333,13 @@ def _narrowest(count: int) -> np.dtype[np.signedinteger]:
 
 
 def _row_hashes(columns: list[_Distinct]) -> np.ndarray:
-    """A 64-bit hash of each row's key: equal keys, equal hashes."""
+    """A 64-bit hash of each row's key: equal keys, equal hashes (in one process:
+    Python's own hash of a text, which takes a third of the time of pandas' for a
+    batch's few distinct cells)."""
     combined = np.zeros(len(columns[0].codes), dtype=np.uint64)
     for column in columns:
-        hashed = pd.util.hash_array(np.array(column.values, dtype=object))
+        count = len(column.values)
+        hashed = np.fromiter(map(hash, column.values), np.int64, count).view(np.uint64)
         combined = (combined * np.uint64(0x9E3779B97F4A7C15)) ^ hashed[column.codes]
     return combined
 
