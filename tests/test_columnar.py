@@ -331,8 +331,9 @@ def test_a_file_changed_since_its_scan_is_left_to_the_exact_reader(tmp_path: Pat
     assert columnar.repeated_rows(repeats) is None
 
 
+@pytest.mark.parametrize("skip_bad_rows", [False, True], ids=["strict", "skip"])
 def test_keys_whose_hashes_only_collide_leave_the_file_to_the_exact_reader(
-    tmp_path: Path,
+    tmp_path: Path, skip_bad_rows: bool
 ) -> None:
     path = regions_file(tmp_path, 200, {})
     key = {"year": "2024", "region": "r7", "entity": "", "metric": "disputes_mediated"}
@@ -349,11 +350,12 @@ def test_keys_whose_hashes_only_collide_leave_the_file_to_the_exact_reader(
         mock.patch.object(columnar, "_repeated_hashes", collide),
         mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
     ):
-        fast = loaded(str(path))
+        fast = loaded(str(path), skip_bad_rows=skip_bad_rows)
     outcomes = texts_read(read, path)
-    assert [text.count("\n") for text in outcomes] == [2, 201]  # row 7, then every row
+    # Row 7 (setting bad rows aside, from a scan again that doubts it), then every row.
+    assert [text.count("\n") for text in outcomes] == [2, 201]
     assert isinstance(fast, Dataset)
-    assert_same(fast, exact(str(path)))
+    assert_same(fast, exact(str(path), skip_bad_rows=skip_bad_rows))
 
 
 def test_doubted_rows_the_exact_reader_takes_leave_it_the_whole_file(tmp_path: Path) -> None:
@@ -665,6 +667,8 @@ def test_pools_keep_the_rows_of_derived_figures_and_say_who_reports_in_any_year(
 # --- setting bad rows aside ---------------------------------------------------------------
 
 # Bad rows of several kinds, each with a problem the exact reader sets the row aside for.
+# Good rows of a metric summed as read with Years(summed=True).
+SUMMED = {line: f"2023,r{line},,,cost_savings,{line},,2023,," for line in range(2, 201, 3)}
 SET_ASIDE = {
     5: "2024,r,,,disputes_mediated,abc,,2024,,",  # not a figure
     6: "2024,r,,,nonsense,1,,2024,,",  # an unknown metric
@@ -686,8 +690,7 @@ def test_bad_rows_set_aside_are_read_exactly_from_the_rows_doubted(
     tmp_path: Path, years: Years
 ) -> None:
     # Bad rows in batches of a few lines, in each of four byte ranges.
-    good = {line: f"2023,r{line},,,cost_savings,{line},,2023,," for line in range(2, 201, 3)}
-    path = regions_file(tmp_path, 200, good | SET_ASIDE)
+    path = regions_file(tmp_path, 200, SUMMED | SET_ASIDE)
     heard = Heard()
     with (
         mock.patch.object(columnar, "BLOCK", 512),
@@ -699,26 +702,32 @@ def test_bad_rows_set_aside_are_read_exactly_from_the_rows_doubted(
     assert isinstance(fast, Dataset)
     assert isinstance(slow, Dataset)
     assert fast.rejected["line"].tolist() == sorted(SET_ASIDE)
-    if years.summed:  # the exact reader keeps the rows the fast path sums
-        pd.testing.assert_frame_equal(fast.rejected, slow.rejected)
-        assert fast.partial is not None
-        keys = ["metric", "year", "entity", "period"]
-        totals = regional_totals(fast.outcomes, fast.metrics, fast.reporters, fast.partial)
-        assert len(totals) > 1
-        pd.testing.assert_frame_equal(
-            as_texts(totals).sort_values(keys).reset_index(drop=True),
-            as_texts(regional_totals(slow.outcomes, slow.metrics))
-            .sort_values(keys)
-            .reset_index(drop=True),
-        )
-    else:
-        assert_same(fast, slow)
+    assert_same_totals(fast, slow, years)
     # The exact reader read the header and the bad rows, once, and nothing else.
     [text] = texts_read(read, path)
     assert text.splitlines() == [OUTCOMES_HEADER, *SET_ASIDE.values()]
     assert heard.restarts == [f"Checking the rows in doubt in {path} line by line"]
     size = sum(len(row) + 1 for row in SET_ASIDE.values())  # their bytes
     assert heard.reads == [(size, size)]
+
+
+def assert_same_totals(fast: Dataset, slow: Dataset, years: Years) -> None:
+    """assert_same; or, where the fast path summed rows as it read them (which the exact
+    reader keeps), the same rejects and regional totals."""
+    if not years.summed:
+        assert_same(fast, slow)
+        return
+    pd.testing.assert_frame_equal(fast.rejected, slow.rejected)
+    assert fast.partial is not None
+    keys = ["metric", "year", "entity", "period"]
+    totals = regional_totals(fast.outcomes, fast.metrics, fast.reporters, fast.partial)
+    assert len(totals) > 1
+    pd.testing.assert_frame_equal(
+        as_texts(totals).sort_values(keys).reset_index(drop=True),
+        as_texts(regional_totals(slow.outcomes, slow.metrics))
+        .sort_values(keys)
+        .reset_index(drop=True),
+    )
 
 
 def test_bad_rows_are_read_exactly_a_group_of_rows_at_a_time(tmp_path: Path) -> None:
@@ -786,26 +795,156 @@ def test_a_bad_row_whose_key_has_a_copy_makes_the_copy_bad_too(
     # The exact reader looks for copies of a key before it checks figures against
     # the metrics: both rows are set aside as the same figure twice.
     path = regions_file(tmp_path, 200, {2: bad, twin: "2024,dup,,,disputes_mediated,1,,2024,,"})
-    with mock.patch.object(columnar, "BLOCK", 512):
+    with (
+        mock.patch.object(columnar, "BLOCK", 512),
+        mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
+    ):
         fast = loaded(str(path), skip_bad_rows=True)
     slow = exact(str(path), skip_bad_rows=True)
     assert_same(fast, slow)
+    # The bad row, then both from a scan again: not the file.
+    assert [text.count("\n") for text in texts_read(read, path)] == [2, 3]
     assert isinstance(slow, Dataset)
     assert slow.rejected["line"].tolist() == [2, twin]
     assert set(slow.rejected["problem"].str[:21]) == {"the same figure twice"}
 
 
-def test_a_figure_given_twice_with_bad_rows_set_aside_is_the_exact_readers(
-    tmp_path: Path,
-) -> None:
-    # Every copy is set aside: the exact reader reads the file.
-    copy = "2024,dup,,,disputes_mediated,1,,2024,,"
-    path = regions_file(tmp_path, 200, {5: copy, 151: SET_ASIDE[151], 180: copy})
+def test_bad_rows_with_copies_in_doubt_and_beyond_are_all_copies(tmp_path: Path) -> None:
+    # Rows 2 and 3 are doubted (counts below zero), row 180 is not: all three are the
+    # same figure, as the exact reader finds in the whole file.
+    copy = "2024,dup,,,disputes_mediated,{},,2024,,"
+    path = regions_file(
+        tmp_path, 200, {2: copy.format(-1), 3: copy.format(-2), 180: copy.format(1)}
+    )
     with mock.patch.object(columnar, "BLOCK", 512):
         fast = loaded(str(path), skip_bad_rows=True)
-    assert isinstance(fast, Dataset)
+    slow = exact(str(path), skip_bad_rows=True)
+    assert_same(fast, slow)
+    assert isinstance(slow, Dataset)
+    assert set(slow.rejected["problem"].str[:39]) == {"the same figure twice (lines 2, 3, 180)"}
+
+
+def test_a_key_that_still_repeats_after_a_scan_again_is_the_exact_readers(
+    tmp_path: Path,
+) -> None:
+    path = regions_file(tmp_path, 200, {151: SET_ASIDE[151]})
+    scans = []
+
+    def held_twice(parts: list[columnar._Part]) -> np.ndarray:
+        scans.append(len(parts))
+        assert len(scans) <= 2, "scanned again and again"
+        return np.ones(1, dtype=np.uint64)  # a hash no row holds
+
+    with (
+        mock.patch.object(columnar, "BLOCK", 512),
+        mock.patch.object(columnar, "_repeated_hashes", held_twice),
+        mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
+    ):
+        fast = loaded(str(path), skip_bad_rows=True)
+    assert len(scans) == 2
+    assert [text.count("\n") for text in texts_read(read, path)] == [2, 2, 201]
     assert_same(fast, exact(str(path), skip_bad_rows=True))
-    assert fast.rejected["line"].tolist() == [5, 151, 180]
+
+
+COPIES = {
+    5: "2024,dup,,,disputes_mediated,1,,2024,,",
+    40: "2023,twice,,,cost_savings,5,,2023,,",
+    151: SET_ASIDE[151],
+    180: "2024,dup,,,disputes_mediated,2,,2024,,",
+    190: "2023,twice,,,cost_savings,5,,2023,,",
+    195: "2024,dup,,,disputes_mediated,3,,2024,,",
+}
+
+
+@pytest.mark.parametrize(
+    "years",
+    [ALL_YEARS, Years(latest=1), Years(summed=True), Years(metrics=frozenset({"cost_savings"}))],
+    ids=["all", "latest", "summed", "one metric"],
+)
+def test_every_copy_of_a_figure_given_twice_is_set_aside_from_a_scan_again(
+    tmp_path: Path, years: Years
+) -> None:
+    # The rows the fast path summed or kept are left out by a scan again that doubts
+    # the keys seen twice; their rows go to the exact reader together, not the file.
+    path = regions_file(tmp_path, 200, SUMMED | COPIES)
+    heard = Heard()
+    with (
+        mock.patch.object(columnar, "BLOCK", 512),
+        mock.patch.object(columnar, "SUMMED_FROM", 0),
+        mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
+    ):
+        fast = loaded(str(path), skip_bad_rows=True, years=years, progress=heard)
+    slow = exact(str(path), skip_bad_rows=True, years=years)
+    assert isinstance(fast, Dataset)
+    assert isinstance(slow, Dataset)
+    assert fast.rejected["line"].tolist() == sorted(COPIES)
+    assert_same_totals(fast, slow, years)
+    first, again = [text.splitlines()[1:] for text in texts_read(read, path)]
+    assert first == [COPIES[151]]
+    # The copies, a key's together in file order, then the other rows in doubt.
+    dup, twice = ([COPIES[line] for line in lines] for lines in ([5, 180, 195], [40, 190]))
+    assert again in ([*dup, *twice, COPIES[151]], [*twice, *dup, COPIES[151]])
+    assert heard.restarts == [
+        f"Checking the rows in doubt in {path} line by line",
+        f"Reading {path} again to set aside every copy of a figure",
+        f"Checking the rows in doubt in {path} line by line",
+    ]
+
+
+def test_the_copies_of_a_key_are_read_exactly_in_one_group(tmp_path: Path) -> None:
+    path = regions_file(tmp_path, 200, COPIES | {90: SET_ASIDE[90], 91: SET_ASIDE[91]})
+    with (
+        mock.patch.object(columnar, "BLOCK", 512),
+        mock.patch.object(columnar, "EXACT_ROWS", 2),
+        mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
+    ):
+        fast = loaded(str(path), skip_bad_rows=True)
+    assert_same(fast, exact(str(path), skip_bad_rows=True))
+    # Two rows a group: the bad rows (90, 91; 151). Then, cut where a key starts from
+    # rows 0, 2, 4 and 6 on: the copies of each key (3 rows; 2), and the bad rows again.
+    groups = [text.splitlines()[1:] for text in texts_read(read, path)]
+    dup, twice = ([COPIES[line] for line in lines] for lines in ([5, 180, 195], [40, 190]))
+    bad = [[SET_ASIDE[90], SET_ASIDE[91]], [COPIES[151]]]
+    again = [[SET_ASIDE[90]], [SET_ASIDE[91], COPIES[151]]]
+    assert groups in ([*bad, dup, twice, *again], [*bad, twice, dup, *again])
+
+
+@BOUNDED
+@given(
+    keys=st.lists(st.integers(0, 6), max_size=40),
+    group=st.integers(1, 5),
+)
+def test_rows_in_doubt_are_grouped_with_every_copy_of_their_key(
+    keys: list[int], group: int
+) -> None:
+    hashes = np.array(keys, dtype=np.uint64)
+    lines = np.arange(len(keys)) * 3 + 2
+    with mock.patch.object(columnar, "EXACT_ROWS", group):
+        order, starts = columnar._key_groups(hashes, lines)
+    assert sorted(order.tolist()) == list(range(len(keys)))
+    counts = {key: keys.count(key) for key in keys}
+    shared = [counts[keys[at]] > 1 for at in order]
+    assert shared == sorted(shared, reverse=True)  # the copies first
+    # Each key of copies together, in file order; the other rows in file order.
+    runs = [keys[at] if counts[keys[at]] > 1 else -1 - at for at in order]
+    starting = [at == 0 or runs[at] != runs[at - 1] for at in range(len(runs))]
+    assert len({run for run, first in zip(runs, starting, strict=True) if first}) == sum(starting)
+    assert all(
+        lines[order[at - 1]] < lines[order[at]] for at in range(1, len(order)) if not starting[at]
+    )
+    assert [at for at in order if counts[keys[at]] == 1] == sorted(
+        at for at in order if counts[keys[at]] == 1
+    )
+    # Groups start where a key does: at the first key from each multiple of EXACT_ROWS.
+    key_starts = [at for at, first in enumerate(starting) if first]
+    expected = sorted(
+        {
+            next(at for at in key_starts if at >= m)
+            for m in range(0, len(keys), group)
+            if any(at >= m for at in key_starts)
+        }
+    )
+    assert starts.tolist() == expected
 
 
 def test_rows_read_exactly_are_named_by_their_lines_in_the_file() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import csv
 import functools
+import itertools
 import os
 import re
 import threading
@@ -217,9 +218,9 @@ class ParquetDoubt:
 
 @dataclass(frozen=True)
 class Repeats:
-    """A UTF-8 CSV file whose rows all passed each row's checks, and one row a line,
-    but the keys of some may repeat: ``hashes`` (see _row_hashes, ascending) are two
-    rows' or more. ``header`` names its columns."""
+    """A CSV file, one row a line, whose rows all passed each row's checks (or were set
+    aside), but the keys of some may repeat: ``hashes`` (see _row_hashes, ascending)
+    are two rows' or more. ``header`` names its columns."""
 
     path: Path
     header: list[str]
@@ -244,6 +245,7 @@ def scan_outcomes(
     progress: Progress | None = None,
     kept_rows: KeptRows | None = None,
     encoding: str | None = None,
+    repeated: np.ndarray | None = None,
 ) -> Scan | Doubt | Repeats | None:
     """The outcomes of a CSV file as the exact reader types and checks them, only
     the rows ``years`` keeps; else the file needs the exact reader, which may look
@@ -256,8 +258,9 @@ def scan_outcomes(
     detects it (see _Detection): if it would refuse to, the exact reader says why.
 
     With ``kept_rows`` (bad rows are set aside), the rows the checks doubt go
-    to ``kept_rows`` (see _set_aside); a key that may repeat needs the exact
-    reader, to set every copy aside.
+    to ``kept_rows`` (see _set_aside). Keys that may repeat are given back as
+    Repeats, for a scan again with their ``repeated`` hashes: the checks then
+    doubt every row that holds one, and ``kept_rows`` sets every copy aside.
     """
     detection, read_as = None, encoding or "utf-8"
     try:
@@ -277,7 +280,7 @@ def scan_outcomes(
         detection.saw_text(head[: bounds[0]].decode(read_as))
     # Rows as many as the first lines' length says (a Parquet file's metadata says).
     lines = max(head.count(b"\n"), 1)
-    checks = _Checks(header, metrics, this_year, years, size * lines // len(head))
+    checks = _Checks(header, metrics, this_year, years, size * lines // len(head), repeated)
     stop = _Stop(every_batch=kept_rows is not None)
 
     def read(part: int) -> _Part | None:
@@ -303,15 +306,19 @@ def scan_outcomes(
             doubted = part.doubted[0]
             return Doubt(path, bounds[0], start, doubted.skipped, doubted.rows, read_as)
         part.first_line, line = line, line + part.rows
-    if kept_rows is not None and not _set_aside(path, read_parts, kept_rows, progress, read_as):
+    if kept_rows is not None and not _set_aside(
+        path, read_parts, kept_rows, progress, read_as, grouped=repeated is not None
+    ):
         return None
-    repeated = _repeated_hashes(read_parts)
-    if not len(repeated):
+    repeats = _repeated_hashes(read_parts)
+    if not len(repeats):
         return _assembled(read_parts, checks, str(path))
-    # Maybe the same figure twice. The exact reader reads the file to set every copy
-    # aside, or when many rows hold the keys (or they are not in UTF-8: see repeated_rows).
-    whole = kept_rows is not None or len(repeated) * 8 > line or not is_utf8(read_as)
-    return None if whole else Repeats(path, header, repeated)
+    # Maybe the same figure twice. Setting bad rows aside, a scan again sets every
+    # copy aside (see repeated). Else the exact reader reads the file when many rows
+    # hold the keys (or they are not in UTF-8: see repeated_rows), or looks at their
+    # rows first.
+    whole = kept_rows is None and (len(repeats) * 8 > line or not is_utf8(read_as))
+    return None if whole else Repeats(path, header, repeats)
 
 
 def _set_aside(
@@ -320,6 +327,8 @@ def _set_aside(
     kept_rows: KeptRows,
     progress: Progress | None,
     encoding: str,
+    *,
+    grouped: bool = False,
 ) -> bool:
     """Give the rows the scan doubted to ``kept_rows``, which sets the bad ones aside:
     a bad row among ten million costs its exact reading, not the file's (3 minutes
@@ -329,17 +338,20 @@ def _set_aside(
     The keys of the rows set aside after their keys were looked at join the
     parts' hashes: one of them and a copy elsewhere are both bad rows. The parts
     are plain, one row a line, so each row's line is known.
+
+    ``grouped``: the rows of a key are given together, for ``kept_rows`` to set
+    every copy aside; first the rows of keys held twice in the parts' hashes, in
+    the order of their hashes, then the others in file order.
     """
-    lines = np.concatenate(
-        [np.empty(0, dtype=np.int64)]
-        + [
-            part.first_line + doubt.skipped + doubt.which
-            for part in parts
-            for doubt in part.doubted
-        ]
-    )
-    if not len(lines):
+    doubts = [doubt for part in parts for doubt in part.doubted]
+    if not doubts:
         return True
+    lines = np.concatenate(
+        [part.first_line + doubt.skipped + doubt.which for part in parts for doubt in part.doubted]
+    )
+    order, starts = np.arange(len(lines)), np.arange(0, len(lines), EXACT_ROWS)
+    if grouped:
+        order, starts = _key_groups(np.concatenate([doubt.hashes for doubt in doubts]), lines)
     if progress is not None:
         progress.restart(f"Checking the rows in doubt in {path} line by line")
     try:
@@ -347,8 +359,9 @@ def _set_aside(
             header = stream.readline().removeprefix(codecs.BOM_UTF8)
             begins, ends = _line_spans(stream, lines)
             size = int((ends - begins).sum())
-            for at in range(0, len(lines), EXACT_ROWS):
-                group = slice(at, at + EXACT_ROWS)
+            lines, begins, ends = lines[order], begins[order], ends[order]
+            for at, end in itertools.pairwise([*starts.tolist(), len(lines)]):
+                group = slice(at, end)
                 spans = zip(begins[group].tolist(), ends[group].tolist(), strict=True)
                 rows = [_read_at(stream, begin, end) for begin, end in spans]
                 kept, counted = kept_rows(b"".join([header, *rows]).decode(encoding), lines[group])
@@ -360,6 +373,22 @@ def _set_aside(
     except (OSError, UnicodeDecodeError):  # changed since the scan
         return False
     return True
+
+
+def _key_groups(hashes: np.ndarray, lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An order of rows (their key ``hashes`` and ascending ``lines``) and where its
+    groups of EXACT_ROWS rows or so start, each key's rows in one group: first the
+    rows of hashes held twice or more, by hash, then the others; in file order."""
+    held = np.unique(hashes, return_counts=True)
+    shared = _among(hashes, held[0][held[1] > 1])
+    order = np.lexsort((lines, np.where(shared, hashes, 0), ~shared))
+    # A group starts at a row that is not another copy of the row before.
+    shared, hashes = shared[order], hashes[order]
+    starts_key = np.ones(len(order), dtype=bool)
+    starts_key[1:] = ~shared[1:] | (hashes[1:] != hashes[:-1])
+    keys = np.flatnonzero(starts_key)
+    at = np.searchsorted(keys, np.arange(0, len(order), EXACT_ROWS))
+    return order, np.unique(keys[at[at < len(keys)]])
 
 
 def _read_at(stream: BinaryIO, begin: int, end: int) -> bytes:
@@ -453,11 +482,8 @@ def repeated_rows(repeats: Repeats) -> tuple[str, np.ndarray] | None:
             ),
         )
         for batch in reader:
-            blank = _Distinct([""], np.zeros(batch.num_rows, dtype=np.int32))
-            cells = [
-                _Distinct.of(batch, name) if name in header else blank for name in _KEY_COLUMNS
-            ]
-            found.append(rows + np.flatnonzero(_among(_row_hashes(cells), repeats.hashes)))
+            hashes = _key_hashes_of(batch, header)
+            found.append(rows + np.flatnonzero(_among(hashes, repeats.hashes)))
             rows += batch.num_rows
         lines = np.concatenate(found) + 2  # one row a line, after the header's
         with repeats.path.open("rb") as stream:
@@ -555,7 +581,8 @@ def scan_parquet(
                     if not stop.checks(part, number):
                         typed.validate(full=True)  # text that is not UTF-8 (add finds it)
                     elif (doubted := checks.add(typed, part)) is not None:
-                        part.doubted.append(_Doubted(rows, batch.num_rows, doubted))
+                        hashes = _key_hashes_of(typed, columns)[doubted]
+                        part.doubted.append(_Doubted(rows, batch.num_rows, doubted, hashes))
                         stop.doubt(number)
                     rows += batch.num_rows
                     part.rows += batch.num_rows
@@ -682,6 +709,7 @@ class _Doubted:
     skipped: int
     rows: int
     which: np.ndarray = field(repr=False)
+    hashes: np.ndarray = field(repr=False)  # of the keys of the rows at ``which``
 
 
 @dataclass
@@ -1005,7 +1033,8 @@ def _read_part(
                     if doubted is not None and stop.every_batch:  # the others are kept
                         doubted = checks.add_undoubted(batch, part, doubted)
                     if doubted is not None:
-                        part.doubted.append(_Doubted(part.rows, batch.num_rows, doubted))
+                        hashes = _key_hashes_of(batch, header)[doubted]
+                        part.doubted.append(_Doubted(part.rows, batch.num_rows, doubted, hashes))
                         stop.doubt(number)
                 part.rows += batch.num_rows
                 lines.room.release()
@@ -1038,9 +1067,16 @@ class _Checks:
     """The checks of the exact reader, on whole columns; and the rows kept."""
 
     def __init__(
-        self, header: list[str], metrics: pd.DataFrame, this_year: int, years: Years, rows: int
+        self,
+        header: list[str],
+        metrics: pd.DataFrame,
+        this_year: int,
+        years: Years,
+        rows: int,
+        repeated: np.ndarray | None = None,
     ) -> None:
         self.header = header
+        self.repeated = repeated  # hashes of keys whose rows are doubted (see scan_outcomes)
         self.this_year = this_year
         self.years = years
         self.latest = 0
@@ -1107,7 +1143,7 @@ class _Checks:
             give_memory_back()
         keep = self.years.keeps(rows.year, latest) | self.every_year[rows.metric]
         keep &= self.kept_metric[rows.metric]
-        part.hashes.append(_row_hashes([rows.cell(name) for name in _KEY_COLUMNS]))
+        part.hashes.append(_row_hashes(rows.keys()))
         part.years.update(rows.years)
         if self.reporting:
             part.reporters.append(self._reporters(rows))
@@ -1216,7 +1252,7 @@ class _Checks:
         """The rows typed as the exact reader types them; or, if a check may fail,
         which rows it may fail on (most checks are of each distinct cell)."""
         cells = {name: _Distinct.of(batch, name) for name in self.header if name != "value"}
-        blank = _Distinct([""], np.zeros(batch.num_rows, dtype=np.int32))
+        blank = _blank(batch.num_rows)
         region, year, period, programme = (
             cells.get(name, blank) for name in ("region", "year", "period", "programme")
         )
@@ -1250,6 +1286,9 @@ class _Checks:
         named = named[programme.codes]
         doubted |= (named_year >= 0) & (named_year != years)
         doubted |= (named != -1) & (named != self.programme_of[metric])
+        if self.repeated is not None:
+            keys = [cells.get(name, blank) for name in _KEY_COLUMNS]
+            doubted |= _among(_row_hashes(keys), self.repeated)
 
         figures = parse_figures(batch.column("value"))
         value, written = figures.value, figures.qualifier
@@ -1291,6 +1330,9 @@ class _Rows:
     def cell(self, name: str) -> _Distinct:
         return self.cells.get(name, self.blank)
 
+    def keys(self) -> list[_Distinct]:
+        return [self.cell(name) for name in _KEY_COLUMNS]
+
 
 def _year_of(text: str) -> int:
     """A year written as four digits, or -1."""
@@ -1322,6 +1364,11 @@ class _Distinct:
         return picked
 
 
+def _blank(rows: int) -> _Distinct:
+    """A column the file does not have: a blank cell in every row."""
+    return _Distinct([""], np.zeros(rows, dtype=np.int32))
+
+
 def _dictionary(codes: np.ndarray, values: pa.Array) -> pa.DictionaryArray:
     narrowest = pa.from_numpy_dtype(_narrowest(len(values)))
     return pa.DictionaryArray.from_arrays(pa.array(codes, type=narrowest), values)
@@ -1330,6 +1377,15 @@ def _dictionary(codes: np.ndarray, values: pa.Array) -> pa.DictionaryArray:
 def _narrowest(count: int) -> np.dtype[np.signedinteger]:
     """The narrowest codes pandas would keep for ``count`` texts: a byte for up to 126."""
     return next(np.dtype(kind) for kind in ("int8", "int16", "int32") if count < np.iinfo(kind).max)
+
+
+def _key_hashes_of(batch: pa.RecordBatch, header: list[str]) -> np.ndarray:
+    """The hashes of the keys of a batch's rows (see _row_hashes), of a file with the
+    columns ``header``."""
+    blank = _blank(batch.num_rows)
+    return _row_hashes(
+        [_Distinct.of(batch, name) if name in header else blank for name in _KEY_COLUMNS]
+    )
 
 
 def _row_hashes(columns: list[_Distinct]) -> np.ndarray:
