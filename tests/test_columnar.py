@@ -515,13 +515,57 @@ def test_the_detection_of_gb18030_reads_the_header_line_too(
     assert refused in str(fast)
 
 
-def test_a_file_first_in_ascii_then_in_gb18030_is_left_to_the_exact_reader(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("after", "written", "refused"),
+    [
+        (chinese_rows(10), "gb18030", ""),
+        (chinese_rows(10), "utf-8", ""),  # UTF-8 after all: one scan
+        ([*chinese_rows(5), "2024,r,,,disputes_mediated,1,,2024,,调解"], "mixed", "mixes"),
+        (["2024,Zürich,,,disputes_mediated,1,,2024,,"], "latin-1", "likely Latin-1"),
+    ],
+)
+def test_a_file_first_in_ascii_then_in_gb18030_is_scanned_again_as_gb18030(
+    tmp_path: Path, after: list[str], written: str, refused: str
 ) -> None:
+    # The first 64 KiB are ASCII: read as UTF-8 until the first row that is not.
     ascii_rows = [f"2024,r{line},,,disputes_mediated,1,,2024,," for line in range(2, 3000)]
-    folder = gb18030_file(tmp_path, [*ascii_rows, *chinese_rows(10)], declared=False)
-    assert scanned(folder / "outcomes.csv") is None
+    folder = gb18030_file(tmp_path, ascii_rows, declared=False)
+    path = folder / "outcomes.csv"
+    end = [row.encode(written if written != "mixed" else "gb18030") for row in after]
+    if written == "mixed":  # the last row in UTF-8
+        end[-1] = after[-1].encode()
+    path.write_bytes(path.read_bytes() + b"\n".join(end) + b"\n")
+    heard = Heard()
+    metrics = load_dataset(None).metrics
+    this_year = datetime.date.today().year
+    scan = scan_outcomes(path, metrics, years=ALL_YEARS, this_year=this_year, progress=heard)
+    assert isinstance(scan, columnar.Scan) == (not refused)
+    again = [] if written == "utf-8" else [f"Reading {path} again, as GB18030"]
+    assert heard.restarts == again
+    fast = loaded(str(folder))
+    assert_same(fast, exact(str(folder)))
+    assert refused in str(fast)
+
+
+def test_a_file_declared_in_utf8_is_not_scanned_again_as_gb18030(tmp_path: Path) -> None:
+    folder = gb18030_file(tmp_path, ["2024,r,,,disputes_mediated,1,,2024,,", *chinese_rows(3)])
+    (folder / "datapackage.json").write_text(
+        json.dumps(
+            {"resources": [{"name": "outcomes", "path": "outcomes.csv", "encoding": "utf-8"}]}
+        )
+    )
+    heard = Heard()
+    metrics, this_year = load_dataset(None).metrics, datetime.date.today().year
+    path = folder / "outcomes.csv"
+    scan = scan_outcomes(
+        path, metrics, years=ALL_YEARS, this_year=this_year, progress=heard, encoding="utf-8"
+    )
+    assert scan is None
+    assert heard.restarts == []
     assert_same(loaded(str(folder)), exact(str(folder)))
+    assert str(loaded(str(folder))).endswith(
+        ":3: bytes c7 ec d1 f4 are not valid text; expected utf-8 text"
+    )
 
 
 def test_the_first_bytes_are_utf8_when_only_their_last_character_is_cut() -> None:

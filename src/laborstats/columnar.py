@@ -256,18 +256,54 @@ def scan_outcomes(
     byte range decoded as it is read. Without ``encoding``, a file that starts
     in UTF-8 is read so, one that does not as GB18030, as encoding.decode
     detects it (see _Detection): if it would refuse to, the exact reader says why.
+    A file found not to be UTF-8 further on is scanned again so.
 
     With ``kept_rows`` (bad rows are set aside), the rows the checks doubt go
     to ``kept_rows`` (see _set_aside). Keys that may repeat are given back as
     Repeats, for a scan again with their ``repeated`` hashes: the checks then
     doubt every row that holds one, and ``kept_rows`` sets every copy aside.
     """
+    scan = functools.partial(
+        _scan_outcomes,
+        path,
+        metrics,
+        years=years,
+        this_year=this_year,
+        progress=progress,
+        kept_rows=kept_rows,
+        encoding=encoding,
+        repeated=repeated,
+    )
+    stop = _Stop(every_batch=kept_rows is not None)
+    found = scan(stop)
+    if stop.not_utf8 and encoding is None:
+        if progress is not None:
+            progress.restart(f"Reading {path} again, as GB18030")
+        found = scan(_Stop(every_batch=kept_rows is not None), gb18030=True)
+    return found
+
+
+def _scan_outcomes(
+    path: Path,
+    metrics: pd.DataFrame,
+    stop: _Stop,
+    *,
+    years: Years,
+    this_year: int,
+    progress: Progress | None,
+    kept_rows: KeptRows | None,
+    encoding: str | None,
+    repeated: np.ndarray | None,
+    gb18030: bool = False,
+) -> Scan | Doubt | Repeats | None:
+    """scan_outcomes, its ranges stopped by ``stop``; with ``gb18030``, a file read
+    as GB18030 as encoding.decode detects it, whatever its first bytes."""
     detection, read_as = None, encoding or "utf-8"
     try:
         with path.open("rb") as stream:
             head = stream.read(1 << 16)
             size = os.fstat(stream.fileno()).st_size
-            if encoding is None and not _starts_in_utf8(head):
+            if encoding is None and (gb18030 or not _starts_in_utf8(head)):
                 detection, read_as = _Detection(), "gb18030"
             starts = _part_starts(stream, head, size, read_as)
     except OSError:
@@ -281,7 +317,6 @@ def scan_outcomes(
     # Rows as many as the first lines' length says (a Parquet file's metadata says).
     lines = max(head.count(b"\n"), 1)
     checks = _Checks(header, metrics, this_year, years, size * lines // len(head), repeated)
-    stop = _Stop(every_batch=kept_rows is not None)
 
     def read(part: int) -> _Part | None:
         byte_range = (part, bounds[part], bounds[part + 1])
@@ -589,7 +624,7 @@ def scan_parquet(
                     if progress is not None:
                         progress(size * batch.num_rows // max(rows, 1), size)
         except (OSError, pa.ArrowException, UnicodeDecodeError):
-            stop.everything.set()
+            stop.give_up()
             return None
         return part
 
@@ -753,8 +788,15 @@ class _Stop:
     def __init__(self, *, every_batch: bool = False) -> None:
         self.every_batch = every_batch
         self.everything = threading.Event()
+        self.not_utf8 = False  # whether a range stopped at text that is not UTF-8
         self.doubted: int | None = None  # the first range with a doubted batch
         self.lock = threading.Lock()
+
+    def give_up(self, *, not_utf8: bool = False) -> None:
+        """Stop every range, at a doubt about the whole file (``not_utf8``: text that
+        is not UTF-8, which a scan again may read as GB18030)."""
+        self.not_utf8 |= not_utf8
+        self.everything.set()
 
     def doubt(self, part: int) -> None:
         with self.lock:
@@ -1023,7 +1065,7 @@ def _read_part(
             reader = _open_csv(lines, header)
             for batch in reader:
                 if not lines.plain:
-                    stop.everything.set()
+                    stop.give_up()
                 if stop.everything.is_set():
                     return None
                 if detection is not None:
@@ -1038,11 +1080,11 @@ def _read_part(
                         stop.doubt(number)
                 part.rows += batch.num_rows
                 lines.room.release()
-        except pa.ArrowInvalid:  # not CSV as Arrow reads it, or not UTF-8
-            stop.everything.set()
+        except pa.ArrowInvalid as error:  # not CSV as Arrow reads it, or not UTF-8
+            stop.give_up(not_utf8="invalid UTF8" in str(error))
             return None
     if not lines.plain or lines.lines != part.rows:  # a blank line, or a record on several
-        stop.everything.set()
+        stop.give_up()
         return None
     return part
 
