@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from unittest import mock
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -296,7 +297,8 @@ def test_a_bad_row_is_named_from_the_rows_doubted_in_its_row_group(tmp_path: Pat
     assert doubt == columnar.ParquetDoubt(path, group=4, skipped=2, rows=1, first_row=15)
     with mock.patch.object(dataset, "_parquet_text", wraps=dataset._parquet_text) as read:
         result = loaded(path)
-    assert [call.kwargs["rows"] for call in read.call_args_list] == [doubt]  # not the whole file
+    # Row 15 alone, not the whole file.
+    assert [call.kwargs["rows"].tolist() for call in read.call_args_list] == [[15]]
     assert isinstance(result, str)
     assert result.startswith(f'{path}:15: column "value": not a figure; found "x"')
     assert result == exact(path)
@@ -444,6 +446,69 @@ def test_the_same_figure_in_two_files_is_named_in_both(tmp_path: Path) -> None:
     ]
 
 
+def test_a_figure_given_twice_is_named_from_the_rows_whose_keys_may_repeat(
+    tmp_path: Path,
+) -> None:
+    # Row groups of 3: rows 5 (in the second) and 8 of b.parquet hold the key of
+    # row 2 of a.parquet.
+    first = write_parquet(tmp_path / "a.parquet", [row(region=f"r{at}") for at in range(4)])
+    rows = [row(region=f"s{at}") for at in range(9)]
+    rows[4], rows[7] = row(region="r1", value="5"), row(region="r1", value="8")
+    second = write_parquet(tmp_path / "b.parquet", rows)
+    write_parquet(tmp_path / "c.parquet", [row(region=f"t{at}") for at in range(4)])
+    with mock.patch.object(dataset, "_parquet_text", wraps=dataset._parquet_text) as read:
+        result = loaded(tmp_path)
+    assert result == exact(tmp_path)
+    assert str(result).startswith(f"{second}:5: the same figure twice (first at {first} row 2)")
+    read_rows = [(call.args[0], call.kwargs["rows"].tolist()) for call in read.call_args_list]
+    assert read_rows == [(first, [2]), (second, [5, 8])]  # not the whole files, nor c
+
+
+def test_keys_whose_hashes_only_collide_leave_parquet_to_the_exact_reader(
+    tmp_path: Path,
+) -> None:
+    path = write_parquet(tmp_path / "a.parquet", [row(region=f"r{at}") for at in range(10)])
+    key = {"year": "2024", "region": "r7", "metric": "disputes_mediated"}
+    cells = [key.get(name, "") for name in columnar._KEY_COLUMNS]
+    one = [columnar._Distinct([cell], np.zeros(1, dtype=np.int32)) for cell in cells]
+    real = columnar._repeated_hashes
+
+    def collide(parts: list[columnar._Part]) -> np.ndarray:
+        real(parts)
+        return columnar._row_hashes(one)  # as if another row had row 8's hash
+
+    with (
+        mock.patch.object(columnar, "_repeated_hashes", collide),
+        mock.patch.object(dataset, "_parquet_text", wraps=dataset._parquet_text) as read,
+    ):
+        result = loaded(path)
+    assert [call.kwargs.get("rows") is None for call in read.call_args_list] == [False, True]
+    assert read.call_args_list[0].kwargs["rows"].tolist() == [8]  # then the whole file
+    assert_same(result, exact(path))
+
+
+def test_parquet_whose_rows_mostly_repeat_is_left_to_the_exact_reader(tmp_path: Path) -> None:
+    rows = [row(region=f"r{at}") for at in range(40)]
+    path = write_parquet(tmp_path / "a.parquet", [*rows, *rows[:4]])  # 4 keys twice in 44
+    scan = parquet_scan(path)
+    assert isinstance(scan, columnar.ParquetRepeats)
+    assert len(scan.hashes) == 4
+    path = write_parquet(tmp_path / "a.parquet", [*rows, *rows[:20]])  # 20 in 60
+    assert parquet_scan(path) is None
+    assert loaded(path) == exact(path)
+
+
+def parquet_scan(path: Path) -> object:
+    return columnar.scan_parquet(
+        [path],
+        [name for name in COLUMNS if name in row()],
+        load_dataset(None).metrics,
+        where=str(path),
+        years=columnar.ALL_YEARS,
+        this_year=datetime.date.today().year,
+    )
+
+
 def test_files_of_a_folder_must_hold_the_same_columns(tmp_path: Path) -> None:
     write_parquet(tmp_path / "a.parquet", [row()])
     second = write_parquet(tmp_path / "b.parquet", [row(entity="x")])
@@ -534,11 +599,15 @@ def test_text_that_is_not_utf8_stops_the_load_with_its_row(tmp_path: Path) -> No
     )
     path = tmp_path / "gbk.parquet"
     pq.write_table(table, path)
+    message = (
+        f'{path}:2: column "region": text that is not UTF-8; expected UTF-8, as Parquet keeps text'
+    )
     for options in ({}, {"skip_bad_rows": True}):
-        assert loaded(path, **options) == (
-            f'{path}:2: column "region": text that is not UTF-8; expected UTF-8, as Parquet '
-            "keeps text"
-        )
+        assert loaded(path, **options) == message
+    # Rows read by number (as in a file changed since its scan) are named so too.
+    with pytest.raises(LaborstatsError) as raised:
+        dataset._parquet_text(path, ["region"], keep_raw=False, rows=np.array([2]))
+    assert str(raised.value) == message
 
 
 def test_a_folder_takes_parquet_files_whatever_the_case_of_their_suffix(tmp_path: Path) -> None:

@@ -217,6 +217,17 @@ class ParquetDoubt:
 
 
 @dataclass(frozen=True)
+class ParquetRepeats:
+    """Parquet files whose rows all passed each row's checks, but the keys of some may
+    repeat: ``hashes`` (see _row_hashes, ascending) are two rows' or more. ``columns``
+    are the outcome columns the files hold."""
+
+    files: list[Path]
+    columns: list[str]
+    hashes: np.ndarray = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Repeats:
     """A CSV file, one row a line, whose rows all passed each row's checks (or were set
     aside), but the keys of some may repeat: ``hashes`` (see _row_hashes, ascending)
@@ -579,10 +590,10 @@ def scan_parquet(
     years: Years,
     this_year: int,
     progress: Progress | None = None,
-) -> Scan | ParquetDoubt | None:
+) -> Scan | ParquetDoubt | ParquetRepeats | None:
     """The outcomes of Parquet files as the exact reader types and checks them, only
     the rows ``years`` keeps; else they need the exact reader, which may look first
-    at the rows a ParquetDoubt names.
+    at the rows a ParquetDoubt or ParquetRepeats names (see repeated_parquet_rows).
 
     ``columns`` are the outcome columns the files hold (each file holds them
     all); rows are numbered from 1 in each file.
@@ -639,9 +650,33 @@ def scan_parquet(
             return ParquetDoubt(
                 path, group, doubted.skipped, doubted.rows, first_line + doubted.skipped
             )
-    if len(_repeated_hashes(read_parts)):  # maybe the same figure twice
-        return None
+    repeats = _repeated_hashes(read_parts)
+    if len(repeats):  # maybe the same figure twice; the exact reader reads the files
+        # when many rows hold the keys
+        return ParquetRepeats(files, columns, repeats) if len(repeats) * 8 <= rows else None
     return _assembled(read_parts, checks, where)
+
+
+def repeated_parquet_rows(repeats: ParquetRepeats) -> dict[Path, np.ndarray] | None:
+    """The rows (numbered from 1) of each Parquet file whose keys' hashes repeat, found
+    by reading the key columns again and hashing them as the scan did. None if the
+    files can no longer be read so."""
+    import pyarrow.parquet as pq  # noqa: PLC0415 (CSV needs none of it)
+
+    header = [name for name in _KEY_COLUMNS if name in repeats.columns]
+    found = {}
+    try:
+        for path in repeats.files:
+            numbers, rows = [np.empty(0, dtype=np.int64)], 0
+            with pq.ParquetFile(path, read_dictionary=header) as file:
+                for batch in file.iter_batches(BATCH, columns=header):
+                    hashes = _key_hashes_of(_as_read_from_csv(batch), header)
+                    numbers.append(rows + 1 + np.flatnonzero(_among(hashes, repeats.hashes)))
+                    rows += batch.num_rows
+            found[path] = np.concatenate(numbers)
+    except (OSError, pa.ArrowException):  # changed since the scan
+        return None
+    return found
 
 
 def _row_groups(metadata: pq.FileMetaData) -> list[tuple[int, int]]:
