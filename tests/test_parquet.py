@@ -26,6 +26,7 @@ from laborstats.columnar import Years
 from laborstats.dataset import Dataset, load_dataset
 from laborstats.errors import LaborstatsError
 from tests.conftest import OUTCOMES_HEADER
+from tests.test_columnar import assert_same_totals
 from tests.test_properties import BOUNDED, outcome_tables
 
 COLUMNS = OUTCOMES_HEADER.split(",")
@@ -496,6 +497,119 @@ def test_parquet_whose_rows_mostly_repeat_is_left_to_the_exact_reader(tmp_path: 
     path = write_parquet(tmp_path / "a.parquet", [*rows, *rows[:20]])  # 20 in 60
     assert parquet_scan(path) is None
     assert loaded(path) == exact(path)
+
+
+def bad_rows_in_two_files(tmp_path: Path) -> list[Path]:
+    """Bad rows in several row groups (of 3) and batches (of 2) of two files."""
+    first = [row(region=f"r{at}", value=str(at)) for at in range(12)]
+    first[4]["value"] = "x"  # not a figure
+    first[5]["metric"] = "nonsense"
+    first[10]["value"] = "-3"  # a count below zero
+    second = [row(region=f"s{at}", metric="cost_savings", value=str(at)) for at in range(9)]
+    second[7]["year"] = "2099"
+    return [
+        write_parquet(tmp_path / "a.parquet", first),
+        write_parquet(tmp_path / "b.parquet", second),
+    ]
+
+
+@pytest.mark.parametrize(
+    "years",
+    [columnar.ALL_YEARS, Years(latest=1), Years(summed=True)],
+    ids=["all", "latest", "summed"],
+)
+def test_bad_rows_set_aside_are_read_exactly_from_the_rows_doubted(
+    tmp_path: Path, years: Years
+) -> None:
+    first, second = bad_rows_in_two_files(tmp_path)
+    heard: list[str] = []
+    progress = mock.Mock(restart=heard.append)
+    with (
+        mock.patch.object(columnar, "SUMMED_FROM", 0),
+        mock.patch.object(dataset, "_parquet_text", wraps=dataset._parquet_text) as read,
+    ):
+        fast = loaded(tmp_path, skip_bad_rows=True, years=years, progress=progress)
+    slow = exact(tmp_path, skip_bad_rows=True, years=years)
+    assert isinstance(fast, Dataset)
+    assert isinstance(slow, Dataset)
+    assert fast.rejected[["file", "line"]].values.tolist() == [
+        [str(first), 5],
+        [str(first), 6],
+        [str(first), 11],
+        [str(second), 8],
+    ]
+    pd.testing.assert_frame_equal(fast.rejected, slow.rejected)
+    if years.summed:  # the exact reader keeps the rows the fast path sums
+        assert_same_totals(fast, slow, years)
+    else:
+        assert_same(fast, slow)
+    # The rows in doubt alone, not the whole files.
+    read_rows = [(call.args[0], call.kwargs["rows"].tolist()) for call in read.call_args_list]
+    assert read_rows == [(first, [5, 6, 11]), (second, [8])]
+    assert heard == [f"Checking the rows in doubt in {tmp_path} row by row"]
+
+
+def test_bad_parquet_rows_are_read_exactly_a_group_of_rows_at_a_time(tmp_path: Path) -> None:
+    first, second = bad_rows_in_two_files(tmp_path)
+    with (
+        mock.patch.object(columnar, "EXACT_ROWS", 2),
+        mock.patch.object(dataset, "_parquet_text", wraps=dataset._parquet_text) as read,
+    ):
+        fast = loaded(tmp_path, skip_bad_rows=True)
+    assert_same(fast, exact(tmp_path, skip_bad_rows=True))
+    read_rows = [(call.args[0], call.kwargs["rows"].tolist()) for call in read.call_args_list]
+    assert read_rows == [(first, [5, 6]), (first, [11]), (second, [8])]
+
+
+@pytest.mark.parametrize(
+    "twin",
+    [
+        row(region="r1", value="9"),  # a copy of a row in doubt
+        row(region="r3", value="-1"),  # a row in doubt, a copy of another
+    ],
+    ids=["copy kept", "copy in doubt"],
+)
+def test_a_copy_setting_bad_rows_aside_leaves_parquet_to_the_exact_reader(
+    tmp_path: Path, twin: dict[str, object]
+) -> None:
+    rows = [row(region=f"r{at}") for at in range(9)]
+    rows[1]["value"] = "-2"  # below zero: set aside after keys are looked at
+    write_parquet(tmp_path / "a.parquet", [*rows, twin])
+    with mock.patch.object(dataset, "_parquet_text", wraps=dataset._parquet_text) as read:
+        fast = loaded(tmp_path, skip_bad_rows=True)
+    assert [call.kwargs.get("rows") is None for call in read.call_args_list][-1]  # whole
+    slow = exact(tmp_path, skip_bad_rows=True)
+    assert_same(fast, slow)
+    assert isinstance(slow, Dataset)
+    assert slow.rejected["problem"].str.startswith("the same figure twice").sum() == 2
+
+
+def test_a_good_parquet_row_the_checks_doubt_leaves_it_to_the_exact_reader(
+    tmp_path: Path,
+) -> None:
+    bad_rows_in_two_files(tmp_path)
+    typed = columnar._Checks._typed
+
+    def doubting(checks: columnar._Checks, batch: pa.RecordBatch) -> object:
+        rows = typed(checks, batch)
+        named = np.isin(batch.column("region").to_numpy(zero_copy_only=False), ["r0"])
+        return (
+            rows if not named.any() else named | (0 if isinstance(rows, columnar._Rows) else rows)
+        )
+
+    with (
+        mock.patch.object(columnar._Checks, "_typed", doubting),
+        mock.patch.object(dataset, "_parquet_text", wraps=dataset._parquet_text) as read,
+    ):
+        fast = loaded(tmp_path, skip_bad_rows=True)
+    assert_same(fast, exact(tmp_path, skip_bad_rows=True))
+    # Row 1 is kept: then every file whole.
+    read_rows = [call.kwargs.get("rows") for call in read.call_args_list]
+    assert [None if rows is None else rows.tolist() for rows in read_rows] == [
+        [1, 5, 6, 11],
+        None,
+        None,
+    ]
 
 
 def parquet_scan(path: Path) -> object:

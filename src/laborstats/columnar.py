@@ -243,6 +243,8 @@ class Repeats:
 # keys (year, region, entity, metric, period) of those it set aside after their keys
 # were looked at for copies.
 KeptRows = Callable[[str, np.ndarray], tuple[np.ndarray, pd.DataFrame]]
+# The same for some rows of a Parquet file, given by number (from 1).
+KeptParquetRows = Callable[[Path, np.ndarray], tuple[np.ndarray, pd.DataFrame]]
 EXACT_ROWS = 1 << 16  # rows in doubt the exact reader reads at a time
 
 
@@ -590,6 +592,7 @@ def scan_parquet(
     years: Years,
     this_year: int,
     progress: Progress | None = None,
+    kept_rows: KeptParquetRows | None = None,
 ) -> Scan | ParquetDoubt | ParquetRepeats | None:
     """The outcomes of Parquet files as the exact reader types and checks them, only
     the rows ``years`` keeps; else they need the exact reader, which may look first
@@ -597,6 +600,10 @@ def scan_parquet(
 
     ``columns`` are the outcome columns the files hold (each file holds them
     all); rows are numbered from 1 in each file.
+
+    With ``kept_rows`` (bad rows are set aside), the rows the checks doubt go
+    to ``kept_rows``, as for a CSV file (see _set_aside_parquet); a key that
+    may repeat needs the exact reader then, to set every copy aside.
     """
     import pyarrow.parquet as pq  # noqa: PLC0415 (CSV needs none of it)
 
@@ -612,7 +619,7 @@ def scan_parquet(
     ]
     rows = sum(about.num_rows for about in metadata.values())
     checks = _Checks(columns, metrics, this_year, years, rows)
-    stop = _Stop()
+    stop = _Stop(every_batch=kept_rows is not None)
 
     def read(number: int) -> _Part | None:
         path, group, first_line = pieces[number]
@@ -627,6 +634,8 @@ def scan_parquet(
                     if not stop.checks(part, number):
                         typed.validate(full=True)  # text that is not UTF-8 (add finds it)
                     elif (doubted := checks.add(typed, part)) is not None:
+                        if stop.every_batch:  # the others are kept
+                            doubted = checks.add_undoubted(typed, part, doubted)
                         hashes = _key_hashes_of(typed, columns)[doubted]
                         part.doubted.append(_Doubted(rows, batch.num_rows, doubted, hashes))
                         stop.doubt(number)
@@ -645,16 +654,51 @@ def scan_parquet(
         return None
     read_parts = [part for part in parts if part is not None]
     for (path, group, first_line), part in zip(pieces, read_parts, strict=True):
-        if part.doubted:  # the first in the files (see _Stop)
+        if part.doubted and kept_rows is None:  # the first in the files (see _Stop)
             doubted = part.doubted[0]
             return ParquetDoubt(
                 path, group, doubted.skipped, doubted.rows, first_line + doubted.skipped
             )
+    if kept_rows is not None and not _set_aside_parquet(
+        pieces, read_parts, kept_rows, progress, where
+    ):
+        return None
     repeats = _repeated_hashes(read_parts)
     if len(repeats):  # maybe the same figure twice; the exact reader reads the files
         # when many rows hold the keys
         return ParquetRepeats(files, columns, repeats) if len(repeats) * 8 <= rows else None
     return _assembled(read_parts, checks, where)
+
+
+def _set_aside_parquet(
+    pieces: list[tuple[Path, int, int]],
+    parts: list[_Part],
+    kept_rows: KeptParquetRows,
+    progress: Progress | None,
+    where: str,
+) -> bool:
+    """As _set_aside, for the row groups (``pieces``) of Parquet files: the rows the
+    scan doubted go to ``kept_rows``, file by file, EXACT_ROWS at a time."""
+    doubted: dict[Path, list[np.ndarray]] = {}
+    for (path, _, first_line), part in zip(pieces, parts, strict=True):
+        for doubt in part.doubted:
+            doubted.setdefault(path, []).append(first_line + doubt.skipped + doubt.which)
+    if not doubted:
+        return True
+    if progress is not None:
+        progress.restart(f"Checking the rows in doubt in {where} row by row")
+    every = {path: np.concatenate(numbers) for path, numbers in doubted.items()}
+    total = sum(len(numbers) for numbers in every.values())
+    for path, numbers in every.items():
+        for at in range(0, len(numbers), EXACT_ROWS):
+            group = numbers[at : at + EXACT_ROWS]
+            kept, counted = kept_rows(path, group)
+            if len(kept):
+                return False
+            parts[0].hashes.append(_key_hashes(counted))
+            if progress is not None:
+                progress(len(group), total)
+    return True
 
 
 def repeated_parquet_rows(repeats: ParquetRepeats) -> dict[Path, np.ndarray] | None:

@@ -21,6 +21,7 @@ from laborstats.codes import as_codes, as_texts
 from laborstats.columnar import (
     ALL_YEARS,
     Doubt,
+    KeptParquetRows,
     KeptRows,
     ParquetDoubt,
     ParquetRepeats,
@@ -322,6 +323,9 @@ class _Reader:
         files = _parquet_files(file.path) if file.path is not None else None
         if files:
             columns = _parquet_columns(files)
+            # As for a CSV file (see scanned_setting_aside), but a key that may repeat
+            # leaves the files to the exact reader.
+            doubted = None if self.rejected is None else _Reader(None, skip_bad_rows=True)
             scan = scan_parquet(
                 files,
                 columns,
@@ -330,8 +334,11 @@ class _Reader:
                 years=self.years,
                 this_year=this_year,
                 progress=self.progress,
+                kept_rows=None if doubted is None else doubted.kept_parquet_rows(columns, metrics),
             )
             if isinstance(scan, Scan):
+                if doubted is not None:
+                    self.rejected = [*(self.rejected or []), *(doubted.rejected or [])]
                 return scan
             if scan is not None and self.rejected is None:
                 self.check_parquet_first(scan, columns, metrics)
@@ -500,13 +507,30 @@ class _Reader:
                 rows["line"] = lines[rows["line"].to_numpy() - 2]
             if self.rejected is not None:
                 self.rejected += misread
-            typed = self.typed(frame, unique=unique)
-            checked = self.valued(typed, metrics)
-            kept_lines: np.ndarray = checked["line"].to_numpy()
-            set_aside = ~typed["line"].isin(kept_lines)
-            return kept_lines, typed.loc[set_aside, list(OUTCOMES.key)]
+            return self.kept_of(frame, metrics, unique=unique)
 
         return kept
+
+    def kept_parquet_rows(self, columns: list[str], metrics: pd.DataFrame) -> KeptParquetRows:
+        """As kept_rows, for rows of a Parquet file given by number (from 1)."""
+
+        def kept(path: Path, rows: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
+            frame = _parquet_text(path, columns, keep_raw=True, rows=rows)
+            return self.kept_of(frame, metrics, unique=False)
+
+        return kept
+
+    def kept_of(
+        self, frame: pd.DataFrame, metrics: pd.DataFrame, *, unique: bool
+    ) -> tuple[np.ndarray, pd.DataFrame]:
+        """Some rows of an outcomes file, read, checked and set aside (see kept_rows):
+        the lines of those kept, and the keys of those set aside after their keys
+        were looked at for copies."""
+        typed = self.typed(frame, unique=unique)
+        checked = self.valued(typed, metrics)
+        kept_lines: np.ndarray = checked["line"].to_numpy()
+        set_aside = ~typed["line"].isin(kept_lines)
+        return kept_lines, typed.loc[set_aside, list(OUTCOMES.key)]
 
     def typed(self, frame: pd.DataFrame, *, unique: bool = True) -> pd.DataFrame:
         """Outcomes as read (text, a line and perhaps the raw row), typed and checked row
