@@ -7,6 +7,7 @@ import contextlib
 import csv
 import datetime
 import io
+import itertools
 import json
 import sys
 import time
@@ -979,16 +980,15 @@ def test_rows_in_doubt_are_grouped_with_every_copy_of_their_key(
     assert [at for at in order if counts[keys[at]] == 1] == sorted(
         at for at in order if counts[keys[at]] == 1
     )
-    # Groups start where a key does: at the first key from each multiple of EXACT_ROWS.
+    # Groups start where a key does, and are no larger than EXACT_ROWS and one key.
     key_starts = [at for at, first in enumerate(starting) if first]
-    expected = sorted(
-        {
-            next(at for at in key_starts if at >= m)
-            for m in range(0, len(keys), group)
-            if any(at >= m for at in key_starts)
-        }
-    )
-    assert starts.tolist() == expected
+    bounds = [*starts.tolist(), len(keys)]
+    assert set(bounds[:-1]) <= set(key_starts)
+    assert bounds[0] == 0 or not keys
+    largest = max(counts.values(), default=1)
+    assert all(end - begin < group + largest for begin, end in itertools.pairwise(bounds))
+    # ... and no more groups than EXACT_ROWS at a time would give, nor fewer than needed.
+    assert -(-len(keys) // (group + largest - 1)) <= len(bounds) - 1 <= -(-len(keys) // group)
 
 
 def test_rows_read_exactly_are_named_by_their_lines_in_the_file() -> None:

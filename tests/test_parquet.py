@@ -562,26 +562,58 @@ def test_bad_parquet_rows_are_read_exactly_a_group_of_rows_at_a_time(tmp_path: P
 
 
 @pytest.mark.parametrize(
-    "twin",
+    ("twin", "again"),
     [
-        row(region="r1", value="9"),  # a copy of a row in doubt
-        row(region="r3", value="-1"),  # a row in doubt, a copy of another
+        (row(region="r1", value="9"), [2, 10]),  # a copy of a row in doubt
+        (row(region="r3", value="-1"), [2, 4, 10]),  # a row in doubt, a copy of another
     ],
     ids=["copy kept", "copy in doubt"],
 )
-def test_a_copy_setting_bad_rows_aside_leaves_parquet_to_the_exact_reader(
-    tmp_path: Path, twin: dict[str, object]
+def test_every_copy_of_a_figure_is_set_aside_from_a_scan_again(
+    tmp_path: Path, twin: dict[str, object], again: list[int]
 ) -> None:
     rows = [row(region=f"r{at}") for at in range(9)]
     rows[1]["value"] = "-2"  # below zero: set aside after keys are looked at
-    write_parquet(tmp_path / "a.parquet", [*rows, twin])
+    path = write_parquet(tmp_path / "a.parquet", [*rows, twin])
+    heard: list[str] = []
     with mock.patch.object(dataset, "_parquet_text", wraps=dataset._parquet_text) as read:
-        fast = loaded(tmp_path, skip_bad_rows=True)
-    assert [call.kwargs.get("rows") is None for call in read.call_args_list][-1]  # whole
+        fast = loaded(tmp_path, skip_bad_rows=True, progress=mock.Mock(restart=heard.append))
     slow = exact(tmp_path, skip_bad_rows=True)
     assert_same(fast, slow)
     assert isinstance(slow, Dataset)
     assert slow.rejected["problem"].str.startswith("the same figure twice").sum() == 2
+    # The rows in doubt, then from a scan again those and the copies: not the file.
+    read_rows = [(call.args[0], call.kwargs["rows"].tolist()) for call in read.call_args_list]
+    assert read_rows == [(path, [2, 10][: 1 + (twin["value"] == "-1")]), (path, again)]
+    assert heard == [
+        f"Checking the rows in doubt in {tmp_path} row by row",
+        f"Reading {tmp_path} again to set aside every copy of a figure",
+        f"Checking the rows in doubt in {tmp_path} row by row",
+    ]
+
+
+def test_copies_across_files_are_read_exactly_together(tmp_path: Path) -> None:
+    first, second = bad_rows_in_two_files(tmp_path)
+    third = write_parquet(
+        tmp_path / "c.parquet",
+        [row(region="r0", value="7"), row(region="s2", metric="cost_savings")],
+    )
+    with (
+        mock.patch.object(columnar, "EXACT_ROWS", 2),
+        mock.patch.object(dataset, "_parquet_text", wraps=dataset._parquet_text) as read,
+    ):
+        fast = loaded(tmp_path, skip_bad_rows=True)
+    slow = exact(tmp_path, skip_bad_rows=True)
+    assert_same(fast, slow)
+    assert isinstance(slow, Dataset)
+    assert len(slow.rejected) == 4 + 4
+    # From the scan again, each key's copies in one group (the order of the keys is
+    # their hashes'), then the bad rows two at a time.
+    calls = [(call.args[0], call.kwargs["rows"].tolist()) for call in read.call_args_list]
+    again = calls[3:]
+    groups = [again[:2], again[2:4]]
+    assert sorted(groups) == sorted([[(first, [1]), (third, [1])], [(second, [3]), (third, [2])]])
+    assert again[4:] == [(first, [5, 6]), (first, [11]), (second, [8])]
 
 
 def test_a_good_parquet_row_the_checks_doubt_leaves_it_to_the_exact_reader(
@@ -607,6 +639,7 @@ def test_a_good_parquet_row_the_checks_doubt_leaves_it_to_the_exact_reader(
     read_rows = [call.kwargs.get("rows") for call in read.call_args_list]
     assert [None if rows is None else rows.tolist() for rows in read_rows] == [
         [1, 5, 6, 11],
+        [8],
         None,
         None,
     ]

@@ -229,9 +229,9 @@ class ParquetRepeats:
 
 @dataclass(frozen=True)
 class Repeats:
-    """A CSV file, one row a line, whose rows all passed each row's checks (or were set
-    aside), but the keys of some may repeat: ``hashes`` (see _row_hashes, ascending)
-    are two rows' or more. ``header`` names its columns."""
+    """A CSV file, one row a line, whose rows all passed each row's checks (in UTF-8),
+    or were set aside, but the keys of some may repeat: ``hashes`` (see _row_hashes,
+    ascending) are two rows' or more. ``header`` names its columns."""
 
     path: Path
     header: list[str]
@@ -243,8 +243,8 @@ class Repeats:
 # keys (year, region, entity, metric, period) of those it set aside after their keys
 # were looked at for copies.
 KeptRows = Callable[[str, np.ndarray], tuple[np.ndarray, pd.DataFrame]]
-# The same for some rows of a Parquet file, given by number (from 1).
-KeptParquetRows = Callable[[Path, np.ndarray], tuple[np.ndarray, pd.DataFrame]]
+# The same for some rows of Parquet files, given by number (from 1) in each file.
+KeptParquetRows = Callable[[dict[Path, np.ndarray]], tuple[np.ndarray, pd.DataFrame]]
 EXACT_ROWS = 1 << 16  # rows in doubt the exact reader reads at a time
 
 
@@ -258,7 +258,7 @@ def scan_outcomes(
     progress: Progress | None = None,
     kept_rows: KeptRows | None = None,
     encoding: str | None = None,
-    repeated: np.ndarray | None = None,
+    doubted_keys: np.ndarray | None = None,
 ) -> Scan | Doubt | Repeats | None:
     """The outcomes of a CSV file as the exact reader types and checks them, only
     the rows ``years`` keeps; else the file needs the exact reader, which may look
@@ -273,8 +273,8 @@ def scan_outcomes(
 
     With ``kept_rows`` (bad rows are set aside), the rows the checks doubt go
     to ``kept_rows`` (see _set_aside). Keys that may repeat are given back as
-    Repeats, for a scan again with their ``repeated`` hashes: the checks then
-    doubt every row that holds one, and ``kept_rows`` sets every copy aside.
+    Repeats, for a scan again with their hashes as ``doubted_keys``: the checks
+    then doubt every row that holds one, and ``kept_rows`` sets every copy aside.
     """
     scan = functools.partial(
         _scan_outcomes,
@@ -285,7 +285,7 @@ def scan_outcomes(
         progress=progress,
         kept_rows=kept_rows,
         encoding=encoding,
-        repeated=repeated,
+        doubted_keys=doubted_keys,
     )
     stop = _Stop(every_batch=kept_rows is not None)
     found = scan(stop)
@@ -306,7 +306,7 @@ def _scan_outcomes(
     progress: Progress | None,
     kept_rows: KeptRows | None,
     encoding: str | None,
-    repeated: np.ndarray | None,
+    doubted_keys: np.ndarray | None,
     gb18030: bool = False,
 ) -> Scan | Doubt | Repeats | None:
     """scan_outcomes, its ranges stopped by ``stop``; with ``gb18030``, a file read
@@ -329,7 +329,7 @@ def _scan_outcomes(
         detection.saw_text(head[: bounds[0]].decode(read_as))
     # Rows as many as the first lines' length says (a Parquet file's metadata says).
     lines = max(head.count(b"\n"), 1)
-    checks = _Checks(header, metrics, this_year, years, size * lines // len(head), repeated)
+    checks = _Checks(header, metrics, this_year, years, size * lines // len(head), doubted_keys)
 
     def read(part: int) -> _Part | None:
         byte_range = (part, bounds[part], bounds[part + 1])
@@ -355,14 +355,14 @@ def _scan_outcomes(
             return Doubt(path, bounds[0], start, doubted.skipped, doubted.rows, read_as)
         part.first_line, line = line, line + part.rows
     if kept_rows is not None and not _set_aside(
-        path, read_parts, kept_rows, progress, read_as, grouped=repeated is not None
+        path, read_parts, kept_rows, progress, read_as, grouped=doubted_keys is not None
     ):
         return None
     repeats = _repeated_hashes(read_parts)
     if not len(repeats):
         return _assembled(read_parts, checks, str(path))
     # Maybe the same figure twice. Setting bad rows aside, a scan again sets every
-    # copy aside (see repeated). Else the exact reader reads the file when many rows
+    # copy aside (see doubted_keys). Else the exact reader reads the file when many rows
     # hold the keys (or they are not in UTF-8: see repeated_rows), or looks at their
     # rows first.
     whole = kept_rows is None and (len(repeats) * 8 > line or not is_utf8(read_as))
@@ -387,19 +387,16 @@ def _set_aside(
     parts' hashes: one of them and a copy elsewhere are both bad rows. The parts
     are plain, one row a line, so each row's line is known.
 
-    ``grouped``: the rows of a key are given together, for ``kept_rows`` to set
-    every copy aside; first the rows of keys held twice in the parts' hashes, in
-    the order of their hashes, then the others in file order.
+    ``grouped`` (a scan again): the rows of a key are given together, for
+    ``kept_rows`` to set every copy aside (see _key_groups).
     """
-    doubts = [doubt for part in parts for doubt in part.doubted]
+    doubts = [(part.first_line, doubt) for part in parts for doubt in part.doubted]
     if not doubts:
         return True
-    lines = np.concatenate(
-        [part.first_line + doubt.skipped + doubt.which for part in parts for doubt in part.doubted]
-    )
+    lines = np.concatenate([first + doubt.skipped + doubt.which for first, doubt in doubts])
     order, starts = np.arange(len(lines)), np.arange(0, len(lines), EXACT_ROWS)
     if grouped:
-        order, starts = _key_groups(np.concatenate([doubt.hashes for doubt in doubts]), lines)
+        order, starts = _key_groups(_hashes([doubt for _, doubt in doubts]), lines)
     if progress is not None:
         progress.restart(f"Checking the rows in doubt in {path} line by line")
     try:
@@ -423,20 +420,27 @@ def _set_aside(
     return True
 
 
-def _key_groups(hashes: np.ndarray, lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """An order of rows (their key ``hashes`` and ascending ``lines``) and where its
-    groups of EXACT_ROWS rows or so start, each key's rows in one group: first the
-    rows of hashes held twice or more, by hash, then the others; in file order."""
-    held = np.unique(hashes, return_counts=True)
-    shared = _among(hashes, held[0][held[1] > 1])
-    order = np.lexsort((lines, np.where(shared, hashes, 0), ~shared))
-    # A group starts at a row that is not another copy of the row before.
-    shared, hashes = shared[order], hashes[order]
-    starts_key = np.ones(len(order), dtype=bool)
-    starts_key[1:] = ~shared[1:] | (hashes[1:] != hashes[:-1])
-    keys = np.flatnonzero(starts_key)
-    at = np.searchsorted(keys, np.arange(0, len(order), EXACT_ROWS))
-    return order, np.unique(keys[at[at < len(keys)]])
+def _hashes(doubts: list[_Doubted]) -> np.ndarray:
+    """The hashes of the keys of the rows these doubts name, in a scan again."""
+    hashes = [doubt.hashes for doubt in doubts if doubt.hashes is not None]
+    if len(hashes) != len(doubts):
+        raise ValueError("the hashes of keys are known in a scan again only")
+    return np.concatenate(hashes)
+
+
+def _key_groups(hashes: np.ndarray, places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An order of rows (their key ``hashes``, and ``places`` in the files, ascending)
+    and where its groups of EXACT_ROWS rows or so start, each key's rows in one group:
+    first the rows whose hashes other rows share, by hash, then the others; each in
+    file order."""
+    values, counts = np.unique(hashes, return_counts=True)
+    shared = _among(hashes, values[counts > 1])
+    order = np.lexsort((places, np.where(shared, hashes, 0), ~shared))
+    # A key starts at a row whose hash is not the row before's.
+    hashes = hashes[order]
+    key_starts = np.flatnonzero(np.append(True, hashes[1:] != hashes[:-1]))
+    at = np.searchsorted(key_starts, np.arange(0, len(order), EXACT_ROWS))
+    return order, np.unique(key_starts[at[at < len(key_starts)]])
 
 
 def _read_at(stream: BinaryIO, begin: int, end: int) -> bytes:
@@ -593,6 +597,7 @@ def scan_parquet(
     this_year: int,
     progress: Progress | None = None,
     kept_rows: KeptParquetRows | None = None,
+    doubted_keys: np.ndarray | None = None,
 ) -> Scan | ParquetDoubt | ParquetRepeats | None:
     """The outcomes of Parquet files as the exact reader types and checks them, only
     the rows ``years`` keeps; else they need the exact reader, which may look first
@@ -602,8 +607,8 @@ def scan_parquet(
     all); rows are numbered from 1 in each file.
 
     With ``kept_rows`` (bad rows are set aside), the rows the checks doubt go
-    to ``kept_rows``, as for a CSV file (see _set_aside_parquet); a key that
-    may repeat needs the exact reader then, to set every copy aside.
+    to ``kept_rows``, and keys that may repeat are given back for a scan again
+    with ``doubted_keys``, as for a CSV file (see scan_outcomes).
     """
     import pyarrow.parquet as pq  # noqa: PLC0415 (CSV needs none of it)
 
@@ -618,7 +623,7 @@ def scan_parquet(
         for group, first_line in _row_groups(about)
     ]
     rows = sum(about.num_rows for about in metadata.values())
-    checks = _Checks(columns, metrics, this_year, years, rows)
+    checks = _Checks(columns, metrics, this_year, years, rows, doubted_keys)
     stop = _Stop(every_batch=kept_rows is not None)
 
     def read(number: int) -> _Part | None:
@@ -636,7 +641,7 @@ def scan_parquet(
                     elif (doubted := checks.add(typed, part)) is not None:
                         if stop.every_batch:  # the others are kept
                             doubted = checks.add_undoubted(typed, part, doubted)
-                        hashes = _key_hashes_of(typed, columns)[doubted]
+                        hashes = checks.hashes_of(typed, doubted)
                         part.doubted.append(_Doubted(rows, batch.num_rows, doubted, hashes))
                         stop.doubt(number)
                     rows += batch.num_rows
@@ -660,13 +665,14 @@ def scan_parquet(
                 path, group, doubted.skipped, doubted.rows, first_line + doubted.skipped
             )
     if kept_rows is not None and not _set_aside_parquet(
-        pieces, read_parts, kept_rows, progress, where
+        pieces, read_parts, kept_rows, progress, where, grouped=doubted_keys is not None
     ):
         return None
     repeats = _repeated_hashes(read_parts)
-    if len(repeats):  # maybe the same figure twice; the exact reader reads the files
-        # when many rows hold the keys
-        return ParquetRepeats(files, columns, repeats) if len(repeats) * 8 <= rows else None
+    if len(repeats):  # maybe the same figure twice; unless bad rows are set aside, the
+        # exact reader reads the files when many rows hold the keys
+        whole = kept_rows is None and len(repeats) * 8 > rows
+        return None if whole else ParquetRepeats(files, columns, repeats)
     return _assembled(read_parts, checks, where)
 
 
@@ -676,28 +682,40 @@ def _set_aside_parquet(
     kept_rows: KeptParquetRows,
     progress: Progress | None,
     where: str,
+    *,
+    grouped: bool = False,
 ) -> bool:
     """As _set_aside, for the row groups (``pieces``) of Parquet files: the rows the
-    scan doubted go to ``kept_rows``, file by file, EXACT_ROWS at a time."""
-    doubted: dict[Path, list[np.ndarray]] = {}
-    for (path, _, first_line), part in zip(pieces, parts, strict=True):
-        for doubt in part.doubted:
-            doubted.setdefault(path, []).append(first_line + doubt.skipped + doubt.which)
-    if not doubted:
+    scan doubted go to ``kept_rows``, EXACT_ROWS at a time in the files' order, or
+    (``grouped``) each key's rows together, from whichever files."""
+    doubts = [
+        (file, first_line, doubt)
+        for (file, _, first_line), part in zip(pieces, parts, strict=True)
+        for doubt in part.doubted
+    ]
+    if not doubts:
         return True
+    files = list(dict.fromkeys(file for file, _, _ in doubts))
+    rows = np.concatenate([first + doubt.skipped + doubt.which for _, first, doubt in doubts])
+    file_of = np.concatenate(
+        [np.full(len(doubt.which), files.index(file)) for file, _, doubt in doubts]
+    )
+    order, starts = np.arange(len(rows)), np.arange(0, len(rows), EXACT_ROWS)
+    if grouped:
+        places = file_of * (int(rows.max()) + 1) + rows  # in the files' order
+        order, starts = _key_groups(_hashes([doubt for _, _, doubt in doubts]), places)
     if progress is not None:
         progress.restart(f"Checking the rows in doubt in {where} row by row")
-    every = {path: np.concatenate(numbers) for path, numbers in doubted.items()}
-    total = sum(len(numbers) for numbers in every.values())
-    for path, numbers in every.items():
-        for at in range(0, len(numbers), EXACT_ROWS):
-            group = numbers[at : at + EXACT_ROWS]
-            kept, counted = kept_rows(path, group)
-            if len(kept):
-                return False
-            parts[0].hashes.append(_key_hashes(counted))
-            if progress is not None:
-                progress(len(group), total)
+    rows, file_of = rows[order], file_of[order]
+    for at, end in itertools.pairwise([*starts.tolist(), len(rows)]):
+        group, group_files = rows[at:end], file_of[at:end]
+        numbers = {files[f]: np.sort(group[group_files == f]) for f in np.unique(group_files)}
+        kept, counted = kept_rows(numbers)
+        if len(kept):
+            return False
+        parts[0].hashes.append(_key_hashes(counted))
+        if progress is not None:
+            progress(end - at, len(rows))
     return True
 
 
@@ -823,7 +841,8 @@ class _Doubted:
     skipped: int
     rows: int
     which: np.ndarray = field(repr=False)
-    hashes: np.ndarray = field(repr=False)  # of the keys of the rows at ``which``
+    # In a scan again (see doubted_keys), the hashes of the keys of the rows at ``which``.
+    hashes: np.ndarray | None = field(repr=False)
 
 
 @dataclass
@@ -1154,7 +1173,7 @@ def _read_part(
                     if doubted is not None and stop.every_batch:  # the others are kept
                         doubted = checks.add_undoubted(batch, part, doubted)
                     if doubted is not None:
-                        hashes = _key_hashes_of(batch, header)[doubted]
+                        hashes = checks.hashes_of(batch, doubted)
                         part.doubted.append(_Doubted(part.rows, batch.num_rows, doubted, hashes))
                         stop.doubt(number)
                 part.rows += batch.num_rows
@@ -1194,10 +1213,10 @@ class _Checks:
         this_year: int,
         years: Years,
         rows: int,
-        repeated: np.ndarray | None = None,
+        doubted_keys: np.ndarray | None = None,
     ) -> None:
         self.header = header
-        self.repeated = repeated  # hashes of keys whose rows are doubted (see scan_outcomes)
+        self.doubted_keys = doubted_keys  # hashes of keys whose rows all are doubted
         self.this_year = this_year
         self.years = years
         self.latest = 0
@@ -1303,6 +1322,13 @@ class _Checks:
             return np.arange(batch.num_rows)
         return doubted
 
+    def hashes_of(self, batch: pa.RecordBatch, rows: np.ndarray) -> np.ndarray | None:
+        """In a scan again (see doubted_keys), the hashes of the keys of these rows."""
+        if self.doubted_keys is None:
+            return None
+        hashes: np.ndarray = _key_hashes_of(batch, self.header)[rows]
+        return hashes
+
     def kept(self, batch: pa.RecordBatch, latest: int) -> np.ndarray:
         """Which rows of a kept batch stay, with ``latest`` the latest year of the file."""
         keep = self.years.keeps(batch.column("year").to_numpy(), latest)
@@ -1407,9 +1433,8 @@ class _Checks:
         named = named[programme.codes]
         doubted |= (named_year >= 0) & (named_year != years)
         doubted |= (named != -1) & (named != self.programme_of[metric])
-        if self.repeated is not None:
-            keys = [cells.get(name, blank) for name in _KEY_COLUMNS]
-            doubted |= _among(_row_hashes(keys), self.repeated)
+        if self.doubted_keys is not None:
+            doubted |= _among(_row_hashes(_keys(cells, blank)), self.doubted_keys)
 
         figures = parse_figures(batch.column("value"))
         value, written = figures.value, figures.qualifier
@@ -1452,7 +1477,12 @@ class _Rows:
         return self.cells.get(name, self.blank)
 
     def keys(self) -> list[_Distinct]:
-        return [self.cell(name) for name in _KEY_COLUMNS]
+        return _keys(self.cells, self.blank)
+
+
+def _keys(cells: dict[str, _Distinct], blank: _Distinct) -> list[_Distinct]:
+    """The key columns of a batch's cells, ``blank`` for those the file does not have."""
+    return [cells.get(name, blank) for name in _KEY_COLUMNS]
 
 
 def _year_of(text: str) -> int:
@@ -1503,10 +1533,8 @@ def _narrowest(count: int) -> np.dtype[np.signedinteger]:
 def _key_hashes_of(batch: pa.RecordBatch, header: list[str]) -> np.ndarray:
     """The hashes of the keys of a batch's rows (see _row_hashes), of a file with the
     columns ``header``."""
-    blank = _blank(batch.num_rows)
-    return _row_hashes(
-        [_Distinct.of(batch, name) if name in header else blank for name in _KEY_COLUMNS]
-    )
+    cells = {name: _Distinct.of(batch, name) for name in _KEY_COLUMNS if name in header}
+    return _row_hashes(_keys(cells, _blank(batch.num_rows)))
 
 
 def _row_hashes(columns: list[_Distinct]) -> np.ndarray:

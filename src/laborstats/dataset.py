@@ -323,25 +323,9 @@ class _Reader:
         files = _parquet_files(file.path) if file.path is not None else None
         if files:
             columns = _parquet_columns(files)
-            # As for a CSV file (see scanned_setting_aside), but a key that may repeat
-            # leaves the files to the exact reader.
-            doubted = None if self.rejected is None else _Reader(None, skip_bad_rows=True)
-            scan = scan_parquet(
-                files,
-                columns,
-                metrics,
-                where=file.where,
-                years=self.years,
-                this_year=this_year,
-                progress=self.progress,
-                kept_rows=None if doubted is None else doubted.kept_parquet_rows(columns, metrics),
-            )
-            if isinstance(scan, Scan):
-                if doubted is not None:
-                    self.rejected = [*(self.rejected or []), *(doubted.rejected or [])]
-                return scan
-            if scan is not None and self.rejected is None:
-                self.check_parquet_first(scan, columns, metrics)
+            fast = self.parquet_scanned(files, columns, file.where, metrics, this_year)
+            if fast is not None:
+                return fast
             # As for one CSV file: the checks of each row, one row per key (across
             # the files), then the checks against metrics.csv.
             typed = [
@@ -384,6 +368,43 @@ class _Reader:
             outcomes = outcomes[kept].reset_index(drop=True)
         return Scan(as_codes(outcomes), seen, reporters)
 
+    def parquet_scanned(
+        self,
+        files: list[Path],
+        columns: list[str],
+        where: str,
+        metrics: pd.DataFrame,
+        this_year: int,
+    ) -> Scan | None:
+        """As scanned, for Parquet files holding ``columns``."""
+
+        def scan(
+            doubted: _Reader | None, keys: np.ndarray | None
+        ) -> Scan | ParquetDoubt | ParquetRepeats | None:
+            unique = keys is not None
+            return scan_parquet(
+                files,
+                columns,
+                metrics,
+                where=where,
+                years=self.years,
+                this_year=this_year,
+                progress=self.progress,
+                kept_rows=None
+                if doubted is None
+                else doubted.kept_parquet_rows(columns, metrics, unique),
+                doubted_keys=keys,
+            )
+
+        if self.rejected is not None:
+            return self.setting_aside(scan, self.rejected, where)
+        fast = scan(None, None)
+        if isinstance(fast, Scan):
+            return fast
+        if fast is not None:
+            self.check_parquet_first(fast, columns, metrics)
+        return None
+
     def scanned(
         self,
         path: Path,
@@ -395,60 +416,59 @@ class _Reader:
         """The outcomes of a CSV file as the fast path reads them; or None, and the
         exact reader reads the file (if it finds a problem where the fast read says,
         that is raised first: see check_first)."""
+
+        def scan_file(
+            doubted: _Reader | None, keys: np.ndarray | None
+        ) -> Scan | Doubt | Repeats | None:
+            return scan_outcomes(
+                path,
+                metrics,
+                years=self.years,
+                this_year=this_year,
+                progress=self.progress,
+                kept_rows=None
+                if doubted is None
+                else doubted.kept_rows(where, metrics, keys is not None),
+                encoding=encoding,
+                doubted_keys=keys,
+            )
+
         if self.rejected is not None:
-            return self.scanned_setting_aside(path, where, metrics, this_year, encoding)
-        fast = scan_outcomes(
-            path,
-            metrics,
-            years=self.years,
-            this_year=this_year,
-            progress=self.progress,
-            encoding=encoding,
-        )
+            return self.setting_aside(scan_file, self.rejected, str(path))
+        fast = scan_file(None, None)
         if isinstance(fast, Scan):
             return fast
         if fast is not None:
             self.check_first(fast, where, metrics)
         return None
 
-    def scanned_setting_aside(
+    def setting_aside(
         self,
-        path: Path,
+        scan: Callable[[_Reader, np.ndarray | None], object],
+        rejected: list[pd.DataFrame],
         where: str,
-        metrics: pd.DataFrame,
-        this_year: int,
-        encoding: str | None,
     ) -> Scan | None:
-        """The outcomes of a CSV file as the fast path reads them, bad rows set aside;
-        or None, and the exact reader reads the file.
+        """What a fast read (``scan``) of outcomes gives setting bad rows aside into
+        ``rejected``; or None, and the exact reader reads the files.
 
         The fast read leaves the rows it doubts to an exact reader (see kept_rows):
         what that sets aside counts only if the scan succeeds. When keys may repeat,
-        every copy is set aside: the file is scanned again, and each key's rows are
-        given to the exact reader together (a million rows with 50 keys twice: 1.7 s
-        and 0.3 GB; the whole file read exactly took 12 s and 1.7 GB).
+        every copy is set aside: the files are scanned again with those keys
+        doubted, and each key's rows are given to the exact reader together (a
+        million rows with 50 keys twice: 1.7 s and 0.3 GB; the whole file read
+        exactly took 12 s and 1.7 GB).
         """
-        repeated = None
-        while True:
-            doubted = _Reader(None, skip_bad_rows=True)
-            fast = scan_outcomes(
-                path,
-                metrics,
-                years=self.years,
-                this_year=this_year,
-                progress=self.progress,
-                kept_rows=doubted.kept_rows(where, metrics, unique=repeated is not None),
-                encoding=encoding,
-                repeated=repeated,
-            )
-            if isinstance(fast, Scan):
-                self.rejected = [*(self.rejected or []), *(doubted.rejected or [])]
-                return fast
-            if not isinstance(fast, Repeats) or repeated is not None:
-                return None  # (a key that repeats after a scan again: the exact reader's)
-            repeated = fast.hashes
+        doubted = _Reader(None, skip_bad_rows=True)
+        fast = scan(doubted, None)
+        if isinstance(fast, Repeats | ParquetRepeats):
             if self.progress is not None:
-                self.progress.restart(f"Reading {path} again to set aside every copy of a figure")
+                self.progress.restart(f"Reading {where} again to set aside every copy of a figure")
+            doubted = _Reader(None, skip_bad_rows=True)
+            fast = scan(doubted, fast.hashes)  # (a key that repeats still: the exact reader's)
+        if not isinstance(fast, Scan):
+            return None
+        rejected += doubted.rejected or []
+        return fast
 
     def check_first(self, rows: Doubt | Repeats, where: str, metrics: pd.DataFrame) -> None:
         """Raise the problem of the rows the fast read left to the exact reader, if the
@@ -493,7 +513,7 @@ class _Reader:
         if repeated:
             self.unique_across(repeated)
 
-    def kept_rows(self, where: str, metrics: pd.DataFrame, *, unique: bool = False) -> KeptRows:
+    def kept_rows(self, where: str, metrics: pd.DataFrame, unique: bool = False) -> KeptRows:
         """Some rows of an outcomes file (each on its line, given) read, checked and
         set aside here as in the whole file (see scan_outcomes): the lines of those
         kept, and the keys of those set aside after their keys were looked at for
@@ -507,26 +527,35 @@ class _Reader:
                 rows["line"] = lines[rows["line"].to_numpy() - 2]
             if self.rejected is not None:
                 self.rejected += misread
-            return self.kept_of(frame, metrics, unique=unique)
+            return self.kept_of(self.typed(frame, unique=unique), metrics)
 
         return kept
 
-    def kept_parquet_rows(self, columns: list[str], metrics: pd.DataFrame) -> KeptParquetRows:
-        """As kept_rows, for rows of a Parquet file given by number (from 1)."""
+    def kept_parquet_rows(
+        self, columns: list[str], metrics: pd.DataFrame, unique: bool
+    ) -> KeptParquetRows:
+        """As kept_rows, for rows of Parquet files given by number (from 1), copies
+        looked for across the files."""
 
-        def kept(path: Path, rows: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
-            frame = _parquet_text(path, columns, keep_raw=True, rows=rows)
-            return self.kept_of(frame, metrics, unique=False)
+        def kept(rows: dict[Path, np.ndarray]) -> tuple[np.ndarray, pd.DataFrame]:
+            typed = [
+                self.typed(_parquet_text(path, columns, keep_raw=True, rows=numbers), unique=False)
+                for path, numbers in rows.items()
+            ]
+            frames = self.unique_across(typed) if unique else typed
+            found = [self.kept_of(frame, metrics) for frame in frames]
+            return np.concatenate([lines for lines, _ in found]), pd.concat(
+                [counted for _, counted in found]
+            )
 
         return kept
 
     def kept_of(
-        self, frame: pd.DataFrame, metrics: pd.DataFrame, *, unique: bool
+        self, typed: pd.DataFrame, metrics: pd.DataFrame
     ) -> tuple[np.ndarray, pd.DataFrame]:
-        """Some rows of an outcomes file, read, checked and set aside (see kept_rows):
-        the lines of those kept, and the keys of those set aside after their keys
-        were looked at for copies."""
-        typed = self.typed(frame, unique=unique)
+        """Some rows of an outcomes file, read and typed, checked and set aside (see
+        kept_rows): the lines of those kept, and the keys of those set aside after
+        their keys were looked at for copies."""
         checked = self.valued(typed, metrics)
         kept_lines: np.ndarray = checked["line"].to_numpy()
         set_aside = ~typed["line"].isin(kept_lines)
