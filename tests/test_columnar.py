@@ -332,23 +332,31 @@ def test_a_file_changed_since_its_scan_is_left_to_the_exact_reader(tmp_path: Pat
     assert columnar.repeated_rows(repeats) is None
 
 
-@pytest.mark.parametrize("skip_bad_rows", [False, True], ids=["strict", "skip"])
-def test_keys_whose_hashes_only_collide_leave_the_file_to_the_exact_reader(
-    tmp_path: Path, skip_bad_rows: bool
-) -> None:
-    path = regions_file(tmp_path, 200, {})
-    key = {"year": "2024", "region": "r7", "entity": "", "metric": "disputes_mediated"}
-    cells = [key.get(name, "2024") for name in columnar._KEY_COLUMNS]  # period: 2024
+@contextlib.contextmanager
+def colliding_with(key: dict[str, str]) -> Iterator[None]:
+    """Scans find the hash of ``key`` (cells by column, others blank) held twice, as
+    if another row's key had the same hash."""
+    cells = [key.get(name, "") for name in columnar._KEY_COLUMNS]
     one = [columnar._Distinct([cell], np.zeros(1, dtype=np.int32)) for cell in cells]
     real = columnar._repeated_hashes
 
     def collide(parts: list[columnar._Part]) -> np.ndarray:
         real(parts)
-        return columnar._row_hashes(one)  # as if another row had row 7's hash
+        return columnar._row_hashes(one)
 
+    with mock.patch.object(columnar, "_repeated_hashes", collide):
+        yield
+
+
+@pytest.mark.parametrize("skip_bad_rows", [False, True], ids=["strict", "skip"])
+def test_keys_whose_hashes_only_collide_leave_the_file_to_the_exact_reader(
+    tmp_path: Path, skip_bad_rows: bool
+) -> None:
+    path = regions_file(tmp_path, 200, {})
+    key = {"year": "2024", "region": "r7", "metric": "disputes_mediated", "period": "2024"}
     with (
         mock.patch.object(columnar, "BLOCK", 512),
-        mock.patch.object(columnar, "_repeated_hashes", collide),
+        colliding_with(key),  # row 7's
         mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
     ):
         fast = loaded(str(path), skip_bad_rows=skip_bad_rows)
@@ -726,16 +734,34 @@ SET_ASIDE = {
 }
 
 
-@pytest.mark.parametrize(
+# Each way a scan keeps rows: every year, the latest, summed as read, one metric.
+EVERY_WAY_OF_KEEPING = pytest.mark.parametrize(
     "years",
     [ALL_YEARS, Years(latest=1), Years(summed=True), Years(metrics=frozenset({"cost_savings"}))],
-    ids=["all", "latest", "summed", "metrics"],
+    ids=["all", "latest", "summed", "one metric"],
 )
+
+
+@EVERY_WAY_OF_KEEPING
 def test_bad_rows_set_aside_are_read_exactly_from_the_rows_doubted(
     tmp_path: Path, years: Years
 ) -> None:
     # Bad rows in batches of a few lines, in each of four byte ranges.
     path = regions_file(tmp_path, 200, SUMMED | SET_ASIDE)
+    fast, heard, texts = setting_aside_as_the_exact_reader(path, years)
+    assert fast.rejected["line"].tolist() == sorted(SET_ASIDE)
+    # The exact reader read the header and the bad rows, once, and nothing else.
+    [text] = texts
+    assert text.splitlines() == [OUTCOMES_HEADER, *SET_ASIDE.values()]
+    assert heard.restarts == [f"Checking the rows in doubt in {path} line by line"]
+    size = sum(len(row) + 1 for row in SET_ASIDE.values())  # their bytes
+    assert heard.reads == [(size, size)]
+
+
+def setting_aside_as_the_exact_reader(path: Path, years: Years) -> tuple[Dataset, Heard, list[str]]:
+    """The file loaded setting bad rows aside, in batches of a few lines, summing rows as
+    read where ``years`` asks, as the exact reader loads it (see assert_same_totals): the
+    Dataset, what the progress heard, and the texts the exact reader was given."""
     heard = Heard()
     with (
         mock.patch.object(columnar, "BLOCK", 512),
@@ -746,14 +772,8 @@ def test_bad_rows_set_aside_are_read_exactly_from_the_rows_doubted(
     slow = exact(str(path), skip_bad_rows=True, years=years)
     assert isinstance(fast, Dataset)
     assert isinstance(slow, Dataset)
-    assert fast.rejected["line"].tolist() == sorted(SET_ASIDE)
     assert_same_totals(fast, slow, years)
-    # The exact reader read the header and the bad rows, once, and nothing else.
-    [text] = texts_read(read, path)
-    assert text.splitlines() == [OUTCOMES_HEADER, *SET_ASIDE.values()]
-    assert heard.restarts == [f"Checking the rows in doubt in {path} line by line"]
-    size = sum(len(row) + 1 for row in SET_ASIDE.values())  # their bytes
-    assert heard.reads == [(size, size)]
+    return fast, heard, texts_read(read, path)
 
 
 def assert_same_totals(fast: Dataset, slow: Dataset, years: Years) -> None:
@@ -901,30 +921,16 @@ COPIES = {
 }
 
 
-@pytest.mark.parametrize(
-    "years",
-    [ALL_YEARS, Years(latest=1), Years(summed=True), Years(metrics=frozenset({"cost_savings"}))],
-    ids=["all", "latest", "summed", "one metric"],
-)
+@EVERY_WAY_OF_KEEPING
 def test_every_copy_of_a_figure_given_twice_is_set_aside_from_a_scan_again(
     tmp_path: Path, years: Years
 ) -> None:
     # The rows the fast path summed or kept are left out by a scan again that doubts
     # the keys seen twice; their rows go to the exact reader together, not the file.
     path = regions_file(tmp_path, 200, SUMMED | COPIES)
-    heard = Heard()
-    with (
-        mock.patch.object(columnar, "BLOCK", 512),
-        mock.patch.object(columnar, "SUMMED_FROM", 0),
-        mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
-    ):
-        fast = loaded(str(path), skip_bad_rows=True, years=years, progress=heard)
-    slow = exact(str(path), skip_bad_rows=True, years=years)
-    assert isinstance(fast, Dataset)
-    assert isinstance(slow, Dataset)
+    fast, heard, texts = setting_aside_as_the_exact_reader(path, years)
     assert fast.rejected["line"].tolist() == sorted(COPIES)
-    assert_same_totals(fast, slow, years)
-    first, again = [text.splitlines()[1:] for text in texts_read(read, path)]
+    first, again = [text.splitlines()[1:] for text in texts]
     assert first == [COPIES[151]]
     # The copies, a key's together in file order, then the other rows in doubt.
     dup, twice = ([COPIES[line] for line in lines] for lines in ([5, 180, 195], [40, 190]))

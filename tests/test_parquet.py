@@ -26,7 +26,7 @@ from laborstats.columnar import Years
 from laborstats.dataset import Dataset, load_dataset
 from laborstats.errors import LaborstatsError
 from tests.conftest import OUTCOMES_HEADER
-from tests.test_columnar import assert_same_totals
+from tests.test_columnar import assert_same_totals, colliding_with
 from tests.test_properties import BOUNDED, outcome_tables
 
 COLUMNS = OUTCOMES_HEADER.split(",")
@@ -470,16 +470,8 @@ def test_keys_whose_hashes_only_collide_leave_parquet_to_the_exact_reader(
 ) -> None:
     path = write_parquet(tmp_path / "a.parquet", [row(region=f"r{at}") for at in range(10)])
     key = {"year": "2024", "region": "r7", "metric": "disputes_mediated"}
-    cells = [key.get(name, "") for name in columnar._KEY_COLUMNS]
-    one = [columnar._Distinct([cell], np.zeros(1, dtype=np.int32)) for cell in cells]
-    real = columnar._repeated_hashes
-
-    def collide(parts: list[columnar._Part]) -> np.ndarray:
-        real(parts)
-        return columnar._row_hashes(one)  # as if another row had row 8's hash
-
     with (
-        mock.patch.object(columnar, "_repeated_hashes", collide),
+        colliding_with(key),  # row 8's
         mock.patch.object(dataset, "_parquet_text", wraps=dataset._parquet_text) as read,
     ):
         result = loaded(path)
