@@ -749,6 +749,16 @@ def test_text_that_is_not_utf8_stops_the_load_with_its_row(tmp_path: Path) -> No
     assert str(raised.value) == message
 
 
+def test_parquet_changed_since_its_scan_is_left_to_the_exact_reader(tmp_path: Path) -> None:
+    regions = pa.array(["庆阳市".encode(), "环县".encode("gbk")], type=pa.binary())
+    path = tmp_path / "gbk.parquet"
+    pq.write_table(pa.table({"region": regions.cast(pa.string(), safe=False)}), path)
+    repeats = columnar.ParquetRepeats([path], ["region"], np.zeros(1, dtype=np.uint64))
+    assert columnar.repeated_parquet_rows(repeats) is None  # text not UTF-8
+    path.write_bytes(b"not Parquet any more")
+    assert columnar.repeated_parquet_rows(repeats) is None
+
+
 def test_a_folder_takes_parquet_files_whatever_the_case_of_their_suffix(tmp_path: Path) -> None:
     write_parquet(tmp_path / "a.parquet", [row(year="2024")])
     write_parquet(tmp_path / "B.PARQUET", [row(year="2023")])

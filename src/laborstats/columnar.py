@@ -736,7 +736,7 @@ def repeated_parquet_rows(repeats: ParquetRepeats) -> dict[Path, np.ndarray] | N
                     numbers.append(rows + 1 + np.flatnonzero(_among(hashes, repeats.hashes)))
                     rows += batch.num_rows
             found[path] = np.concatenate(numbers)
-    except (OSError, pa.ArrowException):  # changed since the scan
+    except (OSError, pa.ArrowException, UnicodeDecodeError):  # changed since the scan
         return None
     return found
 
