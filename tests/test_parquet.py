@@ -749,6 +749,23 @@ def test_text_that_is_not_utf8_stops_the_load_with_its_row(tmp_path: Path) -> No
     assert str(raised.value) == message
 
 
+@BOUNDED
+@given(wanted=st.sets(st.integers(1, 13)), group=st.integers(1, 6), batch=st.integers(1, 4))
+def test_rows_read_by_number_are_those_rows(
+    tmp_path_factory: pytest.TempPathFactory, wanted: set[int], group: int, batch: int
+) -> None:
+    path = tmp_path_factory.mktemp("rows") / "a.parquet"
+    table = pa.table({"region": [f"r{at}" for at in range(1, 14)], "value": list(range(1, 14))})
+    pq.write_table(table, path, row_group_size=group)
+    rows = np.array(sorted(wanted), dtype=np.int64)
+    with mock.patch.object(dataset, "_TEXT_ROWS", batch):
+        frame = dataset._parquet_text(path, ["value", "region"], keep_raw=True, rows=rows)
+    whole = dataset._parquet_text(path, ["value", "region"], keep_raw=True)
+    expected = whole[whole["line"].isin(rows)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(frame, expected)
+    assert frame["region"].tolist() == [f"r{at}" for at in sorted(wanted)]
+
+
 def test_parquet_changed_since_its_scan_is_left_to_the_exact_reader(tmp_path: Path) -> None:
     regions = pa.array(["庆阳市".encode(), "环县".encode("gbk")], type=pa.binary())
     path = tmp_path / "gbk.parquet"
