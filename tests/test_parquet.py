@@ -637,7 +637,19 @@ def test_a_good_parquet_row_the_checks_doubt_leaves_it_to_the_exact_reader(
     ]
 
 
-def parquet_scan(path: Path) -> object:
+def test_the_progress_of_a_scan_follows_its_rows(tmp_path: Path) -> None:
+    # Row groups of 3, batches of 2: a tenth of the rows, a tenth of the bytes.
+    path = write_parquet(tmp_path / "a.parquet", [row(region=f"r{at}") for at in range(30)])
+    reads: list[tuple[int, int]] = []
+    progress = mock.Mock(side_effect=lambda read, size: reads.append((read, size)))
+    assert isinstance(parquet_scan(path, progress=progress), columnar.Scan)
+    size = path.stat().st_size
+    assert {total for _, total in reads} == {size}
+    assert max(read for read, _ in reads) <= size // 15 + 1
+    assert sum(read for read, _ in reads) == pytest.approx(size, rel=0.05)
+
+
+def parquet_scan(path: Path, **options: object) -> object:
     return columnar.scan_parquet(
         [path],
         [name for name in COLUMNS if name in row()],
@@ -645,6 +657,7 @@ def parquet_scan(path: Path) -> object:
         where=str(path),
         years=columnar.ALL_YEARS,
         this_year=datetime.date.today().year,
+        **options,  # type: ignore[arg-type]
     )
 
 

@@ -218,9 +218,9 @@ class ParquetDoubt:
 
 @dataclass(frozen=True)
 class ParquetRepeats:
-    """Parquet files whose rows all passed each row's checks, but the keys of some may
-    repeat: ``hashes`` (see _row_hashes, ascending) are two rows' or more. ``columns``
-    are the outcome columns the files hold."""
+    """Parquet files whose rows all passed each row's checks, or were set aside, but
+    the keys of some may repeat: ``hashes`` (see _row_hashes, ascending) are two rows'
+    or more. ``columns`` are the outcome columns the files hold."""
 
     files: list[Path]
     columns: list[str]
@@ -243,8 +243,9 @@ class Repeats:
 # keys (year, region, entity, metric, period) of those it set aside after their keys
 # were looked at for copies.
 KeptRows = Callable[[str, np.ndarray], tuple[np.ndarray, pd.DataFrame]]
-# The same for some rows of Parquet files, given by number (from 1) in each file.
-KeptParquetRows = Callable[[dict[Path, np.ndarray]], tuple[np.ndarray, pd.DataFrame]]
+# The same for some rows of Parquet files, given by number (from 1) in each file: the
+# numbers of those it keeps, by file.
+KeptParquetRows = Callable[[dict[Path, np.ndarray]], tuple[dict[Path, np.ndarray], pd.DataFrame]]
 EXACT_ROWS = 1 << 16  # rows in doubt the exact reader reads at a time
 
 
@@ -622,8 +623,8 @@ def scan_parquet(
         for path, about in metadata.items()
         for group, first_line in _row_groups(about)
     ]
-    rows = sum(about.num_rows for about in metadata.values())
-    checks = _Checks(columns, metrics, this_year, years, rows, doubted_keys)
+    every_row = sum(about.num_rows for about in metadata.values())
+    checks = _Checks(columns, metrics, this_year, years, every_row, doubted_keys)
     stop = _Stop(every_batch=kept_rows is not None)
 
     def read(number: int) -> _Part | None:
@@ -631,7 +632,6 @@ def scan_parquet(
         part = _Part([], [], set(), first_line=first_line)
         try:
             with pq.ParquetFile(path, read_dictionary=_texts(columns)) as file:
-                rows = 0
                 for batch in file.iter_batches(BATCH, row_groups=[group], columns=columns):
                     if stop.everything.is_set():
                         return None
@@ -642,12 +642,11 @@ def scan_parquet(
                         if stop.every_batch:  # the others are kept
                             doubted = checks.add_undoubted(typed, part, doubted)
                         hashes = checks.hashes_of(typed, doubted)
-                        part.doubted.append(_Doubted(rows, batch.num_rows, doubted, hashes))
+                        part.doubted.append(_Doubted(part.rows, batch.num_rows, doubted, hashes))
                         stop.doubt(number)
-                    rows += batch.num_rows
                     part.rows += batch.num_rows
-                    if progress is not None:
-                        progress(size * batch.num_rows // max(rows, 1), size)
+                    if progress is not None:  # the bytes of the files, as far as rows go
+                        progress(size * batch.num_rows // max(every_row, 1), size)
         except (OSError, pa.ArrowException, UnicodeDecodeError):
             stop.give_up()
             return None
@@ -671,7 +670,7 @@ def scan_parquet(
     repeats = _repeated_hashes(read_parts)
     if len(repeats):  # maybe the same figure twice; unless bad rows are set aside, the
         # exact reader reads the files when many rows hold the keys
-        whole = kept_rows is None and len(repeats) * 8 > rows
+        whole = kept_rows is None and len(repeats) * 8 > every_row
         return None if whole else ParquetRepeats(files, columns, repeats)
     return _assembled(read_parts, checks, where)
 
@@ -695,23 +694,21 @@ def _set_aside_parquet(
     ]
     if not doubts:
         return True
-    files = list(dict.fromkeys(file for file, _, _ in doubts))
+    files = {file: at for at, file in enumerate(dict.fromkeys(file for file, _, _ in doubts))}
     rows = np.concatenate([first + doubt.skipped + doubt.which for _, first, doubt in doubts])
-    file_of = np.concatenate(
-        [np.full(len(doubt.which), files.index(file)) for file, _, doubt in doubts]
-    )
+    file_of = np.concatenate([np.full(len(doubt.which), files[file]) for file, _, doubt in doubts])
     order, starts = np.arange(len(rows)), np.arange(0, len(rows), EXACT_ROWS)
     if grouped:
         places = file_of * (int(rows.max()) + 1) + rows  # in the files' order
         order, starts = _key_groups(_hashes([doubt for _, _, doubt in doubts]), places)
     if progress is not None:
         progress.restart(f"Checking the rows in doubt in {where} row by row")
-    rows, file_of = rows[order], file_of[order]
+    rows, file_of, paths = rows[order], file_of[order], list(files)
     for at, end in itertools.pairwise([*starts.tolist(), len(rows)]):
         group, group_files = rows[at:end], file_of[at:end]
-        numbers = {files[f]: np.sort(group[group_files == f]) for f in np.unique(group_files)}
+        numbers = {paths[f]: np.sort(group[group_files == f]) for f in np.unique(group_files)}
         kept, counted = kept_rows(numbers)
-        if len(kept):
+        if any(len(numbers) for numbers in kept.values()):
             return False
         parts[0].hashes.append(_key_hashes(counted))
         if progress is not None:
@@ -1179,6 +1176,7 @@ def _read_part(
                 part.rows += batch.num_rows
                 lines.room.release()
         except pa.ArrowInvalid as error:  # not CSV as Arrow reads it, or not UTF-8
+            # (Arrow's words: were they to change, the exact reader would read the file.)
             stop.give_up(not_utf8="invalid UTF8" in str(error))
             return None
     if not lines.plain or lines.lines != part.rows:  # a blank line, or a record on several

@@ -394,12 +394,12 @@ class _Reader:
                 progress=self.progress,
                 kept_rows=None
                 if doubted is None
-                else doubted.kept_parquet_rows(columns, metrics, unique),
+                else doubted.kept_parquet_rows(columns, metrics, unique=unique),
                 doubted_keys=keys,
             )
 
         if self.rejected is not None:
-            return self.setting_aside(scan, self.rejected, where)
+            return self.setting_aside(scan, where)
         fast = scan(None, None)
         if isinstance(fast, Scan):
             return fast
@@ -430,13 +430,13 @@ class _Reader:
                 progress=self.progress,
                 kept_rows=None
                 if doubted is None
-                else doubted.kept_rows(where, metrics, keys is not None),
+                else doubted.kept_rows(where, metrics, unique=keys is not None),
                 encoding=encoding,
                 doubted_keys=keys,
             )
 
         if self.rejected is not None:
-            return self.setting_aside(scan_file, self.rejected, str(path))
+            return self.setting_aside(scan_file, where)
         fast = scan_file(None, None)
         if isinstance(fast, Scan):
             return fast
@@ -446,12 +446,14 @@ class _Reader:
 
     def setting_aside(
         self,
-        scan: Callable[[_Reader, np.ndarray | None], object],
-        rejected: list[pd.DataFrame],
+        scan: Callable[
+            [_Reader, np.ndarray | None],
+            Scan | Doubt | Repeats | ParquetDoubt | ParquetRepeats | None,
+        ],
         where: str,
     ) -> Scan | None:
-        """What a fast read (``scan``) of outcomes gives setting bad rows aside into
-        ``rejected``; or None, and the exact reader reads the files.
+        """What a fast read (``scan``) of outcomes gives setting bad rows aside; or
+        None, and the exact reader reads the files.
 
         The fast read leaves the rows it doubts to an exact reader (see kept_rows):
         what that sets aside counts only if the scan succeeds. When keys may repeat,
@@ -469,7 +471,8 @@ class _Reader:
             fast = scan(doubted, fast.hashes)  # (a key that repeats still: the exact reader's)
         if not isinstance(fast, Scan):
             return None
-        rejected += doubted.rejected or []
+        if self.rejected is not None:
+            self.rejected += doubted.rejected or []
         return fast
 
     def check_first(self, rows: Doubt | Repeats, where: str, metrics: pd.DataFrame) -> None:
@@ -515,7 +518,7 @@ class _Reader:
         if repeated:
             self.unique_across(repeated)
 
-    def kept_rows(self, where: str, metrics: pd.DataFrame, unique: bool = False) -> KeptRows:
+    def kept_rows(self, where: str, metrics: pd.DataFrame, *, unique: bool = False) -> KeptRows:
         """Some rows of an outcomes file (each on its line, given) read, checked and
         set aside here as in the whole file (see scan_outcomes): the lines of those
         kept, and the keys of those set aside after their keys were looked at for
@@ -534,21 +537,20 @@ class _Reader:
         return kept
 
     def kept_parquet_rows(
-        self, columns: list[str], metrics: pd.DataFrame, unique: bool
+        self, columns: list[str], metrics: pd.DataFrame, *, unique: bool = False
     ) -> KeptParquetRows:
         """As kept_rows, for rows of Parquet files given by number (from 1), copies
         looked for across the files."""
 
-        def kept(rows: dict[Path, np.ndarray]) -> tuple[np.ndarray, pd.DataFrame]:
+        def kept(rows: dict[Path, np.ndarray]) -> tuple[dict[Path, np.ndarray], pd.DataFrame]:
             typed = [
                 self.typed(_parquet_text(path, columns, keep_raw=True, rows=numbers), unique=False)
                 for path, numbers in rows.items()
             ]
             frames = self.unique_across(typed) if unique else typed
             found = [self.kept_of(frame, metrics) for frame in frames]
-            return np.concatenate([lines for lines, _ in found]), pd.concat(
-                [counted for _, counted in found]
-            )
+            kept_rows = {path: lines for path, (lines, _) in zip(rows, found, strict=True)}
+            return kept_rows, pd.concat([counted for _, counted in found])
 
         return kept
 
