@@ -305,24 +305,66 @@ def test_a_figure_given_twice_is_named_from_the_rows_whose_keys_may_repeat(
     assert str(message).startswith(f"{path}:180: the same figure twice (first at line 5)")
 
 
-def test_a_file_whose_rows_mostly_repeat_is_left_to_the_exact_reader(tmp_path: Path) -> None:
+def test_a_figure_given_twice_is_named_from_its_first_copy_however_many_rows_repeat(
+    tmp_path: Path,
+) -> None:
     rows = [f"2024,r{line},,,disputes_mediated,1,,2024,," for line in range(40)]
-    path = rows_file(tmp_path, *rows, *rows[:4])  # 4 keys twice in 44 rows
+    # Half the rows again, the first copy of r5's (line 7) before r2's (line 4): a file
+    # given twice over was read whole, as were its copies.
+    path = rows_file(tmp_path, *rows, rows[5], rows[2], *rows[6:20])
     assert isinstance(scanned(path), columnar.Repeats)
-    path = rows_file(tmp_path, *rows, *rows[:20])  # 20 in 60: it reads them all anyway
-    assert scanned(path) is None
-    assert str(loaded(str(path))).startswith(f"{path}:42: the same figure twice (first at line 2)")
+    with (
+        mock.patch.object(columnar, "BLOCK", 512),
+        mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
+    ):
+        message = loaded(str(path))
+    assert texts_read(read, path) == ["\n".join([OUTCOMES_HEADER, rows[5], rows[5], ""])]
+    assert message == exact(str(path))
+    assert str(message).startswith(f"{path}:42: the same figure twice (first at line 7)")
+
+
+@BOUNDED
+@given(batches=st.lists(st.lists(st.integers(0, 9), max_size=8), max_size=4))
+def test_the_hashes_that_repeat_are_each_given_once(batches: list[list[int]]) -> None:
+    parts = [columnar._Part([], [np.array(batch, dtype=np.uint64)], set()) for batch in batches]
+    values, counts = np.unique([key for batch in batches for key in batch], return_counts=True)
+    assert columnar._repeated_hashes(parts).tolist() == values[counts > 1].tolist()
+
+
+@BOUNDED
+@given(
+    keys=st.lists(st.integers(0, 12), max_size=40),
+    cuts=st.lists(st.integers(0, 40), max_size=5),
+)
+def test_the_first_copy_is_the_first_row_whose_key_an_earlier_row_holds(
+    keys: list[int], cuts: list[int]
+) -> None:
+    hashes = np.array(keys, dtype=np.uint64)
+    counts = np.unique(hashes, return_counts=True)
+    copy = columnar._FirstCopy(counts[0][counts[1] > 1])
+    for begin, end in itertools.pairwise([0, *sorted(cuts), len(keys)]):  # batch by batch
+        if copy.saw(hashes[begin:end], begin):
+            break
+    later = [at for at, key in enumerate(keys) if key in keys[:at]]
+    assert copy.rows == ((keys.index(keys[later[0]]), later[0]) if later else None)
 
 
 @BOUNDED
 @given(
     values=st.lists(st.integers(0, 20), max_size=30),
     among=st.sets(st.integers(0, 20), max_size=10),
+    in_order=st.booleans(),
 )
-def test_membership_by_binary_search_is_isin(values: list[int], among: set[int]) -> None:
+def test_membership_by_binary_search_is_isin(
+    values: list[int], among: set[int], in_order: bool
+) -> None:
     wanted = np.array(sorted(among), dtype=np.uint64)
-    found = columnar._among(np.array(values, dtype=np.uint64), wanted)
+    # (Values sorted first for many sorted values: here, with in_order, for any.)
+    with mock.patch.object(columnar, "_SEARCHED_IN_ORDER", 0 if in_order else 1 << 16):
+        found = columnar._among(np.array(values, dtype=np.uint64), wanted)
+        positions = columnar._positions(np.array(values, dtype=np.uint64), wanted)
     assert found.tolist() == np.isin(values, list(among)).tolist()
+    assert positions.tolist() == [sorted(among).index(at) if at in among else -1 for at in values]
 
 
 def test_a_file_changed_since_its_scan_is_left_to_the_exact_reader(tmp_path: Path) -> None:
@@ -361,8 +403,9 @@ def test_keys_whose_hashes_only_collide_leave_the_file_to_the_exact_reader(
     ):
         fast = loaded(str(path), skip_bad_rows=skip_bad_rows)
     outcomes = texts_read(read, path)
-    # Row 7 (setting bad rows aside, from a scan again that doubts it), then every row.
-    assert [text.count("\n") for text in outcomes] == [2, 201]
+    # Setting bad rows aside, row 7 from a scan again that doubts it; then every row
+    # (without, no copy of it is found: see _FirstCopy).
+    assert [text.count("\n") for text in outcomes] == ([2, 201] if skip_bad_rows else [201])
     assert isinstance(fast, Dataset)
     assert_same(fast, exact(str(path), skip_bad_rows=skip_bad_rows))
 

@@ -462,7 +462,22 @@ def test_a_figure_given_twice_is_named_from_the_rows_whose_keys_may_repeat(
     assert result == exact(tmp_path)
     assert str(result).startswith(f"{second}:5: the same figure twice (first at {first} row 2)")
     read_rows = [(call.args[0], call.kwargs["rows"].tolist()) for call in read.call_args_list]
-    assert read_rows == [(first, [2]), (second, [5, 8])]  # not the whole files, nor c
+    assert read_rows == [(first, [2]), (second, [5])]  # the first copy: not the whole files
+
+
+def test_a_first_copy_that_starts_a_file_after_an_empty_one_is_named_in_it(
+    tmp_path: Path,
+) -> None:
+    first = write_parquet(tmp_path / "a.parquet", [row(region="r0"), row(region="r1")])
+    empty = write_parquet(tmp_path / "b.parquet", [row(region="r2")])
+    pq.write_table(pq.read_table(empty).slice(0, 0), empty)
+    third = write_parquet(tmp_path / "c.parquet", [row(region="r1", value="9"), row(region="s")])
+    with mock.patch.object(dataset, "_parquet_text", wraps=dataset._parquet_text) as read:
+        result = loaded(tmp_path)
+    assert result == exact(tmp_path)
+    assert str(result).startswith(f"{third}:1: the same figure twice (first at {first} row 2)")
+    read_rows = [(call.args[0], call.kwargs["rows"].tolist()) for call in read.call_args_list]
+    assert read_rows == [(first, [2]), (third, [1])]
 
 
 def test_keys_whose_hashes_only_collide_leave_parquet_to_the_exact_reader(
@@ -475,20 +490,22 @@ def test_keys_whose_hashes_only_collide_leave_parquet_to_the_exact_reader(
         mock.patch.object(dataset, "_parquet_text", wraps=dataset._parquet_text) as read,
     ):
         result = loaded(path)
-    assert [call.kwargs.get("rows") is None for call in read.call_args_list] == [False, True]
-    assert read.call_args_list[0].kwargs["rows"].tolist() == [8]  # then the whole file
+    # No copy of row 8 is found (see _FirstCopy), and the whole file is read.
+    assert [call.kwargs.get("rows") for call in read.call_args_list] == [None]
     assert_same(result, exact(path))
 
 
-def test_parquet_whose_rows_mostly_repeat_is_left_to_the_exact_reader(tmp_path: Path) -> None:
+def test_parquet_whose_rows_mostly_repeat_is_named_from_the_first_copy(tmp_path: Path) -> None:
     rows = [row(region=f"r{at}") for at in range(40)]
-    path = write_parquet(tmp_path / "a.parquet", [*rows, *rows[:4]])  # 4 keys twice in 44
+    path = write_parquet(tmp_path / "a.parquet", [*rows, *rows[5:25], rows[2]])  # 21 in 61
     scan = parquet_scan(path)
     assert isinstance(scan, columnar.ParquetRepeats)
-    assert len(scan.hashes) == 4
-    path = write_parquet(tmp_path / "a.parquet", [*rows, *rows[:20]])  # 20 in 60
-    assert parquet_scan(path) is None
-    assert loaded(path) == exact(path)
+    assert len(scan.hashes) == 21
+    with mock.patch.object(dataset, "_parquet_text", wraps=dataset._parquet_text) as read:
+        result = loaded(path)
+    assert [call.kwargs["rows"].tolist() for call in read.call_args_list] == [[6, 41]]
+    assert result == exact(path)
+    assert str(result).startswith(f"{path}:41: the same figure twice (first at row 6)")
 
 
 def bad_rows_in_two_files(tmp_path: Path) -> list[Path]:

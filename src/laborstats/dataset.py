@@ -481,8 +481,8 @@ class _Reader:
         (a bad row at the end of ten million took it 2 minutes and 14 GB).
 
         The rows it doubted first (see doubted_rows), their keys not checked as a copy
-        may be elsewhere; or, in a file whose rows all passed each row's checks, those
-        whose keys may repeat (see repeated_rows), every copy of a key among them.
+        may be elsewhere; or, in a file whose rows all passed each row's checks, the
+        first copy of a key and the row it copies (see repeated_rows).
         """
         if isinstance(rows, Repeats):
             repeated = repeated_rows(rows)
@@ -502,8 +502,8 @@ class _Reader:
         self, rows: ParquetDoubt | ParquetRepeats, columns: list[str], metrics: pd.DataFrame
     ) -> None:
         """As check_first, for the rows of Parquet files: the rows the fast read doubted
-        first, or in every file those whose keys may repeat (a figure given twice in a
-        million rows is named in 1 s and 0.5 GB, where the files read whole took 4 s
+        first, or the first copy of a key and the row it copies (a figure given twice in
+        a million rows is named in 1 s and 0.5 GB, where the files read whole took 4 s
         and 1.5 GB)."""
         if isinstance(rows, ParquetDoubt):
             doubted = np.arange(rows.first_row, rows.first_row + rows.rows)
@@ -513,7 +513,6 @@ class _Reader:
         repeated = [
             self.typed(_parquet_text(path, columns, keep_raw=False, rows=lines), unique=False)
             for path, lines in (repeated_parquet_rows(rows) or {}).items()
-            if len(lines)
         ]
         if repeated:
             self.unique_across(repeated)
