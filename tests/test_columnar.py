@@ -444,19 +444,74 @@ def test_doubted_rows_are_not_looked_for_after_lines_that_are_not_one_record(
     assert rows[0].splitlines()[1:] == clean.read_text().splitlines()[11:13]
 
 
-@pytest.mark.parametrize("written", ["utf-16", "utf-32", "utf-16-le"])
+def wide_file(tmp_path: Path, rows: list[str], written: str, *, bom: bytes = b"") -> Path:
+    path = tmp_path / "outcomes.csv"
+    path.write_bytes(bom + "\n".join([OUTCOMES_HEADER, *rows, ""]).encode(written))
+    return path
+
+
+@contextlib.contextmanager
+def scans_heard() -> Iterator[list[tuple[Path, str | None, bytes]]]:
+    """The files, encodings and first line the fast path is given, as they are scanned
+    (a copy is gone once read)."""
+    heard: list[tuple[Path, str | None, bytes]] = []
+
+    def scan(path: Path, *args: object, **kwargs: object) -> object:
+        with path.open("rb") as file:
+            heard.append((path, kwargs.get("encoding"), file.readline()))  # type: ignore[arg-type]
+        return scan_outcomes(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    with mock.patch.object(dataset, "scan_outcomes", scan):
+        yield heard
+
+
+@pytest.mark.parametrize(
+    ("written", "bom", "declared"),
+    [
+        ("utf-16", b"", None),  # the codec writes a BOM
+        ("utf-16", b"", "utf-16"),
+        ("utf-32", b"", None),
+        ("utf-16-le", b"", None),  # found by its zero bytes
+        ("utf-16-be", b"", None),
+        ("utf-16-le", codecs.BOM_UTF16_LE, "utf-16-le"),  # dropped, as asked for
+        ("utf-32-be", b"", "utf-32-be"),
+    ],
+)
+def test_a_file_in_utf16_or_utf32_is_scanned_from_a_copy_in_utf8(
+    tmp_path: Path, written: str, bom: bytes, declared: str | None
+) -> None:
+    rows = chinese_rows(300, {150: "2024,r,,,disputes_mediated,-1,,2024,,"})
+    path = wide_file(tmp_path, rows, written, bom=bom)
+    options = {} if declared is None else {"encoding": declared}
+    for skip_bad_rows in (False, True):
+        with (
+            scans_heard() as heard,
+            mock.patch.object(columnar, "BLOCK", 4096),
+            mock.patch.object(dataset, "read_csv_text", wraps=dataset.read_csv_text) as read,
+        ):
+            fast = loaded(str(path), skip_bad_rows=skip_bad_rows, **options)
+        # The rows in doubt only are read line by line, not the whole file.
+        assert 0 < max(text.count("\n") for text in texts_read(read, path)) < 100
+        assert [(encoding, line) for _, encoding, line in heard] == [
+            ("utf-8", OUTCOMES_HEADER.encode() + b"\n")
+        ]
+        copy = heard[0][0]
+        assert copy != path
+        assert not copy.parent.exists()
+        assert_same(fast, exact(str(path), skip_bad_rows=skip_bad_rows, **options))
+        assert skip_bad_rows or str(fast).startswith(f"{path}:150: ")
+
+
+@pytest.mark.parametrize("written", ["cp037", "utf-7"])
 def test_encodings_not_cut_at_line_feeds_are_left_to_the_exact_reader(
     tmp_path: Path, written: str
 ) -> None:
     path = tmp_path / "outcomes.csv"
-    path.write_bytes(
-        (OUTCOMES_HEADER + "\n" + ROW.format(value=1, source="调解") + "\n").encode(written)
-    )
-    assert scanned(path) is None
-    with mock.patch("laborstats.dataset.scan_outcomes", wraps=scan_outcomes) as scan:
+    row = ROW.format(value=1, source="").replace("庆阳市", "Qingyang")
+    path.write_bytes((OUTCOMES_HEADER + "\n" + row + "\n").encode(written))
+    with scans_heard() as heard:
         assert isinstance(loaded(str(path), encoding=written), Dataset)
-    assert scan.call_count == 0
-    assert isinstance(loaded(str(path)), Dataset)
+    assert heard == []
 
 
 def gb18030_file(tmp_path: Path, rows: list[str], *, declared: bool = True) -> Path:
@@ -479,6 +534,29 @@ def chinese_rows(count: int, bad: dict[int, str] | None = None) -> list[str]:
     for line, row in (bad or {}).items():
         rows[line - 2] = row
     return rows
+
+
+_WIDE_TEXT = "\n".join([OUTCOMES_HEADER, *chinese_rows(20), ""])
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        (codecs.BOM_UTF16_LE + ("\ufeff" + _WIDE_TEXT).encode("utf-16-le"), "a second BOM"),
+        (_WIDE_TEXT.encode("utf-16") + "\ud800\n".encode("utf-16-le", "surrogatepass"),
+         "a lone surrogate"),
+        (_WIDE_TEXT.encode("utf-16") + b"\x00", "an odd byte at the end"),
+        (_WIDE_TEXT.replace("调解", "\x00").encode("utf-16"), "a NUL"),
+    ],
+)  # fmt: skip
+def test_what_is_not_text_in_utf16_is_the_exact_readers(
+    tmp_path: Path, raw: bytes, why: str
+) -> None:
+    path = tmp_path / "outcomes.csv"
+    path.write_bytes(raw)
+    fast = loaded(str(path))
+    assert isinstance(fast, str), why
+    assert fast == exact(str(path)), why
 
 
 def test_a_file_declared_in_gb18030_takes_the_fast_path(tmp_path: Path) -> None:
@@ -1285,14 +1363,17 @@ class Heard:
 
 
 def test_the_exact_reader_tells_how_far_it_has_read(tmp_path: Path) -> None:
-    # A UTF-16 file is the exact reader's from the start: its bytes, as its text is read.
+    # Its bytes, as its text is read.
     rows = [
         ROW.format(value=line, source="调解").replace("庆阳市", f"r{line}") for line in range(50)
     ]
     path = tmp_path / "outcomes.csv"
-    path.write_bytes("\n".join([OUTCOMES_HEADER, *rows, ""]).encode("utf-16"))
+    path.write_bytes("\n".join([OUTCOMES_HEADER, *rows, ""]).encode("gb18030"))
     heard = Heard()
-    with mock.patch.object(dataset, "_LINES_SLICE", 200):
+    with (
+        mock.patch.object(dataset, "_LINES_SLICE", 200),
+        mock.patch.object(dataset, "scan_outcomes", return_value=None),
+    ):
         load_dataset(str(path), progress=heard)
     assert heard.restarts == [f"Checking {path} line by line"]
     size = path.stat().st_size
@@ -1300,6 +1381,18 @@ def test_the_exact_reader_tells_how_far_it_has_read(tmp_path: Path) -> None:
     assert {total for _, total in heard.reads} == {size}
     assert all(read >= 0 for read, _ in heard.reads)
     assert sum(read for read, _ in heard.reads) == size
+
+
+def test_a_copy_in_utf8_tells_how_far_it_has_read(tmp_path: Path) -> None:
+    path = wide_file(tmp_path, chinese_rows(50), "utf-16")
+    heard = Heard()
+    with mock.patch.object(columnar, "_COPIED", 256), mock.patch.object(columnar, "PART", 1 << 30):
+        load_dataset(str(path), progress=heard)
+    # The copy in UTF-16, then the scan of the copy (a part of it, on one core).
+    assert heard.restarts == [f"Reading {path} in utf-16", f"Reading {path}"]
+    assert heard.reads
+    assert all(read >= 0 for read, _ in heard.reads)
+    assert sum(read for read, _ in heard.reads) == heard.reads[0][1] < path.stat().st_size
 
 
 def test_a_quick_load_shows_no_progress_bar() -> None:

@@ -30,12 +30,13 @@ from laborstats.columnar import (
     Scan,
     Years,
     doubted_rows,
+    in_utf8,
     repeated_parquet_rows,
     repeated_rows,
     scan_outcomes,
     scan_parquet,
 )
-from laborstats.encoding import cut_at_line_feeds, decode, is_encoding
+from laborstats.encoding import decode, is_encoding
 from laborstats.errors import (
     DataEncodingError,
     DataFormatError,
@@ -339,7 +340,7 @@ class _Reader:
             outcomes.attrs.update(header=columns, header_line=None, where=file.where)
         else:
             encoding = self.encoding or file.encoding
-            if file.path is not None and cut_at_line_feeds(encoding or "utf-8"):
+            if file.path is not None:
                 fast = self.scanned(file.path, file.where, metrics, this_year, encoding)
                 if fast is not None:
                     return fast
@@ -415,9 +416,19 @@ class _Reader:
         this_year: int,
         encoding: str | None,
     ) -> Scan | None:
-        """The outcomes of a CSV file as the fast path reads them; or None, and the
-        exact reader reads the file (if it finds a problem where the fast read says,
-        that is raised first: see check_first)."""
+        """The outcomes of a CSV file as the fast path reads them (a file in UTF-16 or
+        UTF-32 from a copy in UTF-8: see in_utf8); or None, and the exact reader
+        reads the file (if it finds a problem where the fast read says, that is
+        raised first: see check_first)."""
+        with in_utf8(path, encoding, where, self.progress) as readable:
+            if readable is None:
+                return None
+            return self._scanned(*readable, where, metrics, this_year)
+
+    def _scanned(
+        self, path: Path, encoding: str | None, where: str, metrics: pd.DataFrame, this_year: int
+    ) -> Scan | None:
+        """scanned, of a file the fast path reads in ``encoding``."""
 
         def scan_file(
             doubted: _Reader | None, keys: np.ndarray | None
@@ -433,6 +444,7 @@ class _Reader:
                 else doubted.kept_rows(where, metrics, unique=keys is not None),
                 encoding=encoding,
                 doubted_keys=keys,
+                where=where,
             )
 
         if self.rejected is not None:

@@ -74,16 +74,38 @@ def _not_text(where: str, line: int, what: str = "a CSV text file") -> DataEncod
     )
 
 
+# What decode detects a file in UTF-16 or UTF-32 by.
+_WIDE_DETECTED = {
+    "utf-32": "UTF-32, as its BOM says",
+    "utf-16": "UTF-16, as its BOM says",
+    "utf-16-le": "UTF-16 text, as its zero bytes suggest",
+    "utf-16-be": "UTF-16 text, as its zero bytes suggest",
+}
+_WIDE = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
+WIDE_SAMPLE = 4096  # the first bytes of a file that say whether it is UTF-16 without a BOM
+
+
+def wide_encoding(head: bytes, encoding: str | None = None) -> str | None:
+    """The UTF-16 or UTF-32 codec a file is read in, if it is one of those: ``encoding``,
+    or without it the one :func:`decode` detects from ``head``, the file's first
+    WIDE_SAMPLE bytes (or all of a smaller file)."""
+    if encoding is not None:
+        return encoding if codecs.lookup(encoding).name in _WIDE else None
+    if head.startswith(codecs.BOM_UTF8):
+        return None
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return _utf16_without_bom(head)
+
+
 def _detect(raw: bytes, where: str, what: str = "a CSV text file") -> str:
     if raw.startswith(codecs.BOM_UTF8):
         return _decode_as(raw[len(codecs.BOM_UTF8) :], "utf-8", where, "UTF-8, as its BOM says")
-    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return _decode_as(raw, "utf-32", where, "UTF-32, as its BOM says")
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _decode_as(raw, "utf-16", where, "UTF-16, as its BOM says")
-    utf16 = _utf16_without_bom(raw)
-    if utf16 is not None:
-        return _decode_as(raw, utf16, where, "UTF-16 text, as its zero bytes suggest")
+    wide = wide_encoding(raw[:WIDE_SAMPLE])
+    if wide is not None:
+        return _decode_as(raw, wide, where, _WIDE_DETECTED[wide])
     if b"\0" in raw:
         raise _not_text(where, len(_LINE_END_BYTES.findall(raw, 0, raw.index(b"\0"))) + 1, what)
     try:
@@ -107,7 +129,7 @@ _UTF16_ZEROS = 0.2
 def _utf16_without_bom(raw: bytes) -> str | None:
     """utf-16-le or -be when zero bytes fill a good part of every other byte, and few of
     the others, as the ASCII digits and commas of a CSV do in UTF-16; else None."""
-    sample = raw[:4096]
+    sample = raw[:WIDE_SAMPLE]
     if len(sample) % 2:
         return None
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
