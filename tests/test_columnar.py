@@ -369,7 +369,9 @@ def test_membership_by_binary_search_is_isin(
 
 def test_a_file_changed_since_its_scan_is_left_to_the_exact_reader(tmp_path: Path) -> None:
     path = regions_file(tmp_path, 20, {5: "2024,r,,,disputes_mediated,1,,2024,,"})
-    repeats = columnar.Repeats(path, OUTCOMES_HEADER.split(","), np.zeros(1, dtype=np.uint64))
+    repeats = columnar.Repeats(
+        path, OUTCOMES_HEADER.split(","), "utf-8", np.zeros(1, dtype=np.uint64)
+    )
     path.write_bytes(b"\xff\xfe not text any more")
     assert columnar.repeated_rows(repeats) is None
 
@@ -675,6 +677,30 @@ def test_a_file_first_in_ascii_then_in_gb18030_is_scanned_again_as_gb18030(
     fast = loaded(str(folder))
     assert_same(fast, exact(str(folder)))
     assert refused in str(fast)
+
+
+def test_a_file_found_in_gb18030_late_is_read_so_when_copies_are_set_aside(
+    tmp_path: Path,
+) -> None:
+    ascii_rows = [f"2024,r{line},,,disputes_mediated,1,,2024,," for line in range(2, 3000)]
+    folder = gb18030_file(tmp_path, [*ascii_rows, *chinese_rows(10), ascii_rows[5]], declared=False)
+    heard = Heard()
+    with mock.patch.object(columnar, "_scan_outcomes", wraps=columnar._scan_outcomes) as scan:
+        fast = load_dataset(str(folder), skip_bad_rows=True, progress=heard)
+    # The first scan starts again as GB18030; the scan again reads the file so at once.
+    path = folder / "outcomes.csv"
+    assert [call.kwargs.get("gb18030", False) for call in scan.call_args_list] == [
+        False,
+        True,
+        False,
+    ]
+    assert scan.call_args_list[2].kwargs["encoding"] == "gb18030"
+    assert heard.restarts[:2] == [
+        f"Reading {path} again, as GB18030",
+        f"Reading {path} again to set aside every copy of a figure",
+    ]
+    assert_same(fast, exact(str(folder), skip_bad_rows=True))
+    assert fast.rejected["line"].tolist() == [7, 3010]
 
 
 def test_a_file_declared_in_utf8_is_not_scanned_again_as_gb18030(tmp_path: Path) -> None:

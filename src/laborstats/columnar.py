@@ -241,10 +241,12 @@ class ParquetRepeats:
 class Repeats:
     """A CSV file, one row a line, whose rows all passed each row's checks (in UTF-8),
     or were set aside, but the keys of some may repeat: ``hashes`` (see _row_hashes,
-    ascending) are two rows' or more. ``header`` names its columns."""
+    ascending) are two rows' or more. ``header`` names its columns; ``encoding`` is
+    the one it was read in (detected GB18030 is not looked for again)."""
 
     path: Path
     header: list[str]
+    encoding: str
     hashes: np.ndarray = field(repr=False)
 
 
@@ -382,7 +384,7 @@ def _scan_outcomes(
     # copy aside (see doubted_keys). Else the exact reader looks first at the first
     # copy (see repeated_rows), or reads a file not in UTF-8 whole.
     whole = kept_rows is None and not is_utf8(read_as)
-    return None if whole else Repeats(path, header, repeats)
+    return None if whole else Repeats(path, header, read_as, repeats)
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -67,6 +67,7 @@ if TYPE_CHECKING:
 
 STDIN = "-"
 DATAPACKAGE = "datapackage.json"
+_Repeats = TypeVar("_Repeats", Repeats, ParquetRepeats)  # what a scan again is given
 EXAMPLE_PREFIX = "example:"
 # Rows set aside by --skip-bad-rows: where each was, what was wrong, and the row as written.
 REJECT_COLUMNS = ["file", "line", "column", "check", "problem", "row"]
@@ -382,9 +383,9 @@ class _Reader:
         """As scanned, for Parquet files holding ``columns``."""
 
         def scan(
-            doubted: _Reader | None, keys: np.ndarray | None
+            doubted: _Reader | None, repeats: ParquetRepeats | None
         ) -> Scan | ParquetDoubt | ParquetRepeats | None:
-            unique = keys is not None
+            unique = repeats is not None
             return scan_parquet(
                 files,
                 columns,
@@ -396,7 +397,7 @@ class _Reader:
                 kept_rows=None
                 if doubted is None
                 else doubted.kept_parquet_rows(columns, metrics, unique=unique),
-                doubted_keys=keys,
+                doubted_keys=None if repeats is None else repeats.hashes,
             )
 
         if self.rejected is not None:
@@ -431,8 +432,9 @@ class _Reader:
         """scanned, of a file the fast path reads in ``encoding``."""
 
         def scan_file(
-            doubted: _Reader | None, keys: np.ndarray | None
+            doubted: _Reader | None, repeats: Repeats | None
         ) -> Scan | Doubt | Repeats | None:
+            # A scan again reads the file in the encoding the first found (see Repeats).
             return scan_outcomes(
                 path,
                 metrics,
@@ -441,9 +443,9 @@ class _Reader:
                 progress=self.progress,
                 kept_rows=None
                 if doubted is None
-                else doubted.kept_rows(where, metrics, unique=keys is not None),
-                encoding=encoding,
-                doubted_keys=keys,
+                else doubted.kept_rows(where, metrics, unique=repeats is not None),
+                encoding=encoding if repeats is None else repeats.encoding,
+                doubted_keys=None if repeats is None else repeats.hashes,
                 where=where,
             )
 
@@ -458,10 +460,7 @@ class _Reader:
 
     def setting_aside(
         self,
-        scan: Callable[
-            [_Reader, np.ndarray | None],
-            Scan | Doubt | Repeats | ParquetDoubt | ParquetRepeats | None,
-        ],
+        scan: Callable[[_Reader, _Repeats | None], Scan | Doubt | ParquetDoubt | _Repeats | None],
         where: str,
     ) -> Scan | None:
         """What a fast read (``scan``) of outcomes gives setting bad rows aside; or
@@ -480,7 +479,7 @@ class _Reader:
             if self.progress is not None:
                 self.progress.restart(f"Reading {where} again to set aside every copy of a figure")
             doubted = _Reader(None, skip_bad_rows=True)
-            fast = scan(doubted, fast.hashes)  # (a key that repeats still: the exact reader's)
+            fast = scan(doubted, fast)  # (a key that repeats still: the exact reader's)
         if not isinstance(fast, Scan):
             return None
         if self.rejected is not None:
