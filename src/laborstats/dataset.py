@@ -1368,9 +1368,14 @@ class _Checker:
         # Each copy names the lines of all: found by whole columns, as a row at a time
         # (a group of copies, then each copy's raw row) took 0.3 ms a key.
         copies, copy_lines = keys.loc[repeated], lines[repeated]
-        group = copies.groupby(list(key), sort=False, dropna=False).ngroup().to_numpy()
-        listed = copy_lines.astype("str").groupby(group).agg(", ".join).to_numpy()[group]
-        found = [" / ".join(cell for cell in cells if cell) for cells in copies.itertuples(False)]
+        group = copies.groupby(list(key), sort=False, dropna=False).ngroup().tolist()
+        # (by a dict of lists: a groupby's agg calls join through pandas, 19 µs a group)
+        lines_of: dict[int, list[str]] = {}
+        for number, line in zip(group, copy_lines.tolist(), strict=True):
+            lines_of.setdefault(number, []).append(str(line))
+        listed = [", ".join(lines_of[number]) for number in group]
+        cells = zip(*(copies[name].tolist() for name in key), strict=True)
+        found = [" / ".join(filter(None, row)) for row in cells]
         raws = self.frame.loc[copies.index, _RAW].tolist()
         rejected = [
             _reject(
@@ -1385,7 +1390,7 @@ class _Checker:
                 str(raw),
             )
             for line, named, found_cells, raw in zip(
-                copy_lines.tolist(), listed.tolist(), found, raws, strict=True
+                copy_lines.tolist(), listed, found, raws, strict=True
             )
         ]
         self.rejected.append(pd.DataFrame(rejected, columns=REJECT_COLUMNS))
