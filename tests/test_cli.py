@@ -10,6 +10,7 @@ import math
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import weakref
@@ -1171,6 +1172,30 @@ def test_ctrl_c_while_starting_up_ends_with_130(
         main()
     assert caught.value.code == 130
     assert capsys.readouterr().err == "Interrupted.\n"
+
+
+@pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_end_as_an_exit_that_lets_go_of_what_is_held(
+    monkeypatch: pytest.MonkeyPatch, ending: signal.Signals
+) -> None:
+    let_go = []
+
+    def ended(**kwargs: object) -> None:
+        try:
+            os.kill(os.getpid(), ending)
+        finally:  # as a temporary copy's folder is removed
+            let_go.append(ending)
+
+    monkeypatch.setattr("laborstats.cli.app", ended)
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        with pytest.raises(SystemExit) as caught:
+            main()
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    assert caught.value.code == 128 + ending
+    assert let_go == [ending]
 
 
 def test_excel_keeps_negative_changes_as_numbers(runner: CliRunner) -> None:

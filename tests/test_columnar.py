@@ -360,7 +360,7 @@ def test_membership_by_binary_search_is_isin(
 ) -> None:
     wanted = np.array(sorted(among), dtype=np.uint64)
     # (Values sorted first for many sorted values: here, with in_order, for any.)
-    with mock.patch.object(columnar, "_SEARCHED_IN_ORDER", 0 if in_order else 1 << 16):
+    with mock.patch.object(columnar, "_SORTED_FIRST_FROM", 0 if in_order else 1 << 16):
         found = columnar._among(np.array(values, dtype=np.uint64), wanted)
         positions = columnar._positions(np.array(values, dtype=np.uint64), wanted)
     assert found.tolist() == np.isin(values, list(among)).tolist()
@@ -502,6 +502,17 @@ def test_a_file_in_utf16_or_utf32_is_scanned_from_a_copy_in_utf8(
         assert not copy.parent.exists()
         assert_same(fast, exact(str(path), skip_bad_rows=skip_bad_rows, **options))
         assert skip_bad_rows or str(fast).startswith(f"{path}:150: ")
+
+
+def test_a_utf16_file_is_the_exact_readers_without_a_temporary_folder(tmp_path: Path) -> None:
+    path = wide_file(tmp_path, chinese_rows(20), "utf-16")
+    with (
+        mock.patch("tempfile.TemporaryDirectory", side_effect=OSError(28, "full")),
+        scans_heard() as heard,
+    ):
+        fast = loaded(str(path))
+    assert heard == []
+    assert_same(fast, exact(str(path)))
 
 
 @pytest.mark.parametrize("written", ["cp037", "utf-7"])

@@ -408,8 +408,13 @@ def in_utf8(
     if wide is None:
         yield (path, encoding) if cut_at_line_feeds(encoding or "utf-8") else None
         return
-    with tempfile.TemporaryDirectory(prefix="laborstats-") as folder:
-        copy = Path(folder) / path.name
+    try:
+        folder = tempfile.TemporaryDirectory(prefix="laborstats-")
+    except OSError:  # no temporary folder to write in
+        yield None
+        return
+    with folder:
+        copy = Path(folder.name) / path.name
         copied = _copied_in_utf8(path, copy, wide, where, progress, declared=bool(encoding))
         yield (copy, "utf-8") if copied else None
 
@@ -435,7 +440,7 @@ def _copied_in_utf8(
             size = os.fstat(source.fileno()).st_size
             while raw := source.read(_COPIED):
                 text = decoder.decode(raw)
-                if text and not started:
+                if text and not started:  # (a whole BOM: the first read is _COPIED bytes)
                     started = True
                     text = text.removeprefix("\ufeff") if declared else text
                     if text.startswith("\ufeff"):
@@ -605,7 +610,7 @@ def doubted_rows(doubt: Doubt) -> tuple[str, int] | None:
 
 def repeated_rows(repeats: Repeats) -> tuple[str, np.ndarray] | None:
     """The header line and two rows of a file, as text, and the line each is on: the
-    first row whose key an earlier row holds, and that row (see _FirstCopy). Found by
+    row it copies, then the first row whose key an earlier row holds (see _FirstCopy). Found by
     reading the key columns again, hashed as the scan did, up to that row. None if the
     file can no longer be read so, or no two keys share a hash any more."""
     header = [name for name in _KEY_COLUMNS if name in repeats.header]
@@ -649,11 +654,12 @@ class _FirstCopy:
         self.first = np.full(len(repeated), -1, dtype=np.int64)  # each hash's first row
         self.rows: tuple[int, int] | None = None  # (numbered from 0 in the files)
 
-    def saw(self, hashes: np.ndarray, rows: int) -> bool:
-        """Take the hashes of a batch whose first row is ``rows``: whether the copy is found."""
+    def saw(self, hashes: np.ndarray, first_row: int) -> bool:
+        """Take the hashes of a batch that starts at ``first_row``: whether the copy is
+        found (then ``rows`` holds it)."""
         which = _positions(hashes, self.repeated)
         at = np.flatnonzero(which >= 0)
-        which, row = which[at], rows + at
+        which, row = which[at], first_row + at
         keys, firsts = np.unique(which, return_index=True)
         new = self.first[keys] < 0
         self.first[keys[new]] = row[firsts[new]]
@@ -672,11 +678,11 @@ def _among(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
 
 def _positions(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
     """The position of each of ``values`` in ``sorted_values`` (ascending, distinct), or
-    -1. Looked for in their order when they are many: 37k rows in 5M hashes took 20 ms
-    in file order, 6 ms sorted first."""
+    -1. Among many sorted values, the values are sorted first: 37k rows in 5M hashes
+    took 20 ms in file order, 6 ms sorted first."""
     if not len(sorted_values):
         return np.full(len(values), -1)
-    if len(sorted_values) < _SEARCHED_IN_ORDER:
+    if len(sorted_values) < _SORTED_FIRST_FROM:
         at = np.searchsorted(sorted_values, values)
     else:
         order = np.argsort(values)
@@ -687,7 +693,7 @@ def _positions(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
     return found
 
 
-_SEARCHED_IN_ORDER = 1 << 16  # sorted values (512 KiB) beyond which values are sorted first
+_SORTED_FIRST_FROM = 1 << 16  # sorted values (512 KiB) from which values are sorted first
 
 
 def _lines_length(stream: BinaryIO, count: int) -> int:

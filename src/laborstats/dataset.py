@@ -319,9 +319,9 @@ class _Reader:
         Years.pools or Years.summed) who reports each series in any year, and (with
         Years.summed, by the fast path) the partial totals of the rows summed as read.
 
-        A Parquet file or a UTF-8 CSV file on disk is read by the fast path of
-        columnar.py; when that has doubts, or for other files, the exact
-        reader reads it.
+        A Parquet file or a CSV file on disk is read by the fast path of
+        columnar.py (see in_utf8 for the encodings it reads); when that has
+        doubts, or for other files, the exact reader reads it.
         """
         this_year = datetime.date.today().year
         files = _parquet_files(file.path) if file.path is not None else None
