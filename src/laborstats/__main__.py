@@ -27,8 +27,9 @@ def main() -> None:
     # At exit, Python's last garbage collections walk every object pandas, Arrow and
     # Pydantic made: 50 ms of a 0.4 s run. Frozen, they are left to the end of the process.
     atexit.register(gc.freeze)
-    for ending in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(ending, _ended)
+    for name in ("SIGTERM", "SIGHUP"):  # (Windows has no SIGHUP)
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _ended)
     try:
         from laborstats.cli import app
 
