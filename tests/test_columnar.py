@@ -224,10 +224,9 @@ def test_a_bad_row_is_named_from_the_rows_doubted_without_reading_the_file_again
 def test_the_first_doubted_rows_in_the_file_are_named_whatever_the_timing(
     tmp_path: Path,
 ) -> None:
-    # A late check fails on line 3, an early one on line 190: the exact reader names
-    # line 190 (its checks go a column at a time); the fast path, the first rows it
-    # doubts, in the first of four byte ranges, even when the last range doubts its
-    # rows while the first is still on the batch before.
+    # A late check fails on line 3, an early one on line 190: both readers name the
+    # first bad row in the file, the fast path in the first of four byte ranges even
+    # when the last range doubts its rows while the first is still on the batch before.
     path = regions_file(
         tmp_path,
         200,
@@ -240,13 +239,13 @@ def test_the_first_doubted_rows_in_the_file_are_named_whatever_the_timing(
     ):
         messages = {loaded(str(path)) for _ in range(3)}
     assert messages == {f'{path}:3: column "value": a count below zero; found -1'}
-    assert bad_line(exact(str(path))) == 190  # type: ignore[arg-type]
+    assert bad_line(exact(str(path))) == 3  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
     ("later", "named", "why"),
     [
-        (b"2024,r1450,,,disputes_mediated,1,,2024,,,x", 1450, "a record of 11 fields"),
+        (b"2024,r1450,,,disputes_mediated,1,,2024,,,x", 3, "a record of 11 fields (a bad row)"),
         (b"2024,Z\xfcrich,,,disputes_mediated,1,,2024,,", 1450, "Latin-1 bytes"),
         (b"2024,r\x00,,,disputes_mediated,1,,2024,,", 1450, "a NUL"),
         (b"", 3, "a blank line (skipped)"),
@@ -255,9 +254,10 @@ def test_the_first_doubted_rows_in_the_file_are_named_whatever_the_timing(
 def test_a_doubt_about_the_whole_file_anywhere_comes_first_whatever_the_timing(
     tmp_path: Path, later: bytes, named: int, why: str
 ) -> None:
-    # The exact reader reads, decodes and splits the whole file before it checks a
-    # row: a problem of the file after the rows doubted is its message. (Four byte
-    # ranges: the doubted row is early in the first, the problem late in the third.)
+    # The exact reader decodes the whole file before it checks a row: a problem of the
+    # file after the rows doubted is its message; a record of too many fields is a bad
+    # row after them. (Four byte ranges: the doubted row is early in the first, the
+    # problem late in the third.)
     rows = [f"2024,r{line},,,disputes_mediated,1,,2024,,".encode() for line in range(2, 2002)]
     rows[3 - 2] = b"2024,r,,,disputes_mediated,-1,,2024,,"
     rows[1450 - 2] = later
@@ -271,17 +271,36 @@ def test_a_doubt_about_the_whole_file_anywhere_comes_first_whatever_the_timing(
     assert f"{path}:{named}: " in str(exact(str(path))), why
 
 
-def test_a_figure_given_twice_is_not_named_from_the_rows_doubted(tmp_path: Path) -> None:
-    # Their keys may have a copy elsewhere: the first of these three is on line 2.
+@pytest.mark.parametrize(
+    ("bad", "named"),
+    [
+        ("152 nonsense", "150: the same figure twice (first at line 2)"),
+        ("149 nonsense", '149: column "metric": unknown metric'),
+        ("3 nonsense", '3: column "metric": unknown metric'),  # before the row copied
+        # A copy whose cells are bad too: its key checked after its own cells, and
+        # before whatever metrics.csv says of it.
+        ("150 weird", '150: column "qualifier": unknown value'),
+        ("150 skills", "150: the same figure twice (first at line 2)"),
+    ],
+)
+def test_a_figure_given_twice_before_the_first_bad_row_is_named_first(
+    tmp_path: Path, bad: str, named: str
+) -> None:
+    # Rows doubted, their keys may have a copy elsewhere: the first of these three is
+    # on line 2, and the first bad row of the file is the first copy or the row doubted.
     copy = "2024,dup,,,disputes_mediated,1,,2024,,"
-    path = regions_file(
-        tmp_path, 200, {2: copy, 150: copy, 151: copy, 152: "2024,r,,,nonsense,1,,2024,,"}
-    )
+    rows = {2: copy, 150: copy, 151: copy}
+    line, spoilt = bad.split()
+    rows[int(line)] = {
+        "nonsense": "2024,r,,,nonsense,1,,2024,,",
+        "weird": "2024,dup,,,disputes_mediated,1,weird,2024,,",
+        "skills": "2024,dup,,skills,disputes_mediated,1,,2024,,",
+    }[spoilt]
+    path = regions_file(tmp_path, 200, rows)
     with mock.patch.object(columnar, "BLOCK", 512):
         message = str(loaded(str(path)))
-    assert "the same figure twice" not in message
-    assert message.startswith(f'{path}:152: column "metric": unknown metric')
-    assert "(first at line 2)" in str(exact(str(path)))
+    assert message.startswith(f"{path}:{named}")
+    assert message == str(exact(str(path)))
 
 
 def test_a_figure_given_twice_is_named_from_the_rows_whose_keys_may_repeat(

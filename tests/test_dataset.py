@@ -304,6 +304,58 @@ def test_bad_rows_are_reported_with_file_line_and_column(
     assert "\n" not in str(caught.value)
 
 
+# A bad row of each kind the checks find, one check after another: a record that is not
+# a row, a cell of its own, a key given before (line 2's), and against metrics.csv.
+_BAD_ROWS = {
+    "short-row": "2024,{region},,,disputes_mediated",
+    "bad-year": "20x4,{region},,,disputes_mediated,82,,2024,,q",
+    "copy": "2024,庆阳市,,,disputes_mediated,82,,2024,,q",
+    "programme-disagrees": "2024,{region},,skills,disputes_mediated,1,,2024,,q",
+    "below-zero": "2024,{region},,,disputes_mediated,-1,,2024,,q",
+}
+
+
+@pytest.mark.parametrize("reader", ["file", "stdin"])
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [(first, then) for first in _BAD_ROWS for then in _BAD_ROWS if first != then],
+)
+def test_the_first_bad_row_in_the_file_stops_the_load(
+    outcomes_csv: MakeOutcomes, monkeypatch: pytest.MonkeyPatch, reader: str, first: str, then: str
+) -> None:
+    # Whichever check finds each, and whichever reader reads the file (the fast path
+    # reads a file on disk; standard input, the exact reader).
+    rows = [
+        "2024,庆阳市,,,disputes_mediated,82,,2024,,q",
+        _BAD_ROWS[first].format(region="甲"),
+        "2024,乙,,,disputes_mediated,3,,2024,,q",
+        _BAD_ROWS[then].format(region="丙"),
+    ]
+    path = outcomes_csv("\n".join(rows) + "\n")
+    if reader == "stdin":
+        raw = io.BytesIO(path.read_bytes())
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(raw, encoding="utf-8"))
+    with pytest.raises(LaborstatsError) as caught:
+        load_dataset(str(path) if reader == "file" else "-")
+    assert caught.value.line == 3
+
+
+def test_a_formula_may_name_a_metric_defined_after_a_bad_row(write_file: WriteFile) -> None:
+    # The first bad row is the short one, not the formula: what it names is defined.
+    path = write_file(
+        "metrics.csv",
+        METRICS_HEADER
+        + "ratio,unions,Ratio,比率,percent,ratio,higher,members / staff\n"
+        + "broken,unions\n"
+        + "members,unions,Members,会员,person,count,higher,\n"
+        + "staff,unions,Staff,职工,person,count,higher,\n",
+    )
+    write_file("outcomes.csv", "year,region,metric,value\n2024,A,members,12\n")
+    with pytest.raises(DataFormatError) as caught:
+        load_dataset(str(path.parent))
+    assert str(caught.value).startswith(f"{path}:3: 2 fields")
+
+
 def test_line_numbers_count_as_an_editor_does(outcomes_csv: MakeOutcomes) -> None:
     rows = (
         '2024,庆阳市,,,disputes_mediated,82,,2024,,"a quote\nover two lines"\n'

@@ -465,6 +465,42 @@ def test_a_figure_given_twice_is_named_from_the_rows_whose_keys_may_repeat(
     assert read_rows == [(first, [2]), (second, [5])]  # the first copy: not the whole files
 
 
+@pytest.mark.parametrize(
+    ("copy", "bad", "value", "named"),
+    [
+        (("b", 5), ("b", 7), "lots", ("b", 5)),  # the copy first
+        (("b", 5), ("b", 2), "lots", ("b", 2)),  # the bad row first, in the same file
+        (("b", 5), ("a", 4), "lots", ("a", 4)),  # in a file before
+        (("c", 2), ("b", 8), "lots", ("b", 8)),  # the copy in a file after
+        # The copy is bad as well: its own cells are checked before its key, and its
+        # key before its value against metrics.csv.
+        (("b", 5), ("b", 5), "lots", ("b", 5)),
+        (("b", 5), ("b", 5), "-1", ("b", 5)),
+    ],
+)
+def test_the_first_bad_row_of_the_files_is_a_copy_or_a_row_doubted(
+    tmp_path: Path,
+    copy: tuple[str, int],
+    bad: tuple[str, int],
+    value: str,
+    named: tuple[str, int],
+) -> None:
+    # A copy of row 2 of a.parquet, and a row whose value is not a figure or is below
+    # zero: row groups of 3, in batches of 2 (see many_parts).
+    files = {name: [row(region=f"{name}{at}") for at in range(9)] for name in "abc"}
+    files[copy[0]][copy[1] - 1] = row(region="a1", value="7")
+    bad_row = files[bad[0]][bad[1] - 1]
+    files[bad[0]][bad[1] - 1] = bad_row | {"value": value}
+    paths = {
+        name: write_parquet(tmp_path / f"{name}.parquet", rows) for name, rows in files.items()
+    }
+    result = loaded(tmp_path)
+    assert result == exact(tmp_path)
+    assert str(result).startswith(f"{paths[named[0]]}:{named[1]}: ")
+    copy_first = named == copy and (copy != bad or value == "-1")
+    assert ("the same figure twice" in str(result)) == copy_first
+
+
 def test_a_first_copy_that_starts_a_file_after_an_empty_one_is_named_in_it(
     tmp_path: Path,
 ) -> None:

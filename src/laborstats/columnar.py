@@ -200,33 +200,6 @@ class Scan:
 
 
 @dataclass(frozen=True)
-class Doubt:
-    """The rows of a UTF-8 CSV file the fast read doubted first, in file order: ``rows``
-    rows after the first ``skipped`` of the byte range from ``start``. The rows before
-    them passed each row's checks (whether keys repeat is not known)."""
-
-    path: Path
-    first: int  # where the row after the header starts
-    start: int
-    skipped: int
-    rows: int
-    encoding: str = "utf-8"
-
-
-@dataclass(frozen=True)
-class ParquetDoubt:
-    """The rows of Parquet files the fast read doubted first, in the files' order:
-    ``rows`` rows after the first ``skipped`` of a row group of a file, the first of
-    them its row ``first_row`` (from 1). The rows before passed each row's checks."""
-
-    path: Path
-    group: int
-    skipped: int
-    rows: int
-    first_row: int
-
-
-@dataclass(frozen=True)
 class ParquetRepeats:
     """Parquet files whose rows all passed each row's checks, or were set aside, but
     the keys of some may repeat: ``hashes`` (see _row_hashes, ascending) are two rows'
@@ -248,6 +221,37 @@ class Repeats:
     header: list[str]
     encoding: str
     hashes: np.ndarray = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """The rows of a CSV file the fast read doubted first, in file order: ``rows``
+    rows after the first ``skipped`` of the byte range from ``start``. The rows before
+    them passed each row's checks; ``copies`` names the keys that may repeat among
+    them and these rows, if any (a copy before the first bad row comes first)."""
+
+    path: Path
+    first: int  # where the row after the header starts
+    start: int
+    skipped: int
+    rows: int
+    encoding: str = "utf-8"
+    copies: Repeats | None = None
+
+
+@dataclass(frozen=True)
+class ParquetDoubt:
+    """The rows of Parquet files the fast read doubted first, in the files' order:
+    ``rows`` rows after the first ``skipped`` of a row group of a file, the first of
+    them its row ``first_row`` (from 1). The rows before passed each row's checks;
+    ``copies`` as for a Doubt."""
+
+    path: Path
+    group: int
+    skipped: int
+    rows: int
+    first_row: int
+    copies: ParquetRepeats | None = None
 
 
 # The exact reader setting bad rows aside, given the header line and some rows of a
@@ -368,10 +372,14 @@ def _scan_outcomes(
         return None
     read_parts = [part for part in parts if part is not None]
     line = 2  # line 1 is the header
-    for start, part in zip(bounds, read_parts, strict=False):
+    for number, (start, part) in enumerate(zip(bounds, read_parts, strict=False)):
         if part.doubted and kept_rows is None:  # the first in the file (see _Stop)
-            doubted = part.doubted[0]
-            return Doubt(path, bounds[0], start, doubted.skipped, doubted.rows, read_as)
+            return _doubt(
+                Repeats(path, header, read_as, _repeated_hashes(read_parts[: number + 1])),
+                bounds[0],
+                start,
+                part.doubted[0],
+            )
         part.first_line, line = line, line + part.rows
     if kept_rows is not None and not _set_aside(
         path, read_parts, kept_rows, progress, read_as, where, grouped=doubted_keys is not None
@@ -780,9 +788,7 @@ def scan_parquet(
                     elif (doubted := checks.add(typed, part)) is not None:
                         if stop.every_batch:  # the others are kept
                             doubted = checks.add_undoubted(typed, part, doubted)
-                        hashes = checks.hashes_of(typed, doubted)
-                        part.doubted.append(_Doubted(part.rows, batch.num_rows, doubted, hashes))
-                        stop.doubt(number)
+                        _doubted(typed, part, doubted, checks, stop, number)
                     part.rows += batch.num_rows
                     if progress is not None:  # the bytes of the files, as far as rows go
                         progress(size * batch.num_rows // max(every_row, 1), size)
@@ -796,12 +802,15 @@ def scan_parquet(
     if stop.everything.is_set():
         return None
     read_parts = [part for part in parts if part is not None]
-    for (path, group, first_line), part in zip(pieces, read_parts, strict=True):
+    for number, ((path, group, first_line), part) in enumerate(
+        zip(pieces, read_parts, strict=True)
+    ):
         if part.doubted and kept_rows is None:  # the first in the files (see _Stop)
             doubted = part.doubted[0]
-            return ParquetDoubt(
-                path, group, doubted.skipped, doubted.rows, first_line + doubted.skipped
-            )
+            repeats = _repeated_hashes(read_parts[: number + 1])
+            copies = ParquetRepeats(files, columns, repeats) if len(repeats) else None
+            first_row = first_line + doubted.skipped
+            return ParquetDoubt(path, group, doubted.skipped, doubted.rows, first_row, copies)
     if kept_rows is not None and not _set_aside_parquet(
         pieces, read_parts, kept_rows, progress, where, grouped=doubted_keys is not None
     ):
@@ -1315,9 +1324,7 @@ def _read_part(
                     if doubted is not None and stop.every_batch:  # the others are kept
                         doubted = checks.add_undoubted(batch, part, doubted)
                     if doubted is not None:
-                        hashes = checks.hashes_of(batch, doubted)
-                        part.doubted.append(_Doubted(part.rows, batch.num_rows, doubted, hashes))
-                        stop.doubt(number)
+                        _doubted(batch, part, doubted, checks, stop, number)
                 part.rows += batch.num_rows
                 lines.room.release()
         except pa.ArrowInvalid as error:  # not CSV as Arrow reads it, or not UTF-8
@@ -1328,6 +1335,35 @@ def _read_part(
         stop.give_up()
         return None
     return part
+
+
+def _doubt(copies: Repeats, first: int, start: int, doubted: _Doubted) -> Doubt | None:
+    """The Doubt of a file whose first doubted batch is ``doubted``, in the byte range from
+    ``start``, and whose keys up to its end may repeat as ``copies`` says; None if a copy
+    is there in a file only the exact reader names copies of (see repeated_rows)."""
+    if not len(copies.hashes):
+        return Doubt(copies.path, first, start, doubted.skipped, doubted.rows, copies.encoding)
+    if not is_utf8(copies.encoding):
+        return None
+    return Doubt(copies.path, first, start, doubted.skipped, doubted.rows, copies.encoding, copies)
+
+
+def _doubted(
+    batch: pa.RecordBatch,
+    part: _Part,
+    doubted: np.ndarray,
+    checks: _Checks,
+    stop: _Stop,
+    number: int,
+) -> None:
+    """Name the rows of a batch the checks doubt (see _Doubted) to the part and ``stop``.
+    Stopping at the first doubt, the keys of every row of the batch join the part's
+    hashes: a copy among them or before them comes before the first bad row."""
+    hashes = checks.hashes_of(batch, doubted)
+    part.doubted.append(_Doubted(part.rows, batch.num_rows, doubted, hashes))
+    if not stop.every_batch:
+        part.hashes.append(_key_hashes_of(batch, checks.header))
+    stop.doubt(number)
 
 
 def _open_csv(source: _Lines, header: list[str]) -> pcsv.CSVStreamingReader:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -56,7 +56,7 @@ from laborstats.formula import (
 )
 from laborstats.quantities import EXAMPLES, parse_quantities
 from laborstats.schema import METRICS, OUTCOMES, PERIOD, RULES, STUDIOS, TABLES, Table
-from laborstats.stats.checks import ERROR, raise_first_error, value_problems
+from laborstats.stats.checks import ERROR, first_error, value_problems
 from laborstats.stats.derived import derivation_metrics
 from laborstats.stats.series import REPORTER, reporting
 from laborstats.vocabulary import ALL_REGIONS, EXACT, REPORTED
@@ -216,9 +216,26 @@ class _Reader:
         self.years = years
         self.progress = progress
         self.texts: dict[str, str] = {}  # each table's text, by file name
+        self.first: _FirstBadRow | None = None  # in a load that stops at the first bad row
 
     def checker(self, frame: pd.DataFrame, where: str) -> _Checker:
-        return _Checker(frame, where, self.rejected)
+        return _Checker(frame, where, self.rejected, self.first)
+
+    @contextlib.contextmanager
+    def first_bad_row(self, files: list[str] | None = None) -> Iterator[_FirstBadRow]:
+        """Checks made inside stop the load at the first bad row in file order, once
+        they are all made (see _FirstBadRow; ``files`` in their order). Setting bad
+        rows aside, they stop nothing."""
+        if self.rejected is not None:
+            yield _FirstBadRow(files)
+            return
+        self.first = first = _FirstBadRow(files)
+        try:
+            yield first
+        finally:
+            self.first = None
+        if first.error is not None:
+            raise first.error
 
     def folder(self, folder: Path, *, location: str) -> Dataset:
         package_path = folder / DATAPACKAGE
@@ -275,8 +292,10 @@ class _Reader:
     def table_text(self, text: str, where: str, table: Table) -> pd.DataFrame:
         """One table read from text, checked and typed."""
         self.texts[table.path] = text
-        frame = read_csv_text(text, where, rejected=self.rejected)
-        return _typed_table(self.checker(_with_schema_columns(frame, where, table), where), table)
+        with self.first_bad_row() as first:
+            frame = read_csv_text(text, where, rejected=self.rejected, first=first)
+            checker = self.checker(_with_schema_columns(frame, where, table), where)
+            return _typed_table(checker, table)
 
     def assemble(
         self,
@@ -295,7 +314,8 @@ class _Reader:
             self.texts.update(fallback.texts)
         rules = tables.get(RULES.name)
         if rules is not None:
-            rules = _check_rules(self.checker(rules, rules.attrs["where"]), metrics)
+            with self.first_bad_row():
+                rules = _check_rules(self.checker(rules, rules.attrs["where"]), metrics)
         scan = self.outcomes(outcomes_file, metrics)
         studios = tables.get(STUDIOS.name)
         checked = {METRICS.path: metrics, RULES.path: rules, STUDIOS.path: studios}
@@ -332,11 +352,14 @@ class _Reader:
                 return fast
             # As for one CSV file: the checks of each row, one row per key (across
             # the files), then the checks against metrics.csv.
-            typed = [
-                self.typed(_parquet_text(path, columns, self.rejected is not None), unique=False)
-                for path in files
-            ]
-            every = [self.valued(frame, metrics) for frame in self.unique_across(typed)]
+            with self.first_bad_row([str(path) for path in files]):
+                typed = [
+                    self.typed(
+                        _parquet_text(path, columns, self.rejected is not None), unique=False
+                    )
+                    for path in files
+                ]
+                every = [self.valued(frame, metrics) for frame in self.unique_across(typed)]
             outcomes = pd.concat(every, ignore_index=True)
             outcomes.attrs.update(header=columns, header_line=None, where=file.where)
         else:
@@ -354,9 +377,17 @@ class _Reader:
                 self.progress.restart(f"Checking {file.where} line by line")
                 read = _text_progress(self.progress, len(raw), len(text))
             del raw
-            frame = read_csv_text(text, file.where, rejected=self.rejected, progress=read)
-            del text
-            outcomes = self.valued(self.typed(frame), metrics)
+            with self.first_bad_row() as first:
+                frame = read_csv_text(
+                    text,
+                    file.where,
+                    rejected=self.rejected,
+                    first=first,
+                    read_on=False,
+                    progress=read,
+                )
+                del text
+                outcomes = self.valued(self.typed(frame), metrics)
         years = outcomes["year"].to_numpy()
         seen = tuple(sorted(set(years.tolist())))
         kept = self.years.keeps(years, max(seen, default=0))
@@ -492,22 +523,42 @@ class _Reader:
         (a bad row at the end of ten million took it 2 minutes and 14 GB).
 
         The rows it doubted first (see doubted_rows), their keys not checked as a copy
-        may be elsewhere; or, in a file whose rows all passed each row's checks, the
+        may be elsewhere, and a copy among the rows up to the first bad one, which
+        comes first; or, in a file whose rows all passed each row's checks, the
         first copy of a key and the row it copies (see repeated_rows).
         """
         if isinstance(rows, Repeats):
-            repeated = repeated_rows(rows)
-            if repeated is not None:
-                text, lines = repeated
-                frame = read_csv_text(text, where)
-                frame["line"] = lines  # the rows' own lines in the file
-                self.typed(frame)
+            self.check_copy(rows, where, metrics)
             return
         doubted = doubted_rows(rows)
-        if doubted is not None:
-            text, line = doubted
-            frame = read_csv_text(text, where, lines_before=line - 2)
-            self.valued(self.typed(frame, unique=False), metrics)
+        if doubted is None:
+            return
+        text, line = doubted
+        try:
+            with self.first_bad_row() as first:
+                frame = read_csv_text(text, where, first=first, lines_before=line - 2)
+                self.valued(self.typed(frame, unique=False), metrics)
+        except LaborstatsError as error:
+            if rows.copies is None or self.check_copy(rows.copies, where, metrics, error.line):
+                raise
+
+    def check_copy(
+        self, repeats: Repeats, where: str, metrics: pd.DataFrame, before: int | None = None
+    ) -> bool:
+        """Raise the problem of the first copy of a key in a file and the row it copies
+        (see repeated_rows), if the copy's line is not after ``before``; whether it is
+        after (False when only the exact reader reading the file can say)."""
+        repeated = repeated_rows(repeats)
+        if repeated is None:
+            return False
+        text, lines = repeated
+        if before is not None and lines[-1] > before:
+            return True
+        with self.first_bad_row() as first:
+            frame = read_csv_text(text, where, first=first)
+            frame["line"] = lines  # the rows' own lines in the file
+            self.valued(self.typed(frame), metrics)
+        return False  # the keys only share a hash
 
     def check_parquet_first(
         self, rows: ParquetDoubt | ParquetRepeats, columns: list[str], metrics: pd.DataFrame
@@ -516,17 +567,42 @@ class _Reader:
         first, or the first copy of a key and the row it copies (a figure given twice in
         a million rows is named in 1 s and 0.5 GB, where the files read whole took 4 s
         and 1.5 GB)."""
-        if isinstance(rows, ParquetDoubt):
-            doubted = np.arange(rows.first_row, rows.first_row + rows.rows)
-            text = _parquet_text(rows.path, columns, keep_raw=False, rows=doubted)
-            self.valued(self.typed(text, unique=False), metrics)
+        if isinstance(rows, ParquetRepeats):
+            self.check_parquet_copy(rows, metrics)
             return
-        repeated = [
-            self.typed(_parquet_text(path, columns, keep_raw=False, rows=lines), unique=False)
-            for path, lines in (repeated_parquet_rows(rows) or {}).items()
-        ]
-        if repeated:
-            self.unique_across(repeated)
+        doubted = np.arange(rows.first_row, rows.first_row + rows.rows)
+        try:
+            with self.first_bad_row():
+                text = _parquet_text(rows.path, columns, keep_raw=False, rows=doubted)
+                self.valued(self.typed(text, unique=False), metrics)
+        except LaborstatsError as error:
+            copies = rows.copies
+            if copies is None:
+                raise
+            before = (copies.files.index(rows.path), error.line or 0)
+            if self.check_parquet_copy(copies, metrics, before):
+                raise
+
+    def check_parquet_copy(
+        self, repeats: ParquetRepeats, metrics: pd.DataFrame, before: tuple[int, int] | None = None
+    ) -> bool:
+        """As check_copy, for Parquet files: ``before`` is a file's turn and a row."""
+        repeated = repeated_parquet_rows(repeats)
+        if not repeated:
+            return False
+        path, lines = max(repeated.items(), key=lambda item: repeats.files.index(item[0]))
+        if before is not None and (repeats.files.index(path), int(lines[-1])) > before:
+            return True
+        with self.first_bad_row([str(path) for path in repeats.files]):
+            typed = [
+                self.typed(
+                    _parquet_text(path, repeats.columns, keep_raw=False, rows=lines), unique=False
+                )
+                for path, lines in repeated.items()
+            ]
+            for frame in self.unique_across(typed):
+                self.valued(frame, metrics)
+        return False  # the keys only share a hash
 
     def kept_rows(self, where: str, metrics: pd.DataFrame, *, unique: bool = False) -> KeptRows:
         """Some rows of an outcomes file (each on its line, given) read, checked and
@@ -629,18 +705,24 @@ class _Reader:
 
         if self.rejected is None:  # the copy that comes first in file order
             first, second = min(groups, key=lambda same: (same[1]["part"], same[1]["line"]))[:2]
-            raise error(second, f"first at {at(first, second)}")
-        raws = [dict(zip(frame["line"], frame[_RAW], strict=True)) for frame in frames]
-        rejected = [
-            _reject(
-                error(row, ", ".join(at(other, row) for other in same)),
-                "load",
-                str(raws[row["part"]][row["line"]]),
-            )
-            for same in groups
-            for row in same
-        ]
-        self.rejected.append(pd.DataFrame(rejected, columns=REJECT_COLUMNS))
+            stop = error(second, f"first at {at(first, second)}")
+            if self.first is None:
+                raise stop
+            self.first.found(stop)
+            # The copies, not the row each copies: its own checks still count.
+            copies = copies[copies.duplicated(key)]
+        else:
+            raws = [dict(zip(frame["line"], frame[_RAW], strict=True)) for frame in frames]
+            rejected = [
+                _reject(
+                    error(row, ", ".join(at(other, row) for other in same)),
+                    "load",
+                    str(raws[row["part"]][row["line"]]),
+                )
+                for same in groups
+                for row in same
+            ]
+            self.rejected.append(pd.DataFrame(rejected, columns=REJECT_COLUMNS))
         return [
             frame[~frame["line"].isin(copies.loc[copies["part"] == part, "line"])].reset_index(
                 drop=True
@@ -967,6 +1049,8 @@ def read_csv_text(
     where: str,
     *,
     rejected: list[pd.DataFrame] | None = None,
+    first: _FirstBadRow | None = None,
+    read_on: bool = True,
     lines_before: int = 0,
     progress: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
@@ -979,6 +1063,12 @@ def read_csv_text(
     than the header, stops the load or, when ``rejected`` is a list, is set
     aside there; then a ``raw`` column keeps each record as written, for
     later checks to set aside. ``progress`` hears of the characters read.
+
+    With ``first``, the first such record stops the load only once the rows
+    before it are checked too (see _FirstBadRow): it is told of it, and the
+    records after are read on, or, unless ``read_on``, not read (no later row
+    can make an earlier one good, as a metric defined further on makes good a
+    formula that names it).
     """
     keep_raw = rejected is not None
     header: list[str] | None = None
@@ -1009,7 +1099,12 @@ def read_csv_text(
                 else _field_count_error(record, header, where, start)
             )
             if rejected is None:
-                raise error
+                if first is None:
+                    raise error
+                first.found(error)
+                if read_on:
+                    continue
+                break
             bad.append(_reject(error, "load", raw))
     if header is None:
         raise DataFormatError("the file is empty", where=where, expected="a header row")
@@ -1214,20 +1309,50 @@ def _typed_table(checked: _Checker, table: Table, *, unique: bool = True) -> pd.
     return _typed_studios(checked)
 
 
+class _FirstBadRow:
+    """The problem of the first bad row in file order a load has found so far, which
+    stops it once every check is made (see _Reader.first_bad_row).
+
+    The checks go column by column, then key by key, then against metrics.csv;
+    the load stops at the earliest line any of them finds, so a row given twice
+    at line 3 is named before an unknown metric at line 4, whatever the size of
+    the file. ``files`` orders the files of a load of several (Parquet files).
+    """
+
+    def __init__(self, files: list[str] | None = None) -> None:
+        self.error: LaborstatsError | None = None
+        self.files = {where: at for at, where in enumerate(files or [])}
+
+    def found(self, error: LaborstatsError) -> None:
+        """Take a problem: the first of a row its checks find (see _Checker)."""
+        if self.error is None or self.place(error) < self.place(self.error):
+            self.error = error
+
+    def place(self, error: LaborstatsError) -> tuple[int, int]:
+        """Where a problem is in the load: its file's turn, its line (none first)."""
+        return self.files.get(error.where or "", 0), error.line or 0
+
+
 class _Checker:
     """Vectorised cell checks of one table.
 
-    The first bad row stops the load with its file and line or, when
-    ``rejected`` is a list, every bad row is set aside there (with its first
-    problem) and ``kept()`` gives the rest.
+    Every bad row is set aside (with its first problem), and ``kept()`` gives
+    the rest: when ``rejected`` is a list, they are listed there; otherwise the
+    first in file order stops the load, as ``first`` hears of each check's first
+    (or, without ``first``, at once).
     """
 
     def __init__(
-        self, frame: pd.DataFrame, where: str, rejected: list[pd.DataFrame] | None = None
+        self,
+        frame: pd.DataFrame,
+        where: str,
+        rejected: list[pd.DataFrame] | None = None,
+        first: _FirstBadRow | None = None,
     ) -> None:
         self.frame = frame
         self.where = where
         self.rejected = rejected
+        self.first = first
         self.ok = pd.Series(True, index=frame.index)
 
     def kept(self) -> pd.DataFrame:
@@ -1262,7 +1387,9 @@ class _Checker:
         if not bad.any():
             return
         if self.rejected is None:
-            raise self._error(bad.idxmax(), column, problem, expected, found_in)
+            self.stop_at(self._error(bad.idxmax(), column, problem, expected, found_in))
+            self.ok &= ~bad
+            return
         rows = self.frame.loc[bad]
         self.rejected.append(
             pd.DataFrame(
@@ -1281,8 +1408,11 @@ class _Checker:
             pd.Series(self.frame.index == index, index=self.frame.index), column, problem, expected
         )
 
-    def fail_at(self, index: Any, column: str, problem: str, expected: str) -> NoReturn:
-        raise self._error(index, column, problem, expected)
+    def stop_at(self, error: LaborstatsError) -> None:
+        """A bad row that stops the load: told to ``first``, or raised at once."""
+        if self.first is None:
+            raise error
+        self.first.found(error)
 
     def _error(
         self, index: Any, column: str, problem: str, expected: str, found_in: str | None = None
@@ -1356,15 +1486,21 @@ class _Checker:
         if not repeated.any():
             return
         if self.rejected is None:
-            position = int(keys.duplicated(keep="first").to_numpy().argmax())
+            later = keys.duplicated(keep="first")
+            position = int(later.to_numpy().argmax())
             matches = (keys == keys.iloc[position]).all(axis="columns").to_numpy()
-            raise DataValueError(
-                f"{problem} (first at line {lines.to_numpy()[matches][0]})",
-                where=self.where,
-                line=int(lines.iloc[position]),
-                found=" / ".join(cell for cell in keys.iloc[position] if cell),
-                expected=expected,
+            self.stop_at(
+                DataValueError(
+                    f"{problem} (first at line {lines.to_numpy()[matches][0]})",
+                    where=self.where,
+                    line=int(lines.iloc[position]),
+                    found=" / ".join(cell for cell in keys.iloc[position] if cell),
+                    expected=expected,
+                )
             )
+            # The copies, not the row each copies: its own checks still count.
+            self.ok &= ~later.reindex(self.frame.index, fill_value=False)
+            return
         # Each copy names the lines of all: found by whole columns, as a row at a time
         # (a group of copies, then each copy's raw row) took 0.3 ms a key.
         copies, copy_lines = keys.loc[repeated], lines[repeated]
@@ -1525,9 +1661,11 @@ def _typed_studios(checked: _Checker) -> pd.DataFrame:
 def _check_against_metrics(checked: _Checker, metrics: pd.DataFrame) -> pd.DataFrame:
     """Every outcome names a defined metric and agrees with its programme and unit."""
     outcomes = checked.frame
-    unknown = outcomes.loc[~outcomes["metric"].isin(metrics["metric"]), "metric"]
+    unknown = outcomes.loc[~outcomes["metric"].isin(metrics["metric"]), "metric"].unique()
+    if checked.rejected is None:  # the first stops the load: a name at a time, 0.1 s each
+        unknown = unknown[:1]
     set_aside = metrics.attrs.get("set_aside", {})
-    for name in unknown.unique():
+    for name in unknown:
         if name in set_aside:
             problem = (
                 f"a metric whose definition (metrics.csv line {set_aside[name]}) was set aside"
@@ -1565,7 +1703,9 @@ def _check_values(checked: _Checker, metrics: pd.DataFrame, this_year: int) -> p
     outcomes = checked.frame
     problems = value_problems(outcomes, metrics, this_year, checked.where)
     if checked.rejected is None:
-        raise_first_error(problems)
+        error = first_error(problems)
+        if error is not None:
+            checked.stop_at(error)
         return outcomes
     errors = problems[problems["severity"] == ERROR].drop_duplicates("line")
     raws = pd.Series(outcomes[_RAW].to_numpy(), index=outcomes["line"])

@@ -192,13 +192,14 @@ def rejected_problems(rejected: pd.DataFrame) -> pd.DataFrame:
     return problems[PROBLEM_COLUMNS]
 
 
-def raise_first_error(problems: pd.DataFrame) -> None:
-    """Stop at the first error among ``problems``, as the loader stops at a bad row."""
+def first_error(problems: pd.DataFrame) -> DataValueError | None:
+    """The first error among ``problems`` (ordered by file and line), as the loader stops
+    at a bad row; None if there is none."""
     errors = problems[problems["severity"] == ERROR]
     if errors.empty:
-        return
+        return None
     first = errors.iloc[0]
-    raise DataValueError(
+    return DataValueError(
         str(first["message"]),
         where=str(first["file"]),
         line=int(first["line"]) or None,
