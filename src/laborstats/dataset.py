@@ -222,12 +222,12 @@ class _Reader:
         return _Checker(frame, where, self.rejected, self.first)
 
     @contextlib.contextmanager
-    def first_bad_row(self, files: list[str] | None = None) -> Iterator[_FirstBadRow]:
+    def first_bad_row(self, files: list[str] | None = None) -> Iterator[_FirstBadRow | None]:
         """Checks made inside stop the load at the first bad row in file order, once
         they are all made (see _FirstBadRow; ``files`` in their order). Setting bad
-        rows aside, they stop nothing."""
+        rows aside, they stop nothing (and there is no first)."""
         if self.rejected is not None:
-            yield _FirstBadRow(files)
+            yield None
             return
         self.first = first = _FirstBadRow(files)
         try:
@@ -539,7 +539,8 @@ class _Reader:
                 frame = read_csv_text(text, where, first=first, lines_before=line - 2)
                 self.valued(self.typed(frame, unique=False), metrics)
         except LaborstatsError as error:
-            if rows.copies is None or self.check_copy(rows.copies, where, metrics, error.line):
+            # (A problem of no row comes first: line 0.)
+            if rows.copies is None or self.check_copy(rows.copies, where, metrics, error.line or 0):
                 raise
 
     def check_copy(
