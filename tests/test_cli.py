@@ -25,6 +25,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from laborstats import __main__ as script
 from laborstats import __version__, columnar
 from laborstats import dataset as dataset_module
 from laborstats import render as render_module
@@ -305,6 +306,88 @@ def test_python_dash_m() -> None:
         check=True,
     )
     assert result.stdout == f"laborstats {__version__}\n"
+
+
+class _Ended(Exception):
+    """os._exit, called by a test: the status it was given."""
+
+
+@pytest.mark.parametrize(
+    ("ending", "status", "said"),
+    [
+        (None, 0, ""),
+        (SystemExit(0), 0, ""),
+        (SystemExit(None), 0, ""),
+        (SystemExit(2), 2, ""),
+        (SystemExit("cannot go on"), 1, "cannot go on\n"),
+        (ValueError("a bug"), 1, "ValueError: a bug"),
+    ],
+)
+def test_the_script_ends_with_the_status_main_gives(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    ending: BaseException | None,
+    status: int,
+    said: str,
+) -> None:
+    def ran() -> None:
+        sys.stdout.write("the output\n")
+        if ending is not None:
+            raise ending
+
+    def exited(code: int) -> None:
+        raise _Ended(code)
+
+    monkeypatch.setattr(script, "main", ran)
+    monkeypatch.setattr(os, "_exit", exited)
+    with pytest.raises(_Ended) as caught:
+        script.run()
+    assert caught.value.args == (status,)
+    out, err = capsys.readouterr()
+    assert out == "the output\n"
+    assert said in err
+
+
+def test_the_script_flushes_what_is_written_before_it_ends() -> None:
+    code = (
+        "from laborstats import __main__ as script\n"
+        "script.main = lambda: print('all of it', end='')\n"  # in the buffer of a pipe
+        "script.run()\n"
+    )
+    buffered = {name: value for name, value in ENVIRONMENT.items() if name != "PYTHONUNBUFFERED"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=buffered
+    )
+    assert result.stdout == "all of it"
+
+
+def test_the_script_writes_every_row_before_it_ends(write_file: WriteFile) -> None:
+    # It ends without the interpreter's teardown (see run): all it wrote is out first.
+    rows = "".join(
+        f"2024,region {region},,,disputes_mediated,{region},,2024,,quote {region}\n"
+        for region in range(20000)
+    )
+    path = write_file("big.csv", OUTCOMES_HEADER + "\n" + rows)
+    target = path.parent / "summary.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "laborstats", "summary", "--data", str(path), "--format", "csv"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=ENVIRONMENT,
+    )
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 + 20000  # the header, a row a region
+    assert lines[-1].endswith(",quote 19999")
+    written = subprocess.run(
+        [sys.executable, "-m", "laborstats", "summary", "-d", str(path), "-o", str(target)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=ENVIRONMENT,
+    )
+    assert written.stdout == ""
+    assert len(json.loads(target.read_text(encoding="utf-8"))) == 20000
 
 
 def test_a_closed_pipe_ends_quietly(write_file: WriteFile) -> None:

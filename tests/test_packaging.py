@@ -35,7 +35,7 @@ def test_wheel_ships_the_bundled_dataset(wheel: zipfile.ZipFile) -> None:
 
 def test_wheel_installs_the_console_script(wheel: zipfile.ZipFile) -> None:
     (entry_points,) = [name for name in wheel.namelist() if name.endswith("entry_points.txt")]
-    assert "laborstats = laborstats.__main__:main" in wheel.read(entry_points).decode()
+    assert "laborstats = laborstats.__main__:run" in wheel.read(entry_points).decode()
 
 
 def test_installed_laborstats_runs_from_any_folder(tmp_path: Path) -> None:

@@ -227,8 +227,9 @@ class Repeats:
 class Doubt:
     """The rows of a CSV file the fast read doubted first, in file order: ``rows``
     rows after the first ``skipped`` of the byte range from ``start``. The rows before
-    them passed each row's checks; ``copies`` names the keys that may repeat among
-    them and these rows, if any (a copy before the first bad row comes first)."""
+    them passed each row's checks, but a key may repeat among them and these rows:
+    ``copies`` holds the hashes two of them or more hold, if any, for a copy that
+    comes before the first bad row is the problem named."""
 
     path: Path
     first: int  # where the row after the header starts
@@ -1094,8 +1095,11 @@ class _Lines:
         self.decoder = None if is_utf8(encoding) else codecs.getincrementaldecoder(encoding)()
         self.detection = detection
         self.raw_carry = b""  # with detection, the start of a line whose end is not read yet
+        self.finished = False  # reads find the end of the range at once
 
     def read(self, size: int = -1) -> bytes:
+        if self.finished:
+            return b""
         self.room.acquire(timeout=0.1)  # wait for a batch to be done, but never for long
         data = self.stream.read(self.left if size < 0 else min(size, self.left))
         self.left -= len(data)
@@ -1154,6 +1158,10 @@ class _Lines:
 
     def readable(self) -> bool:
         return True
+
+    def finish(self) -> None:
+        """Let every read from now on find the end of the range (see _let_go)."""
+        self.finished = True
 
     def close(self) -> None:
         self.closed = True
@@ -1310,6 +1318,7 @@ def _read_part(
     with path.open("rb", buffering=0) as stream:
         stream.seek(start)
         lines = _Lines(stream, end - start, report, encoding=encoding, detection=detection)
+        reader = None
         try:
             reader = _open_csv(lines, header)
             for batch in reader:
@@ -1331,10 +1340,24 @@ def _read_part(
             # (Arrow's words: were they to change, the exact reader would read the file.)
             stop.give_up(not_utf8="invalid UTF8" in str(error))
             return None
+        finally:
+            _let_go(reader, lines)
     if not lines.plain or lines.lines != part.rows:  # a blank line, or a record on several
         stop.give_up()
         return None
     return part
+
+
+def _let_go(reader: pcsv.CSVStreamingReader | None, lines: _Lines) -> None:
+    """End Arrow's reading of a byte range, at its end or left before it. Arrow reads
+    ahead on a thread of its own, which calls ``lines``: left, it read on for as far
+    as it reads ahead (blocks of the range a batch's room at a time); now it finds
+    the end of the range at once, and its batches are taken (see also __main__.run)."""
+    lines.finish()
+    if reader is not None:
+        with contextlib.suppress(pa.ArrowInvalid):
+            for _ in reader:  # the batches of what it had read
+                pass
 
 
 def _doubt(copies: Repeats, first: int, start: int, doubted: _Doubted) -> Doubt | None:

@@ -523,12 +523,15 @@ class _Reader:
         (a bad row at the end of ten million took it 2 minutes and 14 GB).
 
         The rows it doubted first (see doubted_rows), their keys not checked as a copy
-        may be elsewhere, and a copy among the rows up to the first bad one, which
-        comes first; or, in a file whose rows all passed each row's checks, the
-        first copy of a key and the row it copies (see repeated_rows).
+        may be elsewhere; but a copy of a key up to them that comes before their first
+        bad row is named instead. Or, in a file whose rows all passed each row's
+        checks, the first copy of a key and the row it copies (see repeated_rows).
+        Nothing is raised when only the exact reader reading the whole file can say.
         """
         if isinstance(rows, Repeats):
-            self.check_copy(rows, where, metrics)
+            copy = repeated_rows(rows)
+            if copy is not None:
+                self.name_copy(*copy, where, metrics)
             return
         doubted = doubted_rows(rows)
         if doubted is None:
@@ -539,27 +542,21 @@ class _Reader:
                 frame = read_csv_text(text, where, first=first, lines_before=line - 2)
                 self.valued(self.typed(frame, unique=False), metrics)
         except LaborstatsError as error:
-            # (A problem of no row comes first: line 0.)
-            if rows.copies is None or self.check_copy(rows.copies, where, metrics, error.line or 0):
-                raise
+            copy = None if rows.copies is None else repeated_rows(rows.copies)
+            # (A problem of no row comes before any: line 0.)
+            if rows.copies is None or (copy is not None and copy[1][-1] > (error.line or 0)):
+                raise  # no copy, or the first comes after the first bad row
+            if copy is not None:
+                self.name_copy(*copy, where, metrics)
 
-    def check_copy(
-        self, repeats: Repeats, where: str, metrics: pd.DataFrame, before: int | None = None
-    ) -> bool:
-        """Raise the problem of the first copy of a key in a file and the row it copies
-        (see repeated_rows), if the copy's line is not after ``before``; whether it is
-        after (False when only the exact reader reading the file can say)."""
-        repeated = repeated_rows(repeats)
-        if repeated is None:
-            return False
-        text, lines = repeated
-        if before is not None and lines[-1] > before:
-            return True
+    def name_copy(self, text: str, lines: np.ndarray, where: str, metrics: pd.DataFrame) -> None:
+        """Raise the problem of a row whose key an earlier row holds, and of that row, as
+        the exact reader names them (``text``: the header line and the two rows, on
+        ``lines``); nothing if their keys only share a hash."""
         with self.first_bad_row() as first:
             frame = read_csv_text(text, where, first=first)
             frame["line"] = lines  # the rows' own lines in the file
             self.valued(self.typed(frame), metrics)
-        return False  # the keys only share a hash
 
     def check_parquet_first(
         self, rows: ParquetDoubt | ParquetRepeats, columns: list[str], metrics: pd.DataFrame
@@ -569,7 +566,7 @@ class _Reader:
         a million rows is named in 1 s and 0.5 GB, where the files read whole took 4 s
         and 1.5 GB)."""
         if isinstance(rows, ParquetRepeats):
-            self.check_parquet_copy(rows, metrics)
+            self.name_parquet_copy(rows, repeated_parquet_rows(rows), metrics)
             return
         doubted = np.arange(rows.first_row, rows.first_row + rows.rows)
         try:
@@ -580,30 +577,30 @@ class _Reader:
             copies = rows.copies
             if copies is None:
                 raise
-            before = (copies.files.index(rows.path), error.line or 0)
-            if self.check_parquet_copy(copies, metrics, before):
-                raise
+            copy = repeated_parquet_rows(copies)
+            if copy:  # the two rows by file: the copy is the last of the last file
+                path, lines = max(copy.items(), key=lambda item: copies.files.index(item[0]))
+                bad = (copies.files.index(rows.path), error.line or 0)
+                if (copies.files.index(path), int(lines[-1])) > bad:
+                    raise
+            self.name_parquet_copy(copies, copy, metrics)
 
-    def check_parquet_copy(
-        self, repeats: ParquetRepeats, metrics: pd.DataFrame, before: tuple[int, int] | None = None
-    ) -> bool:
-        """As check_copy, for Parquet files: ``before`` is a file's turn and a row."""
-        repeated = repeated_parquet_rows(repeats)
-        if not repeated:
-            return False
-        path, lines = max(repeated.items(), key=lambda item: repeats.files.index(item[0]))
-        if before is not None and (repeats.files.index(path), int(lines[-1])) > before:
-            return True
+    def name_parquet_copy(
+        self, repeats: ParquetRepeats, copy: dict[Path, np.ndarray] | None, metrics: pd.DataFrame
+    ) -> None:
+        """As name_copy, for the two rows of Parquet files ``copy`` names (see
+        repeated_parquet_rows); nothing without them."""
+        if not copy:
+            return
         with self.first_bad_row([str(path) for path in repeats.files]):
             typed = [
                 self.typed(
                     _parquet_text(path, repeats.columns, keep_raw=False, rows=lines), unique=False
                 )
-                for path, lines in repeated.items()
+                for path, lines in copy.items()
             ]
             for frame in self.unique_across(typed):
                 self.valued(frame, metrics)
-        return False  # the keys only share a hash
 
     def kept_rows(self, where: str, metrics: pd.DataFrame, *, unique: bool = False) -> KeptRows:
         """Some rows of an outcomes file (each on its line, given) read, checked and
@@ -1317,7 +1314,11 @@ class _FirstBadRow:
     The checks go column by column, then key by key, then against metrics.csv;
     the load stops at the earliest line any of them finds, so a row given twice
     at line 3 is named before an unknown metric at line 4, whatever the size of
-    the file. ``files`` orders the files of a load of several (Parquet files).
+    the file. ``files`` orders the files of a load of several (Parquet files, by
+    the ``where`` of their rows; a file not among them counts as the first).
+
+    A problem of a whole file (its encoding or its header, even where it names
+    a line) is raised at once, before any row's, as --skip-bad-rows stops at it.
     """
 
     def __init__(self, files: list[str] | None = None) -> None:
@@ -1377,7 +1378,8 @@ class _Checker:
         *,
         found_in: str | None = None,
     ) -> None:
-        """Stop at the first row where ``bad`` holds, or set aside every such row.
+        """Set aside every row where ``bad`` holds: each listed in ``rejected``, or the
+        first told to ``first`` (or raised, without it).
 
         The message quotes the cell of ``column``, or of ``found_in`` when the
         cell as written is kept there.
@@ -1404,7 +1406,7 @@ class _Checker:
         self.ok &= ~bad
 
     def reject_at(self, index: Any, column: str, problem: str, expected: str) -> None:
-        """Stop at the row ``index``, or set it aside."""
+        """Set the row ``index`` aside (see fail_first)."""
         self.fail_first(
             pd.Series(self.frame.index == index, index=self.frame.index), column, problem, expected
         )
