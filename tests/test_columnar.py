@@ -843,6 +843,31 @@ def test_quoted_fields_and_escaped_quotes_are_read(tmp_path: Path) -> None:
     assert scan.outcomes["source"].tolist() == ['he said "yes", then left']
 
 
+def test_free_texts_are_stripped_as_the_exact_reader_strips_them(tmp_path: Path) -> None:
+    # Read as Arrow reads them, not as dictionaries: what str.strip strips, Arrow finds.
+    every_space = "".join(filter(str.isspace, map(chr, range(0x110000))))
+    assert every_space == columnar._EDGE_SPACE
+    spaces = [space for space in columnar._EDGE_SPACE if space not in "\r\n"]  # (a record)
+    header = OUTCOMES_HEADER + ",written,unit_written"
+    rows = [
+        ROW.format(value=at, source=f'"{space}quote {at}{space}"').replace("庆阳市", f"r{at}")
+        + f',"{space}{at}万{space}",{space}人'
+        for at, space in enumerate([*spaces, "", "\u200b"])  # (no space: a zero width)
+    ]
+    path = tmp_path / "outcomes.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    with mock.patch.object(columnar, "BLOCK", 256):
+        scan = scanned(path)
+    assert isinstance(scan, columnar.Scan)
+    every = exact(str(path))
+    assert isinstance(every, Dataset)
+    for name in ("source", "written", "unit_written"):
+        assert scan.outcomes[name].tolist() == every.outcomes[name].tolist()
+    assert scan.outcomes["source"].tolist()[:2] == ["quote 0", "quote 1"]
+    assert scan.outcomes["source"].tolist()[-1] == f"\u200bquote {len(spaces) + 1}\u200b"
+    assert scan.outcomes["unit_written"].tolist()[:-2] == ["人"] * len(spaces)
+
+
 def test_only_the_years_asked_for_are_kept_but_every_year_is_checked_and_seen(
     tmp_path: Path,
 ) -> None:

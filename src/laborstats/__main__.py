@@ -62,6 +62,8 @@ def run() -> NoReturn:
     except BaseException:  # (--debug shows a traceback)
         traceback.print_exc()
         status = 1
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        raise SystemExit(status)  # a profiler, or coverage, writes at the interpreter's end
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe, a closed stream
             stream.flush()

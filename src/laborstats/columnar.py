@@ -70,6 +70,17 @@ COMBINE_EVERY = 32  # batches' partial totals combined into one frame
 CORES = os.cpu_count() or 1
 _NEWLINE, _CR, _QUOTE, _COMMA = 10, 13, 34, 44
 _KEY_COLUMNS = ("year", "region", "entity", "metric", "period")
+# Texts no check reads, kept as Arrow reads them until the rows kept are taken: as
+# dictionaries they cost half of Arrow's reading of a file, and a file whose every
+# figure quotes its own sentence took twice the time and 1.5 times the memory.
+_FREE_TEXTS = ("source", "written", "unit_written")
+# What str.strip() strips (as the exact reader strips each cell), for Arrow to find:
+# every character whose isspace() holds.
+_EDGE_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_SPACED = f"^[{re.escape(_EDGE_SPACE)}]|[{re.escape(_EDGE_SPACE)}]$"
 _STRINGS = pa.dictionary(pa.int32(), pa.string())
 _HASHES_GIVEN_BACK = 1 << 21  # row hashes put together between two hand-backs (16 MB)
 # A qualifier's position in QUALIFIERS; a blank cell takes the one written in the value.
@@ -904,7 +915,8 @@ def _row_groups(metadata: pq.FileMetaData) -> list[tuple[int, int]]:
 
 
 def _texts(columns: list[str]) -> list[str]:
-    return [name for name in columns if name != "value"]
+    """The columns of a Parquet file read as dictionaries (see _as_from_csv)."""
+    return [name for name in columns if name != "value" and name not in _FREE_TEXTS]
 
 
 def _as_read_from_csv(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -917,12 +929,15 @@ def _as_read_from_csv(batch: pa.RecordBatch) -> pa.RecordBatch:
 
 
 def _as_from_csv(name: str, column: pa.Array) -> pa.Array:
-    """The value as text or numbers; any other column as a dictionary of text, null blank."""
+    """The value as text or numbers; the free texts as text, any other column as a
+    dictionary of text; null blank."""
     if name == "value":
         # Narrower floats are read as written out (a float32 8000.7 is 8000.7), as the
         # exact reader reads them.
         numbers = pa.types.is_integer(column.type) or column.type == pa.float64()
         return column if numbers else pc.cast(column, pa.string())
+    if name in _FREE_TEXTS:
+        return pc.fill_null(pc.cast(column, pa.string()), "")
     if (
         pa.types.is_dictionary(column.type)
         and column.type == _STRINGS
@@ -1391,13 +1406,16 @@ def _doubted(
 
 def _open_csv(source: _Lines, header: list[str]) -> pcsv.CSVStreamingReader:
     """Arrow's reader of CSV rows with columns ``header``, BLOCK bytes a batch: texts
-    as dictionaries, the value as text (see parse_figures)."""
+    as dictionaries, but the value (see parse_figures) and the free texts as text."""
     return pcsv.open_csv(
         source,
         read_options=pcsv.ReadOptions(column_names=header, block_size=BLOCK, use_threads=False),
         parse_options=pcsv.ParseOptions(ignore_empty_lines=True),
         convert_options=pcsv.ConvertOptions(
-            column_types={name: pa.string() if name == "value" else _STRINGS for name in header}
+            column_types={
+                name: pa.string() if name == "value" or name in _FREE_TEXTS else _STRINGS
+                for name in header
+            }
         ),
     )
 
@@ -1509,8 +1527,12 @@ class _Checks:
                 "qualifier": _dictionary(rows.qualifier[chosen], pa.array(QUALIFIERS)),
                 "period": rows.cell("period").take(chosen),
                 "basis": _dictionary(basis.codes[chosen], filled_basis),
-                "source": rows.cell("source").take(chosen),
-                **{name: rows.cell(name).take(chosen) for name in PROVENANCE_COLUMNS},
+                **{
+                    name: rows.kept_text(name, chosen)
+                    if name in _FREE_TEXTS
+                    else rows.cell(name).take(chosen)
+                    for name in ("source", *PROVENANCE_COLUMNS)
+                },
                 "row": pa.array(part.rows + (chosen if only is None else only[chosen])),
             }
             part.batches.append(pa.RecordBatch.from_pydict(columns))
@@ -1566,11 +1588,12 @@ class _Checks:
     def _partial(self, rows: _Rows, chosen: np.ndarray) -> _Sums:
         """The partial totals of these rows of a batch (see Years.summed), as
         :func:`laborstats.stats.totals.partial_totals` gives them."""
-        entity, period = rows.cell("entity"), rows.cell("period")
-        basis, source = rows.cell("basis"), rows.cell("source")
+        entity, period, basis = rows.cell("entity"), rows.cell("period"), rows.cell("basis")
         derived = np.array([name == DERIVED for name in basis.values])[basis.codes[chosen]]
         # A source code only for derived figures; the one after the last for the others.
-        sources = np.where(derived, source.codes[chosen], len(source.values))
+        source = rows.text("source", chosen[derived])
+        sources = np.full(len(chosen), len(source.values))
+        sources[derived] = source.codes
         columns = [
             (rows.year[chosen] - 1000, self.this_year - 999),  # years are checked: 1000 on
             (entity.codes[chosen], len(entity.values)),
@@ -1588,7 +1611,9 @@ class _Checks:
             "programme": self.programme_texts[rows.metric[picked]],
             "metric": self.metric_texts[rows.metric[picked]],
             "period": period.texts(picked),
-            "derived_source": np.where(derived[first], source.texts(picked), np.nan),
+            "derived_source": np.append(np.array(source.values, dtype=object), np.nan)[
+                sources[first]
+            ],
             **exact_parts(rows.value[chosen], numbers, count),
             **{
                 name: np.bincount(numbers, weights=flag, minlength=count).astype(np.int64)
@@ -1600,7 +1625,11 @@ class _Checks:
     def _typed(self, batch: pa.RecordBatch) -> _Rows | np.ndarray:
         """The rows typed as the exact reader types them; or, if a check may fail,
         which rows it may fail on (most checks are of each distinct cell)."""
-        cells = {name: _Distinct.of(batch, name) for name in self.header if name != "value"}
+        cells = {
+            name: _Distinct.of(batch, name)
+            for name in self.header
+            if name != "value" and name not in _FREE_TEXTS
+        }
         blank = _blank(batch.num_rows)
         region, year, period, programme = (
             cells.get(name, blank) for name in ("region", "year", "period", "programme")
@@ -1656,7 +1685,8 @@ class _Checks:
         # (a Parquet dictionary may hold years no row has)
         seen = set(year_of[np.unique(year.codes)].tolist())
         qualifier = np.where(stated >= 0, stated, written)
-        return _Rows(cells, blank, years, seen, metric, value, qualifier)
+        texts = {name: batch.column(name) for name in _FREE_TEXTS if name in self.header}
+        return _Rows(cells, blank, texts, years, seen, metric, value, qualifier)
 
 
 # Offsets and confidences as the exact reader takes them (it says what is wrong).
@@ -1669,6 +1699,7 @@ class _Rows:
 
     cells: dict[str, _Distinct]
     blank: _Distinct  # for the columns the file does not have
+    texts: dict[str, pa.Array]  # the free texts, as Arrow read them
     year: np.ndarray
     years: set[int]
     metric: np.ndarray  # each row's position in metrics.csv
@@ -1677,6 +1708,19 @@ class _Rows:
 
     def cell(self, name: str) -> _Distinct:
         return self.cells.get(name, self.blank)
+
+    def text(self, name: str, rows: np.ndarray) -> _Distinct:
+        """A free text of these rows, as the other texts are (see _Distinct.of)."""
+        kept = self.kept_text(name, rows)
+        return _Distinct(kept.dictionary.to_pylist() or [""], kept.indices.to_numpy())
+
+    def kept_text(self, name: str, rows: np.ndarray) -> pa.DictionaryArray:
+        """A free text of these rows, as the rows kept hold the other texts (see add)."""
+        column = self.texts.get(name)
+        if column is None:
+            return self.blank.take(rows)
+        encoded = pc.dictionary_encode(column.take(pa.array(rows, type=pa.int64())))
+        return pa.DictionaryArray.from_arrays(encoded.indices, _stripped(encoded.dictionary))
 
     def keys(self) -> list[_Distinct]:
         return _keys(self.cells, self.blank)
@@ -1715,6 +1759,16 @@ class _Distinct:
     def texts(self, rows: np.ndarray) -> np.ndarray:
         picked: np.ndarray = np.array(self.values, dtype=object)[self.codes[rows]]
         return picked
+
+
+def _stripped(texts: pa.Array) -> pa.Array:
+    """Texts as str.strip leaves them, the few to strip found by Arrow (most cells of a
+    free text differ: each stripped by Python costs more than reading it)."""
+    spaced = pc.match_substring_regex(texts, _SPACED)
+    if not pc.any(spaced).as_py():
+        return texts
+    stripped = [cell.strip() for cell in texts.filter(spaced).to_pylist()]
+    return pc.replace_with_mask(texts, spaced, pa.array(stripped, type=pa.string()))
 
 
 def _blank(rows: int) -> _Distinct:
