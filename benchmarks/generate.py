@@ -30,14 +30,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="outcome rows to write")
     parser.add_argument("--out", type=Path, help="the dataset folder (default benchmarks/data/N)")
+    parser.add_argument(
+        "--own-quotes",
+        action="store_true",
+        help="give each figure a source of its own, as reports quote a sentence a figure "
+        "(default: one source for all); the folder's default name ends in -quotes",
+    )
     arguments = parser.parse_args()
-    out = arguments.out or Path(__file__).parent / "data" / str(arguments.rows)
-    generate(arguments.rows, out)
+    name = f"{arguments.rows}{'-quotes' if arguments.own_quotes else ''}"
+    out = arguments.out or Path(__file__).parent / "data" / name
+    generate(arguments.rows, out, own_quotes=arguments.own_quotes)
     print(f"{arguments.rows:,} rows in {out}")
 
 
-def generate(rows: int, out: Path) -> None:
-    """Write outcomes.csv, metrics.csv and datapackage.json for ``rows`` figures."""
+def generate(rows: int, out: Path, *, own_quotes: bool = False) -> None:
+    """Write outcomes.csv, metrics.csv and datapackage.json for ``rows`` figures; with
+    ``own_quotes``, each figure's source is a sentence of its own."""
     out.mkdir(parents=True, exist_ok=True)
     bundled = bundled_data_path()
     shutil.copyfile(bundled / "metrics.csv", out / "metrics.csv")
@@ -51,6 +59,10 @@ def generate(rows: int, out: Path) -> None:
         for start in range(0, rows, CHUNK):
             index = np.arange(start, min(start + CHUNK, rows))
             chunk = _chunk(index, metrics, per_region, rng)
+            if own_quotes:
+                chunk["source"] = [
+                    f"据报告，第{number}项数据为本基准合成，非来自任何报告" for number in index
+                ]
             chunk[header].to_csv(stream, header=False, index=False, lineterminator="\n")
     package = {
         "name": "laborstats-benchmark",
