@@ -1379,11 +1379,18 @@ def _doubt(copies: Repeats, first: int, start: int, doubted: _Doubted) -> Doubt 
     """The Doubt of a file whose first doubted batch is ``doubted``, in the byte range from
     ``start``, and whose keys up to its end may repeat as ``copies`` says; None if a copy
     is there in a file only the exact reader names copies of (see repeated_rows)."""
-    if not len(copies.hashes):
-        return Doubt(copies.path, first, start, doubted.skipped, doubted.rows, copies.encoding)
-    if not is_utf8(copies.encoding):
+    repeats = len(copies.hashes) > 0
+    if repeats and not is_utf8(copies.encoding):
         return None
-    return Doubt(copies.path, first, start, doubted.skipped, doubted.rows, copies.encoding, copies)
+    return Doubt(
+        copies.path,
+        first,
+        start,
+        doubted.skipped,
+        doubted.rows,
+        copies.encoding,
+        copies if repeats else None,
+    )
 
 
 def _doubted(

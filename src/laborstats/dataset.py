@@ -229,11 +229,12 @@ class _Reader:
         if self.rejected is not None:
             yield None
             return
-        self.first = first = _FirstBadRow(files)
+        outer, self.first = self.first, _FirstBadRow(files)
+        first = self.first
         try:
             yield first
         finally:
-            self.first = None
+            self.first = outer
         if first.error is not None:
             raise first.error
 
