@@ -1939,13 +1939,17 @@ def _categories(column: list[pa.DictionaryArray]) -> pd.Series:
     held = np.zeros(len(every), dtype=bool)
     for chunk in chunks:
         held[chunk.indices.to_numpy(zero_copy_only=False)] = True
-    texts = every.filter(pa.array(held))  # (a text twice where cells stripped are alike)
-    distinct = pc.unique(texts)
-    ordered = distinct.take(pc.sort_indices(distinct))
-    dtype = pd.CategoricalDtype(pd.Index(pd.array(ordered, dtype="str")))
-    narrowest = _narrowest(len(ordered))
+    # Each text some row holds once (twice in ``every`` where cells stripped are alike),
+    # and its place in sorted order: one hash of the texts, where a lookup in the sorted
+    # ones took a second (0.15 GB for 800,000 quotes).
+    distinct = pc.dictionary_encode(every.filter(pa.array(held)))
+    order = pc.sort_indices(distinct.dictionary).to_numpy()
+    dtype = pd.CategoricalDtype(pd.Index(pd.array(distinct.dictionary.take(order), dtype="str")))
+    narrowest = _narrowest(len(order))
+    place = np.empty(len(order), dtype=narrowest)
+    place[order] = np.arange(len(order))
     code = np.full(len(every), -1, dtype=narrowest)  # each text's position in the categories
-    code[held] = pc.index_in(texts, value_set=ordered).to_numpy().astype(narrowest)
+    code[held] = place[distinct.indices.to_numpy(zero_copy_only=False)]
     codes = np.empty(sum(len(chunk) for chunk in chunks), dtype=narrowest)
     filled = 0
     while chunks:
