@@ -543,11 +543,12 @@ class _Reader:
                 frame = read_csv_text(text, where, first=first, lines_before=line - 2)
                 self.valued(self.typed(frame, unique=False), metrics)
         except LaborstatsError as error:
-            copy = None if rows.copies is None else repeated_rows(rows.copies)
-            # (A problem of no row comes before any: line 0.)
-            if rows.copies is None or (copy is not None and copy[1][-1] > (error.line or 0)):
-                raise  # no copy, or the first comes after the first bad row
+            if rows.copies is None:
+                raise
+            copy = repeated_rows(rows.copies)
             if copy is not None:
+                if copy[1][-1] > (error.line or 0):  # (a problem of no row: line 0)
+                    raise  # the first copy comes after the first bad row
                 self.name_copy(*copy, where, metrics)
 
     def name_copy(self, text: str, lines: np.ndarray, where: str, metrics: pd.DataFrame) -> None:
@@ -704,10 +705,7 @@ class _Reader:
 
         if self.rejected is None:  # the copy that comes first in file order
             first, second = min(groups, key=lambda same: (same[1]["part"], same[1]["line"]))[:2]
-            stop = error(second, f"first at {at(first, second)}")
-            if self.first is None:
-                raise stop
-            self.first.found(stop)
+            _stop_at(self.first, error(second, f"first at {at(first, second)}"))
             # The copies, not the row each copies: its own checks still count.
             copies = copies[copies.duplicated(key)]
         else:
@@ -1336,6 +1334,13 @@ class _FirstBadRow:
         return self.files.get(error.where or "", 0), error.line or 0
 
 
+def _stop_at(first: _FirstBadRow | None, error: LaborstatsError) -> None:
+    """A bad row that stops the load: told to ``first``, or raised at once without it."""
+    if first is None:
+        raise error
+    first.found(error)
+
+
 class _Checker:
     """Vectorised cell checks of one table.
 
@@ -1413,10 +1418,7 @@ class _Checker:
         )
 
     def stop_at(self, error: LaborstatsError) -> None:
-        """A bad row that stops the load: told to ``first``, or raised at once."""
-        if self.first is None:
-            raise error
-        self.first.found(error)
+        _stop_at(self.first, error)
 
     def _error(
         self, index: Any, column: str, problem: str, expected: str, found_in: str | None = None
