@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from laborstats import codes
 from laborstats.codes import (
@@ -82,6 +84,53 @@ def test_concat_sorts_texts_that_join_a_column_with_no_categories() -> None:
     joined = concat_coded([empty, pd.DataFrame({"region": ["乙", "甲", "丙"]})])
     assert list(joined["region"].cat.categories) == sorted({"乙", "甲", "丙"})
     assert joined["region"].iloc[4:].tolist() == ["乙", "甲", "丙"]
+
+
+# Texts that sort apart only by a late character, or by code point (Z before a).
+_TEXT = st.sampled_from(["a", "b", "Z", "乙", "甲", "丙", "ab", "a b", "a\u3000b", ""])
+_CELLS = st.lists(st.none() | _TEXT, max_size=6)
+
+
+@given(
+    frames=st.lists(st.tuples(_CELLS, st.booleans(), st.booleans()), min_size=1, max_size=4),
+    bisected=st.booleans(),
+)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_concat_of_coded_and_text_columns_is_the_concat_of_their_texts(
+    frames: list[tuple[list[str | None], bool, bool]], bisected: bool
+) -> None:
+    # Each frame: its cells, whether they are coded, whether it has the column at all.
+    parts = [
+        pd.DataFrame({"n": range(len(cells))}).assign(
+            **({"text": pd.Series(cells, dtype="str")} if present else {})
+        )
+        for cells, _, present in frames
+    ]
+    parts = [
+        as_codes(part) if coded else part for part, (_, coded, _) in zip(parts, frames, strict=True)
+    ]
+    if not any(is_coded(part[name]) for part in parts for name in part.columns):
+        parts[0] = parts[0].assign(text=pd.Series([None] * len(parts[0]), dtype="category"))
+    expected = pd.concat([as_texts(part) for part in parts], ignore_index=True)
+    with pytest.MonkeyPatch.context() as patch:
+        if not bisected:  # every text looked up in all the categories
+            patch.setattr(codes, "_BISECTED", -1)
+        joined = concat_coded(parts)
+    assert list(joined.columns) == list(expected.columns)
+    categories = list(joined["text"].cat.categories)
+    assert categories == sorted(set(categories))
+    assert set(categories) == set(expected["text"].dropna())
+    assert as_texts(joined)["text"].tolist() == expected["text"].astype("str").tolist()
+    assert joined["n"].tolist() == expected["n"].tolist()
+
+
+def test_concat_orders_categories_that_were_not_in_order() -> None:
+    table = as_codes(texts())
+    table["region"] = table["region"].cat.add_categories(["丁", "一"])  # after, unsorted
+    table.loc[0, "region"] = "一"
+    joined = concat_coded([table, pd.DataFrame({"region": ["丁", "二"]})])
+    assert list(joined["region"].cat.categories) == sorted({"乙", "甲", "丙", "丁", "一", "二"})
+    assert as_texts(joined)["region"].tolist() == ["一", "甲", "乙", "丙", "丁", "二"]
 
 
 def test_a_coded_span_is_the_span_of_the_texts() -> None:

@@ -17,10 +17,14 @@ its categories yet, compares only with the same categories, and
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from laborstats.schema import OUTCOMES
 
@@ -28,6 +32,9 @@ from laborstats.schema import OUTCOMES
 CODED = tuple(column.name for column in OUTCOMES.columns if column.name not in ("year", "value"))
 # Rows of a table below which appended copies it whole.
 _APPENDED_BY_COLUMN = 1 << 16
+# Texts joining a large column's categories above which they are found by hashing,
+# not bisection (each takes some 40 µs in 3M categories).
+_BISECTED = 1 << 12
 
 
 def is_coded(column: pd.Series) -> bool:
@@ -75,17 +82,22 @@ def concat_coded(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
     Without this, concatenating a large coded table with a few rows of text
     would turn every row of it into text. A column coded in one frame holds
-    texts (or NaN) in every frame.
+    texts (or NaN) in every frame; a frame without it gives NaN.
     """
-    dtypes = {}
-    for name in dict.fromkeys(name for frame in frames for name in frame.columns):
-        columns = [frame[name] for frame in frames if name in frame.columns]
-        if any(is_coded(column) for column in columns):
-            dtypes[name] = _held_by(columns)
-    return pd.concat(
-        [frame.astype({k: v for k, v in dtypes.items() if k in frame.columns}) for frame in frames],
+    names = list(dict.fromkeys(name for frame in frames for name in frame.columns))
+    joined = {}
+    for name in names:
+        columns = [frame[name] if name in frame.columns else None for frame in frames]
+        if any(column is not None and is_coded(column) for column in columns):
+            joined[name] = pd.Series(_joined(columns, [len(frame) for frame in frames]), name=name)
+    rest = pd.concat(
+        [
+            frame.drop(columns=[name for name in joined if name in frame.columns])
+            for frame in frames
+        ],
         ignore_index=True,
     )
+    return rest.assign(**joined)[names] if joined else rest
 
 
 def appended(table: pd.DataFrame, *rows: pd.DataFrame) -> pd.DataFrame:
@@ -112,20 +124,111 @@ def appended(table: pd.DataFrame, *rows: pd.DataFrame) -> pd.DataFrame:
     return whole
 
 
-def _held_by(columns: list[pd.Series]) -> pd.CategoricalDtype:
-    """The categories of every text in these columns, in sorted order.
+def _joined(columns: list[pd.Series | None], lengths: list[int]) -> pd.Categorical:
+    """These columns (of these lengths; None: NaN in each row) one after another, as
+    categories of every text they hold.
 
-    Merging sorted indexes, not sorting every text again: when a few rows
-    of text join a large coded table, its categories are usually kept as
-    they are, and its codes need no change.
+    The codes of each column are renumbered into the categories of all, not
+    its texts looked up there; nor are its categories compared with the
+    others' (pandas hashes every text to compare two categories).
     """
-    each = [
-        column.cat.categories if is_coded(column) else pd.Index(column.dropna().unique())
-        for column in columns
+    present = [column for column in columns if column is not None]
+    coded = [column.dtype for column in present if isinstance(column.dtype, pd.CategoricalDtype)]
+    largest = max(coded, key=lambda dtype: len(dtype.categories))
+    own = [_own_codes(column) for column in present]
+    dtype, places = _held_by(largest, [texts for texts, _ in own])
+    codes = np.empty(sum(lengths), dtype=_code_type(len(dtype.categories)))
+    filled = 0
+    renumbered = iter(zip(own, places, strict=True))
+    for column, length in zip(columns, lengths, strict=True):
+        part = codes[filled : filled + length]
+        if column is None:
+            part[:] = -1
+        else:
+            (_, indices), place = next(renumbered)
+            part[:] = indices if place is None else place[indices]
+        filled += length
+    return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+
+
+def _own_codes(column: pd.Series) -> tuple[pd.Index, np.ndarray]:
+    """The texts of a column, each once, and each row's place among them (-1: NaN)."""
+    if is_coded(column):
+        return column.cat.categories, column.cat.codes.to_numpy()
+    indices, texts = pd.factorize(column)
+    return pd.Index(texts, dtype="str"), indices
+
+
+def _held_by(
+    largest: pd.CategoricalDtype, own: list[pd.Index]
+) -> tuple[pd.CategoricalDtype, list[np.ndarray | None]]:
+    """The categories of every text of ``own`` (the texts of some columns, those of
+    ``largest`` among them), in sorted order, and where each column's texts are in
+    them: an array of places, -1 last (for NaN); None where they stand as they are.
+
+    The texts the other columns hold are usually few, and find their places
+    in the largest categories by bisection: hashing 3M quotes to look up 4
+    takes a second.
+    """
+    categories = largest.categories
+    same = [len(texts) == len(categories) and texts.equals(categories) for texts in own]
+    others = {text for texts, kept in zip(own, same, strict=True) if not kept for text in texts}
+    if len(others) > _BISECTED or not _ascending(categories):
+        return _held_by_all(own)
+    bisected = sorted(others)
+    at = np.array([bisect_left(categories, text) for text in bisected], dtype=np.intp)
+    held = np.array(
+        [
+            i < len(categories) and categories[i] == text
+            for i, text in zip(at, bisected, strict=True)
+        ],
+        dtype=bool,
+    )
+    new = [text for text, kept in zip(bisected, held, strict=True) if not kept]
+    new_at = at[~held]
+    dtype, shifted = largest, np.arange(len(categories))
+    if new:  # put in at their places, each category after them moves on
+        shifted += np.searchsorted(new_at, shifted, "right")
+        bounds = [0, *new_at.tolist(), len(categories)]
+        pieces = [categories[start:end] for start, end in pairwise(bounds)]
+        added = [pd.Index([text], dtype="str") for text in new]
+        between = [piece for pair in zip(pieces, added, strict=False) for piece in pair]
+        dtype = pd.CategoricalDtype(between[0].append([*between[1:], pieces[-1]]))
+    place = np.empty(len(bisected), dtype=np.intp)
+    place[held] = shifted[at[held]]
+    place[~held] = new_at + np.arange(len(new))
+    other = pd.Index(bisected, dtype="str")
+    return dtype, [
+        (np.append(shifted, -1) if new else None)
+        if kept
+        else np.append(place[other.get_indexer(texts)], -1)
+        for texts, kept in zip(own, same, strict=True)
     ]
-    held = each[0].astype("str")
-    for texts in each[1:]:
+
+
+def _ascending(categories: pd.Index) -> bool:
+    """Whether these are texts, each after the one before, as categories made here are
+    (not those of add_categories); compared by Arrow, as pandas makes each text a
+    Python string."""
+    if categories.dtype != "str":
+        return False
+    array = pa.array(categories.array, type=pa.large_string())
+    return len(array) < 2 or pc.all(pc.less(array[:-1], array[1:])).as_py()
+
+
+def _held_by_all(own: list[pd.Index]) -> tuple[pd.CategoricalDtype, list[np.ndarray | None]]:
+    """_held_by for columns of many texts each: every text looked up in the union."""
+    held = own[0].astype("str")
+    for texts in own[1:]:
         held = held.union(texts.astype("str"))
     if not held.is_monotonic_increasing:  # union keeps the order of one side if the other is empty
         held = held.sort_values()
-    return pd.CategoricalDtype(held)
+    return pd.CategoricalDtype(held), [np.append(held.get_indexer(texts), -1) for texts in own]
+
+
+def _code_type(categories: int) -> type[np.signedinteger]:
+    """The integer type pandas gives the codes of so many categories."""
+    for kind in (np.int8, np.int16, np.int32):
+        if categories < np.iinfo(kind).max:
+            return kind
+    return np.int64
