@@ -226,3 +226,12 @@ def test_results_are_texts_and_the_same_as_from_texts(
         from_codes, from_texts = result(coded), result(plain)
         assert not any(is_coded(from_codes[column]) for column in from_codes.columns), name
         pd.testing.assert_frame_equal(from_codes, from_texts, obj=name)
+
+
+def test_categories_of_texts_in_order_are_those_pandas_checks() -> None:
+    texts = pd.Index(["Z", "a", "乙", "甲"], dtype="str")
+    made = codes.in_order(texts)
+    assert made == pd.CategoricalDtype(texts)
+    assert made.categories is texts
+    coded = pd.Categorical.from_codes([3, 0, -1], dtype=made)
+    assert coded.tolist()[:2] == ["甲", "Z"]

@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from laborstats.codes import CODED, as_codes
+from laborstats.codes import CODED, as_codes, in_order
 from laborstats.encoding import (
     WIDE_SAMPLE,
     cut_at_line_feeds,
@@ -1944,7 +1944,7 @@ def _categories(column: list[pa.DictionaryArray]) -> pd.Series:
     # ones took a second (0.15 GB for 800,000 quotes).
     distinct = pc.dictionary_encode(every.filter(pa.array(held)))
     order = pc.sort_indices(distinct.dictionary).to_numpy()
-    dtype = pd.CategoricalDtype(pd.Index(pd.array(distinct.dictionary.take(order), dtype="str")))
+    dtype = in_order(pd.Index(pd.array(distinct.dictionary.take(order), dtype="str")))
     narrowest = _narrowest(len(order))
     place = np.empty(len(order), dtype=narrowest)
     place[order] = np.arange(len(order))
