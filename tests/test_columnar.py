@@ -21,8 +21,10 @@ import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from laborstats import columnar, console, dataset, encoding
+from laborstats.cli import app
 from laborstats.codes import as_texts
 from laborstats.columnar import ALL_YEARS, Years, scan_outcomes
 from laborstats.dataset import Dataset, bundled_data_path, load_dataset
@@ -919,6 +921,52 @@ def test_pools_keep_the_rows_of_derived_figures_and_say_who_reports_in_any_year(
     assert load_dataset(str(path), years=Years(frozenset({2020}))).reporters is None
 
 
+QUOTED = [
+    f'{year},{region},,,{metric},{value},,{year},{basis},"{source}"'
+    for year in (2022, 2023, 2024)
+    for region, value in (("西峰区", 3), ("环县", 5))
+    for metric, basis, source in [
+        ("skilled_talents_total", "", f"“{region}{year}年技能人才总量达{value}万人”"),
+        ("skilled_talents_new", "", f"{region} {year}: 新增{value}万人, as quoted"),
+        ("study_grant_amount", "derived", f"derived: {region} grants of {year}"),
+        ("study_grant_children", "reported", ""),
+        ("graduate_monthly_salary", "", f"{region}毕业生月薪{value}千元"),  # not summed
+    ]
+]
+
+
+def test_commands_that_quote_none_keep_how_derived_figures_were_derived(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    path = rows_file(tmp_path, *QUOTED)
+    every = load_dataset(str(path)).outcomes
+    sources = as_texts(loaded(str(path), years=Years(quotes=False)).outcomes)["source"]  # type: ignore[attr-defined]
+    derived = every["basis"] == "derived"
+    assert sources[derived].tolist() == as_texts(every)["source"][derived].tolist()
+    assert set(sources[~derived]) == {""}
+    # Each command gives what it gives from every quote (the exact reader keeps them):
+    # a region's figure is quoted in its summary and its yearly series (a ratio's
+    # series stays a region's when regions are summed), and the others read none.
+    for command, quotes in [
+        (["growth"], False),
+        (["growth", "--by", "region"], False),
+        (["growth", "--yearly"], True),
+        (["growth", "--by", "region", "--yearly"], True),
+        (["compare", "2023", "2024"], False),
+        (["compare", "--by", "region", "西峰区", "环县"], False),
+        (["chart", "skilled_talents_total", "--by", "region"], False),
+        (["summary"], True),
+    ]:
+        args = [*command, "--data", str(path), "--format", "csv"]
+        with mock.patch.object(dataset, "scan_outcomes", wraps=scan_outcomes) as scan:
+            fast = runner.invoke(app, args)
+        assert {call.kwargs["years"].quotes for call in scan.call_args_list} == {quotes}
+        with mock.patch("laborstats.dataset.scan_outcomes", return_value=None):
+            slow = runner.invoke(app, args)
+        assert (fast.exit_code, fast.stdout) == (slow.exit_code, slow.stdout) == (0, fast.stdout)
+        assert ("西峰区毕业生月薪3千元" in fast.stdout) == quotes, command
+
+
 # --- setting bad rows aside ---------------------------------------------------------------
 
 # Bad rows of several kinds, each with a problem the exact reader sets the row aside for.
@@ -1298,6 +1346,12 @@ def test_clean_tables_take_the_fast_path_to_the_same_result(
     pd.testing.assert_frame_equal(as_texts(one.outcomes), as_texts(wanted))
     assert one.reporters is not None
     pd.testing.assert_frame_equal(as_texts(one.reporters), as_texts(reporting(table)))
+    # Without quotes: the same rows, each source blank (none is a derived figure's);
+    # the exact reader (of a record on several lines) keeps them.
+    unquoted = loaded(str(path), years=Years(quotes=False))
+    assert isinstance(unquoted, Dataset)
+    blank = as_texts(table) if multiline else as_texts(table).assign(source="")
+    pd.testing.assert_frame_equal(as_texts(unquoted.outcomes), blank)
     # Summed as read: the rows of other metrics held, totals over regions as from every row.
     with (
         mock.patch.object(columnar, "SUMMED_FROM", 0),

@@ -544,9 +544,9 @@ def growth(
         raise typer.BadParameter("choose one of --wide and --yearly", param_hint="'--wide'")
     names = _names(metric, "METRIC")
     if by is GrowthBy.TOTAL:
-        outcomes, dataset = _over_regions(streams, names)
+        outcomes, dataset = _over_regions(streams, names, quotes=yearly)  # a yearly series quotes
     else:
-        dataset = streams.load(_rows_of(names))
+        dataset = streams.load(_rows_of(names, quotes=yearly))
         check_metrics(names, dataset.metrics)
         dataset = _with_derived(dataset)
         outcomes = dataset.outcomes
@@ -568,7 +568,9 @@ def growth(
     streams.emit(view, lang, dataset)
 
 
-def _over_regions(streams: Streams, names: list[str] | None) -> tuple[pd.DataFrame, Dataset]:
+def _over_regions(
+    streams: Streams, names: list[str] | None, *, quotes: bool
+) -> tuple[pd.DataFrame, Dataset]:
     """Every outcome with regions summed where they add up (see across_regions), and the
     dataset, its outcomes let go.
 
@@ -582,7 +584,7 @@ def _over_regions(streams: Streams, names: list[str] | None) -> tuple[pd.DataFra
     from laborstats.stats.series import check_metrics
     from laborstats.stats.totals import across_regions, across_regions_summed
 
-    dataset = streams.load(replace(_rows_of(names), summed=True))
+    dataset = streams.load(replace(_rows_of(names, quotes=quotes), summed=True))
     check_metrics(names, dataset.metrics)
     dataset = _with_derived(dataset)
     partial, reporters = dataset.partial, dataset.reporters
@@ -590,7 +592,7 @@ def _over_regions(streams: Streams, names: list[str] | None) -> tuple[pd.DataFra
     if partial is not None and reporters is not None:
         outcomes = across_regions_summed(dataset.outcomes, dataset.metrics, reporters, partial)
         if outcomes is None:
-            dataset = _with_derived(streams.load(_rows_of(names)))
+            dataset = _with_derived(streams.load(_rows_of(names, quotes=quotes)))
     if outcomes is None:
         outcomes = across_regions(dataset.outcomes, dataset.metrics)
     dataset = _without_outcomes(dataset)  # the rows held: 0.3 GB at 10M rows
@@ -598,12 +600,12 @@ def _over_regions(streams: Streams, names: list[str] | None) -> tuple[pd.DataFra
     return outcomes, dataset
 
 
-def _rows_of(names: list[str] | None) -> Years:
+def _rows_of(names: list[str] | None, *, quotes: bool) -> Years:
     """Every year's rows of the metrics ``names`` (default: all) and of those derived
-    figures use (see Years.metrics)."""
+    figures use (see Years.metrics), with their quotes or not (see Years.quotes)."""
     from laborstats.columnar import Years
 
-    return Years(metrics=None if names is None else frozenset(names))
+    return Years(metrics=None if names is None else frozenset(names), quotes=quotes)
 
 
 class ChartBy(StrEnum):
@@ -677,7 +679,7 @@ def chart(
     if region is not None and by is not ChartBy.YEAR:
         raise typer.BadParameter("applies to --by year only", param_hint="'--region'")
     # Only the metric's rows and those derived figures use (every row took 0.7 GB at 10M).
-    dataset = streams.load(_rows_of([metric]))
+    dataset = streams.load(_rows_of([metric], quotes=False))  # a chart quotes none
     check_metrics([metric], dataset.metrics)
     dataset = _with_derived(dataset)
     outcomes = dataset.outcomes
@@ -811,7 +813,7 @@ def _compared_places(
     # and who reports what in any year (for shares and ranks), of the metrics asked
     # for (default: all): not every row.
     window = replace(
-        _rows_of(names),
+        _rows_of(names, quotes=False),  # a comparison quotes none
         wanted=frozenset(years) if years else None,
         latest=0 if years else 1,
         pools=True,
@@ -821,7 +823,7 @@ def _compared_places(
     dataset = _with_derived(dataset)
     if not years <= set(dataset.outcomes["year"]):
         # The years the message offers include derived ones, which need every year.
-        dataset = _with_derived(streams.load(_rows_of(names)))
+        dataset = _with_derived(streams.load(_rows_of(names, quotes=False)))
     outcomes, reporters = dataset.outcomes, dataset.reporters
     if by is CompareBy.REGION:
         chosen = select_year(outcomes, year)
