@@ -100,15 +100,25 @@ def convert(runner: CliRunner, source: str, target: Path, *options: str) -> str:
 # --- convert, and loading what it wrote ------------------------------------------------------
 
 
+@pytest.mark.parametrize("group", [None, 7], ids=["one row group", "row groups of 7"])
 @pytest.mark.parametrize("data", ["bundled", "example:qingyang-counties"])
 def test_a_converted_dataset_loads_as_its_source_does(
-    runner: CliRunner, tmp_path: Path, bundled: Path, data: str
+    runner: CliRunner,
+    tmp_path: Path,
+    bundled: Path,
+    data: str,
+    group: int | None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if group is not None:  # as a large table is written, a row group at a time
+        monkeypatch.setattr(dataset, "_ROW_GROUP", group)
     source = str(bundled) if data == "bundled" else data
     target = tmp_path / "data.parquet"
     stderr = convert(runner, source, target)
     original = load_dataset(source)
     assert f"Wrote {len(original.outcomes):,} rows to {target}." in stderr
+    groups = pq.ParquetFile(target).metadata.num_row_groups
+    assert groups == (1 if group is None else -(-len(original.outcomes) // group))
     converted = fast_only(target)
     columns = [name for name in original.outcomes.columns if name != "line"]
     pd.testing.assert_frame_equal(converted.outcomes[columns], original.outcomes[columns])
@@ -123,6 +133,17 @@ def test_a_converted_dataset_loads_as_its_source_does(
         assert (before is None) == (after is None)
         if before is not None:
             pd.testing.assert_frame_equal(after, before)
+
+
+def test_convert_writes_a_row_group_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Never the whole file in memory: a part a row group, then the footer.
+    monkeypatch.setattr(dataset, "_ROW_GROUP", 10)
+    data = load_dataset("example:qingyang-counties")
+    parts = list(dataset.parquet_parts(data))
+    assert len(parts) == -(-len(data.outcomes) // 10) + 1
+    assert all(parts)
+    assert parts[-1].endswith(b"PAR1")
+    assert pq.read_table(io.BytesIO(b"".join(parts))).num_rows == len(data.outcomes)
 
 
 def test_the_bundled_dataset_converts_with_its_studios_and_rules(

@@ -1038,7 +1038,7 @@ def convert(
 
       laborstats convert ./my-dataset my-dataset.parquet --skip-bad-rows
     """
-    from laborstats.dataset import parquet_bytes
+    from laborstats.dataset import parquet_parts
     from laborstats.output import write_atomically
     from laborstats.views import set_aside_note
 
@@ -1052,7 +1052,7 @@ def convert(
         )
     streams = Streams(source, encoding, skip_bad_rows, rejects, OutputFormat.AUTO, None, False)
     dataset = streams.load()
-    write_atomically(target, parquet_bytes(dataset))
+    write_atomically(target, parquet_parts(dataset))
     rows = len(dataset.outcomes)
     typer.echo(f"Wrote {rows:,} {'row' if rows == 1 else 'rows'} to {target}.", err=True)
     note = set_aside_note(dataset.rejected, None if rejects is None else str(rejects), Lang.EN)
