@@ -533,7 +533,7 @@ def growth(
     from laborstats.columnar import give_memory_back
     from laborstats.stats.growth import (
         growth_summary,
-        growth_wide,
+        growth_table,
         series_with_change,
         yearly_series,
     )
@@ -550,19 +550,18 @@ def growth(
         check_metrics(names, dataset.metrics)
         dataset = _with_derived(dataset)
         outcomes = dataset.outcomes
-    every_year = yearly_series(outcomes, dataset.metrics, names)  # coded: see yearly_series
-    del outcomes  # each step lets go of what it needs no more: 0.1 GB at 10M rows
-    give_memory_back()
-    summary = growth_summary(every_year)
-    shown = summary if names else series_with_change(summary)
-    left_out = len(summary) - len(shown)
     if yearly:
+        every_year = yearly_series(outcomes, dataset.metrics, names)  # coded: see yearly_series
+        del outcomes  # each step lets go of what it needs no more: 0.1 GB at 10M rows
+        give_memory_back()
+        summary = growth_summary(every_year)
+        shown = summary if names else series_with_change(summary)
         kept = as_texts(every_year).merge(shown[["metric", "region", "entity"]].drop_duplicates())
         del every_year
-        view = yearly_view(kept, dataset, lang, left_out=left_out)
+        view = yearly_view(kept, dataset, lang, left_out=len(summary) - len(shown))
     else:
-        table = growth_wide(every_year, shown)
-        del every_year, summary, shown
+        table, left_out = growth_table(outcomes, dataset.metrics, names)
+        del outcomes
         give_memory_back()
         view = growth_view(table, dataset, lang, wide=wide, left_out=left_out)
     streams.emit(view, lang, dataset)

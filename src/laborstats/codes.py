@@ -8,11 +8,12 @@ rows as their texts would be ordered.
 
 Statistics keep the codes while they work on every row, and turn a frame
 back into texts (:func:`as_texts`) once it is down to the rows a result
-needs; results are always texts. A category column differs from a text
-column in ways that matter there: it refuses a value that is not one of
-its categories yet, compares only with the same categories, and
-:func:`pandas.concat` with other categories gives texts again (use
-:func:`concat_coded`).
+needs; results are texts, but for the qualifier columns of
+:func:`laborstats.stats.growth.growth_wide` (a year each, which renderers
+write as texts). A category column differs from a text column in ways
+that matter there: it refuses a value that is not one of its categories
+yet, compares only with the same categories, and :func:`pandas.concat`
+with other categories gives texts again (use :func:`concat_coded`).
 """
 
 from __future__ import annotations

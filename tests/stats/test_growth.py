@@ -18,6 +18,7 @@ from laborstats.stats.growth import (
     GROWTH_COLUMNS,
     YEARLY_COLUMNS,
     growth_summary,
+    growth_table,
     growth_wide,
     series_with_change,
     yearly_growth,
@@ -285,3 +286,47 @@ def test_yearly_series_a_few_metrics_at_a_time_are_those_of_every_row(
     chunked = yearly_series(outcomes, dataset.metrics)
     pd.testing.assert_frame_equal(as_texts(chunked), as_texts(whole))
     assert whole["metric"].nunique() > 5
+
+
+@pytest.mark.parametrize("chunk", [1, 40, 1 << 18])
+@pytest.mark.parametrize("names", [None, ["skilled_talents_total", "disputes_mediated"]])
+@pytest.mark.parametrize("data", [None, "example:qingyang-counties"])  # a series a region
+def test_the_growth_table_a_few_metrics_at_a_time_is_that_of_every_row(
+    data: str | None, chunk: int, names: list[str] | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset = load_dataset(data)
+    outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
+    every_year = yearly_series(outcomes, dataset.metrics, names)
+    summary = growth_summary(every_year)
+    shown = summary if names else series_with_change(summary)
+    monkeypatch.setattr(growth, "CHUNK", chunk)  # whole metrics a chunk: more rows than 1
+    table, left_out = growth_table(outcomes, dataset.metrics, names)
+    pd.testing.assert_frame_equal(table, growth_wide(every_year, shown))
+    assert left_out == len(summary) - len(shown)
+    assert left_out > 0 or data or names  # the bundled data's single years are left out
+    assert table["metric"].nunique() == (2 if names else shown["metric"].nunique())
+
+
+def test_the_growth_table_has_every_year_of_every_metric_in_each_row(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(growth, "CHUNK", 1)  # a metric a chunk, each of other years
+    outcomes = outcomes_frame(
+        [
+            (2019, "A", "members", 1, "exact"),
+            (2021, "A", "members", 3, "approx"),
+            (2023, "A", "grants", 5, "exact"),
+            (2024, "A", "grants", 6, "at_least"),
+        ]
+    )
+    table, left_out = growth_table(outcomes, METRICS)
+    years = [str(year) for year in range(2019, 2025)]
+    assert [name for name in table.columns if name.isdigit()] == years
+    assert list(table.columns[-12:]) == [
+        f"{year}{end}" for year in years for end in ("", "_qualifier")
+    ]
+    rows = table.set_index("metric")
+    assert rows.loc["grants", "2024_qualifier"] == "at_least"
+    assert rows["2019"].isna()["grants"]
+    assert rows.loc["members", "2021"] == 3
+    assert left_out == 0
