@@ -955,7 +955,10 @@ def test_commands_that_quote_none_keep_how_derived_figures_were_derived(
         (["compare", "2023", "2024"], False),
         (["compare", "--by", "region", "西峰区", "环县"], False),
         (["chart", "skilled_talents_total", "--by", "region"], False),
+        (["metrics"], False),
+        (["check"], False),
         (["summary"], True),
+        (["outcomes"], True),
     ]:
         args = [*command, "--data", str(path), "--format", "csv"]
         with mock.patch.object(dataset, "scan_outcomes", wraps=scan_outcomes) as scan:
