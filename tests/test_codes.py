@@ -235,3 +235,19 @@ def test_categories_of_texts_in_order_are_those_pandas_checks() -> None:
     assert made.categories is texts
     coded = pd.Categorical.from_codes([3, 0, -1], dtype=made)
     assert coded.tolist()[:2] == ["甲", "Z"]
+
+
+def test_categories_in_order_are_made_without_pandas_private_constructor_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = pd.Index(["a", "b"], dtype="str")
+    monkeypatch.delattr(pd.CategoricalDtype, "_from_fastpath")
+    assert codes.in_order(texts) == pd.CategoricalDtype(texts)
+
+
+def test_concat_keeps_columns_not_named_by_texts() -> None:
+    coded = as_codes(texts()).rename(columns={"value": 0})
+    joined = concat_coded([coded, pd.DataFrame({0: [5.0], "region": ["丁"]})])
+    assert list(joined.columns) == list(coded.columns)
+    assert joined[0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert as_texts(joined)["region"].tolist() == ["乙", "甲", "乙", "丙", "丁"]

@@ -8,6 +8,7 @@ import decimal
 import io
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from unittest import mock
 
@@ -144,6 +145,10 @@ def test_convert_writes_a_row_group_at_a_time(monkeypatch: pytest.MonkeyPatch) -
     assert all(parts)
     assert parts[-1].endswith(b"PAR1")
     assert pq.read_table(io.BytesIO(b"".join(parts))).num_rows == len(data.outcomes)
+    # No rows: one empty row group, as pyarrow writes a table of none.
+    none = replace(data, outcomes=data.outcomes.iloc[:0])
+    empty = pq.ParquetFile(io.BytesIO(b"".join(dataset.parquet_parts(none))))
+    assert (empty.metadata.num_row_groups, empty.metadata.num_rows) == (1, 0)
 
 
 def test_the_bundled_dataset_converts_with_its_studios_and_rules(

@@ -544,7 +544,8 @@ def growth(
         raise typer.BadParameter("choose one of --wide and --yearly", param_hint="'--wide'")
     names = _names(metric, "METRIC")
     if by is GrowthBy.TOTAL:
-        outcomes, dataset = _over_regions(streams, names, quotes=yearly)  # a yearly series quotes
+        # Quotes only for --yearly, which shows each figure's source.
+        outcomes, dataset = _over_regions(streams, names, quotes=yearly)
     else:
         dataset = streams.load(_rows_of(names, quotes=yearly))
         check_metrics(names, dataset.metrics)

@@ -33,8 +33,8 @@ from laborstats.schema import OUTCOMES
 CODED = tuple(column.name for column in OUTCOMES.columns if column.name not in ("year", "value"))
 # Rows of a table below which appended copies it whole.
 _APPENDED_BY_COLUMN = 1 << 16
-# Texts joining a large column's categories above which they are found by hashing,
-# not bisection (each takes some 40 µs in 3M categories).
+# concat_coded looks up to this many new texts in a large column's categories one by
+# one, by bisection (some 40 µs each in 3M categories); more, by hashing them all.
 _BISECTED = 1 << 12
 
 
@@ -49,7 +49,8 @@ def categories(texts: Iterable[str]) -> pd.CategoricalDtype:
 
 def in_order(texts: pd.Index) -> pd.CategoricalDtype:
     """Categories of texts that are distinct and in order already, made without pandas'
-    check of that.
+    check of that: only for texts known to be so (made so here), as pandas answers
+    wrongly, and says nothing, for others.
 
     pandas checks by hashing a Python string made of each text, and keeps
     them with the categories: 0.9 GB for 3M quotes of a sentence. The check
@@ -110,7 +111,9 @@ def concat_coded(frames: list[pd.DataFrame]) -> pd.DataFrame:
         ],
         ignore_index=True,
     )
-    return rest.assign(**joined)[names] if joined else rest
+    for name, column in joined.items():
+        rest[name] = column
+    return rest[names]
 
 
 def appended(table: pd.DataFrame, *rows: pd.DataFrame) -> pd.DataFrame:
@@ -150,7 +153,7 @@ def _joined(columns: list[pd.Series | None], lengths: list[int]) -> pd.Categoric
     largest = max(coded, key=lambda dtype: len(dtype.categories))
     own = [_own_codes(column) for column in present]
     dtype, places = _held_by(largest, [texts for texts, _ in own])
-    codes = np.empty(sum(lengths), dtype=_code_type(len(dtype.categories)))
+    codes = np.empty(sum(lengths), dtype=narrowest(len(dtype.categories)))
     filled = 0
     renumbered = iter(zip(own, places, strict=True))
     for column, length in zip(columns, lengths, strict=True):
@@ -198,25 +201,34 @@ def _held_by(
         dtype=bool,
     )
     new = [text for text, kept in zip(bisected, held, strict=True) if not kept]
-    new_at = at[~held]
-    dtype, shifted = largest, np.arange(len(categories))
-    if new:  # put in at their places, each category after them moves on
-        shifted += np.searchsorted(new_at, shifted, "right")
-        bounds = [0, *new_at.tolist(), len(categories)]
-        pieces = [categories[start:end] for start, end in pairwise(bounds)]
-        added = [pd.Index([text], dtype="str") for text in new]
-        between = [piece for pair in zip(pieces, added, strict=False) for piece in pair]
-        dtype = in_order(between[0].append([*between[1:], pieces[-1]]))
+    before = at[~held]  # the category each new text goes before (or len: after the last)
+    # A category moves on by the new texts put before it or before one before it; the
+    # j-th new text lands after the j new texts before it.
+    moved = np.arange(len(categories))
+    dtype = largest
+    if new:
+        moved += np.searchsorted(before, moved, "right")
+        dtype = in_order(_put_in(categories, new, before))
     place = np.empty(len(bisected), dtype=np.intp)
-    place[held] = shifted[at[held]]
-    place[~held] = new_at + np.arange(len(new))
+    place[held] = moved[at[held]]
+    place[~held] = before + np.arange(len(new))
     other = pd.Index(bisected, dtype="str")
     return dtype, [
-        (np.append(shifted, -1) if new else None)
+        (np.append(moved, -1) if new else None)
         if kept
         else np.append(place[other.get_indexer(texts)], -1)
         for texts, kept in zip(own, same, strict=True)
     ]
+
+
+def _put_in(categories: pd.Index, new: list[str], before: np.ndarray) -> pd.Index:
+    """``categories`` with each of the texts ``new`` put before the category at its
+    place in ``before`` (in order; ``len(categories)``: at the end)."""
+    bounds = [0, *before.tolist(), len(categories)]
+    pieces = [categories[start:end] for start, end in pairwise(bounds)]
+    added = [pd.Index([text], dtype="str") for text in new]
+    between = [piece for pair in zip(pieces, added, strict=False) for piece in pair]
+    return between[0].append([*between[1:], pieces[-1]])
 
 
 def _ascending(categories: pd.Index) -> bool:
@@ -239,9 +251,8 @@ def _held_by_all(own: list[pd.Index]) -> tuple[pd.CategoricalDtype, list[np.ndar
     return pd.CategoricalDtype(held), [np.append(held.get_indexer(texts), -1) for texts in own]
 
 
-def _code_type(categories: int) -> type[np.signedinteger]:
-    """The integer type pandas gives the codes of so many categories."""
-    for kind in (np.int8, np.int16, np.int32):
-        if categories < np.iinfo(kind).max:
-            return kind
-    return np.int64
+def narrowest(count: int) -> np.dtype[np.signedinteger]:
+    """The codes pandas keeps for ``count`` categories: a byte for up to 126."""
+    return next(
+        np.dtype(kind) for kind in ("int8", "int16", "int32", "int64") if count < np.iinfo(kind).max
+    )

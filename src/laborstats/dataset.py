@@ -1045,7 +1045,7 @@ def parquet_parts(dataset: Dataset) -> Iterator[bytes]:
     written = _Written()
     schema = group(len(outcomes)).schema  # of no rows
     with pq.ParquetWriter(pa.PythonFile(written, mode="w"), schema, compression="zstd") as writer:
-        for start in range(0, len(outcomes), _ROW_GROUP):
+        for start in range(0, max(len(outcomes), 1), _ROW_GROUP):  # no rows: one empty group
             writer.write_table(group(start), row_group_size=_ROW_GROUP)
             yield written.taken()
     yield written.taken()  # the footer
