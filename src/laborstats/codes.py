@@ -188,10 +188,10 @@ def _held_by(
     """
     categories = largest.categories
     same = [len(texts) == len(categories) and texts.equals(categories) for texts in own]
-    others = {text for texts, kept in zip(own, same, strict=True) if not kept for text in texts}
-    if len(others) > _BISECTED or not _ascending(categories):
+    others = [texts for texts, kept in zip(own, same, strict=True) if not kept]
+    if sum(map(len, others)) > _BISECTED or not _ascending(categories):
         return _held_by_all(own)
-    bisected = sorted(others)
+    bisected = sorted({text for texts in others for text in texts})
     at = np.array([bisect_left(categories, text) for text in bisected], dtype=np.intp)
     held = np.array(
         [
