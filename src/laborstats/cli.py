@@ -881,7 +881,6 @@ def check(
     from laborstats.columnar import Years
     from laborstats.errors import LaborstatsError
     from laborstats.stats.checks import ERROR, dataset_problems, error_problem, every_rule
-    from laborstats.stats.derived import with_derived_metrics
     from laborstats.views import check_view
 
     streams = replace(streams, skip_bad_rows=True)  # check lists every bad row
@@ -893,9 +892,9 @@ def check(
         dataset, problems = None, error_problem(error)
     if dataset is not None:
         rules = every_rule(dataset.metrics, dataset.rules)
-        outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)
         where = str(dataset.outcomes.attrs.get("where", dataset.location))
-        problems = dataset_problems(dataset.rejected, outcomes, rules, where)
+        dataset = _with_derived(dataset)  # the rows loaded let go as copied: 0.5 GB at 10M
+        problems = dataset_problems(dataset.rejected, dataset.outcomes, rules, where)
     streams.emit(check_view(problems, dataset, streams.data, lang), lang)
     if (problems["severity"] == ERROR).any():
         raise typer.Exit(EXIT_DATA_PROBLEM)
