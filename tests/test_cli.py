@@ -31,6 +31,7 @@ from laborstats import dataset as dataset_module
 from laborstats import render as render_module
 from laborstats.__main__ import main
 from laborstats.cli import app
+from laborstats.codes import as_texts
 from laborstats.columnar import Years
 from laborstats.dataset import Dataset, bundled_data_path, load_dataset
 from laborstats.errors import DataSourceError, OutputError
@@ -49,8 +50,9 @@ from laborstats.stats import metrics as metrics_module
 from laborstats.stats import totals as totals_module
 from laborstats.stats.compare import compare_regions, compare_years
 from laborstats.stats.derived import derivation_metrics, with_derived_metrics
+from laborstats.stats.growth import yearly_growth
 from laborstats.stats.summary import SUMMARY_COLUMNS, summarise
-from laborstats.views import compare_view
+from laborstats.views import compare_view, region_names, yearly_view
 from tests.conftest import OUTCOMES_HEADER, WriteFile
 
 MakeOutcomes = Callable[[str], Path]
@@ -1432,3 +1434,31 @@ def test_bad_rows_in_a_large_file_are_listed_as_the_exact_reader_lists_them(
         assert listed == run_cli(runner, *args)
     assert rejects == (tmp_path / "bad.csv").read_text(encoding="utf-8")
     assert pd.read_csv(io.StringIO(rejects))["line"].tolist() == [40, 250, 399]
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.ZH])
+@pytest.mark.parametrize("data", [None, EXAMPLE])  # studios; regions
+def test_a_yearly_series_is_named_on_its_first_row_only(data: str | None, lang: Lang) -> None:
+    dataset = load_dataset(data)
+    rows = as_texts(dataset.outcomes)
+    studios = rows[rows["entity"] != ""]  # a second studio of each one's metrics
+    rows = pd.concat([rows, studios.assign(entity=studios["entity"] + " 2")])
+    rows = pd.concat([rows, rows.assign(year=rows["year"] - 10)], ignore_index=True)  # 2+ years
+    result = yearly_growth(
+        rows.sort_values(["metric", "region", "entity", "year"]), dataset.metrics
+    )
+    shown = yearly_view(result, dataset, lang, left_out=0).frame
+    label = result["label_zh" if lang is Lang.ZH else "label_en"]
+    several = result["region"].nunique() > 1
+    series = list(zip(label, result["entity"], result["region"] if several else label, strict=True))
+    firsts = [at == 0 or series[at] != series[at - 1] for at in range(len(series))]
+    assert (shown["series"] != "").tolist() == firsts
+    assert 1 < sum(firsts) < len(firsts)
+    assert several == (data is not None)
+    assert (result["entity"] != "").any() == (data is None)
+    for at in np.flatnonzero(firsts):  # the label, the entity, the region where several
+        name = shown["series"].iloc[at]
+        entity = result["entity"].iloc[at]
+        assert name.startswith(f"{label.iloc[at]} · {entity}" if entity else label.iloc[at])
+        region = region_names(result["region"].iloc[[int(at)]], lang).iloc[0]
+        assert name.endswith(" · " + region) == several

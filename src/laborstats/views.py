@@ -288,13 +288,20 @@ def growth_view(
 def yearly_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, *, left_out: int) -> View:
     """Every year of every series, with its change on the year before and its index."""
     zh = lang is Lang.ZH
-    figure = _figure_names(result, pd.Series(False, index=result.index), lang)
-    region = region_names(result["region"], lang)
     several = result["region"].nunique() > 1
-    series = figure + (" · " + region if several else "")
-    # The series is named on its first row only, so that its years read as a block.
+    # The series is named on its first row only, so that its years read as a block: the
+    # rows where its name changes, found by codes (a name for every row took 0.25 GB
+    # for 1.7M rows).
+    named = np.arange(len(result)) == 0
+    label = result["label_zh"] if zh else result["label_en"]
+    for column in (label, result["entity"], *([result["region"]] if several else [])):
+        codes = pd.factorize(column)[0]
+        named[1:] |= codes[1:] != codes[:-1]
+    first = result[named]
+    figure = _figure_names(first, pd.Series(False, index=first.index), lang)
+    names = figure + (" · " + region_names(first["region"], lang) if several else "")
     display = result.assign(
-        series=series.where(series != series.shift(), ""),
+        series=names.reindex(result.index, fill_value=""),
         mark=(result["basis"] == DERIVED).map({True: "†", False: ""}),
     )
     return View(
