@@ -1141,9 +1141,7 @@ def read_csv_text(
                 else _field_count_error(record, header, where, start)
             )
             if rejected is None:
-                if first is None:
-                    raise error
-                first.found(error)
+                _stop_at(first, error)
                 if read_on:
                     continue
                 break
