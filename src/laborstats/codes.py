@@ -19,7 +19,7 @@ with other categories gives texts again (use :func:`concat_coded`).
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from itertools import pairwise
 
 import numpy as np
@@ -101,9 +101,9 @@ def concat_coded(frames: list[pd.DataFrame]) -> pd.DataFrame:
     names = list(dict.fromkeys(name for frame in frames for name in frame.columns))
     joined = {}
     for name in names:
-        columns = [frame[name] if name in frame.columns else None for frame in frames]
-        if any(column is not None and is_coded(column) for column in columns):
-            joined[name] = pd.Series(_joined(columns, [len(frame) for frame in frames]), name=name)
+        coded = _coded_joined(frames, name)
+        if coded is not None:
+            joined[name] = coded
     rest = pd.concat(
         [
             frame.drop(columns=[name for name in joined if name in frame.columns])
@@ -128,8 +128,7 @@ def appended(table: pd.DataFrame, *rows: pd.DataFrame) -> pd.DataFrame:
     else:
         columns = {}
         for name in dict.fromkeys(name for frame in frames for name in frame.columns):
-            parts = [frame[[name]] if name in frame.columns else frame[[]] for frame in frames]
-            columns[name] = concat_coded(parts)[name]
+            columns[name] = _column_joined(frames, name)
             for frame in frames:
                 if name in frame.columns:
                     del frame[name]
@@ -138,6 +137,28 @@ def appended(table: pd.DataFrame, *rows: pd.DataFrame) -> pd.DataFrame:
         for name in list(frame.columns):
             del frame[name]
     return whole
+
+
+def _column_joined(frames: list[pd.DataFrame], name: Hashable) -> pd.Series:
+    """The column ``name`` of :func:`concat_coded` of ``frames``."""
+    coded = _coded_joined(frames, name)
+    if coded is not None:
+        return coded
+    columns = [frame[name] for frame in frames if name in frame.columns]
+    if len(columns) == len(frames):
+        # Series put together: a frame of one column made of each part took 0.9 s of the
+        # 1.5 s appending growth's 40 parts of 72 columns took at 10M rows.
+        return pd.concat(columns, ignore_index=True)
+    parts = [frame[[name]] if name in frame.columns else frame[[]] for frame in frames]
+    return pd.concat(parts, ignore_index=True)[name]  # NaN in the rows of a frame without it
+
+
+def _coded_joined(frames: list[pd.DataFrame], name: Hashable) -> pd.Series | None:
+    """The column ``name`` of :func:`concat_coded` of ``frames`` if it is coded in any."""
+    columns = [frame[name] if name in frame.columns else None for frame in frames]
+    if not any(column is not None and is_coded(column) for column in columns):
+        return None
+    return pd.Series(_joined(columns, [len(frame) for frame in frames]), name=name)
 
 
 def _joined(columns: list[pd.Series | None], lengths: list[int]) -> pd.Categorical:
