@@ -17,6 +17,7 @@ from laborstats.codes import (
     as_texts,
     concat_coded,
     is_coded,
+    places_in,
     replaced,
 )
 from laborstats.dataset import load_dataset
@@ -251,3 +252,16 @@ def test_concat_keeps_columns_not_named_by_texts() -> None:
     assert list(joined.columns) == list(coded.columns)
     assert joined[0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
     assert as_texts(joined)["region"].tolist() == ["乙", "甲", "乙", "丙", "丁"]
+
+
+@pytest.mark.parametrize("coded", [False, True], ids=["texts", "coded"])
+def test_places_in_are_each_rows_place_among_the_texts_or_the_missing_place(coded: bool) -> None:
+    column = pd.Series(["乙", "丁", None, "甲", "乙"], dtype="str")
+    if coded:
+        column = column.astype("category")
+    places = places_in(column, pd.Index(["甲", "乙", "丙"], dtype="str"), missing=3)
+    assert places.tolist() == [1, 3, 3, 0, 1]  # 丁 is not there, nor is a blank
+    assert places.dtype == "int8"
+    wide = places_in(column, pd.Index(["乙"], dtype="str"), missing=300)
+    assert wide.tolist() == [0, 300, 300, 300, 0]
+    assert wide.dtype == "int16"

@@ -80,6 +80,18 @@ def texts(column: pd.Series) -> pd.Series:
     return pd.Series(picked.astype("str").array, index=column.index, name=column.name)
 
 
+def places_in(column: pd.Series, texts: pd.Index, missing: int) -> np.ndarray:
+    """Each row's place among ``texts`` (``missing`` where its text is not there, or NaN),
+    as narrow an integer as they need: each distinct text looked up once."""
+    if is_coded(column):
+        codes, distinct = column.cat.codes.to_numpy(), column.cat.categories
+    else:
+        codes, distinct = pd.factorize(column)
+    found = texts.get_indexer(distinct)
+    places = np.append(np.where(found < 0, missing, found), missing)  # the last: NaN (−1)
+    return places.astype(narrowest(max(len(texts), missing) + 1))[codes]
+
+
 def replaced(column: pd.Series, old: str, new: str) -> pd.Series:
     """``column`` with the text ``old`` written ``new``; a coded column stays coded."""
     if not is_coded(column):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from laborstats.codes import appended, as_codes, as_texts
+from laborstats.codes import appended, as_codes, as_texts, narrowest
 from laborstats.errors import SelectionError
 from laborstats.stats.groups import groups_of
 from laborstats.stats.qualifiers import difference_qualifier
@@ -132,7 +132,7 @@ def _chunks(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> Iterator[pd.DataFr
     places = dictionary_places(outcomes, metrics)
     sizes = np.bincount(places)
     chunk_of = (np.cumsum(sizes) - sizes) // CHUNK  # by the rows of the places before
-    row_chunk = chunk_of[places]
+    row_chunk = chunk_of.astype(narrowest(int(chunk_of.max()) + 1))[places]  # int64: 80 MB
     for chunk in np.unique(chunk_of[sizes > 0]):
         yield outcomes[row_chunk == chunk]
 

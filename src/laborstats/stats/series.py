@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from laborstats.codes import categories, is_coded
+from laborstats.codes import categories, is_coded, narrowest, places_in
 from laborstats.errors import SelectionError, closest, one_of
 from laborstats.stats.groups import Groups, groups_of
 from laborstats.stats.qualifiers import difference_qualifier
@@ -112,14 +112,16 @@ def in_dictionary_order(
 def dictionary_places(frame: pd.DataFrame, metrics: pd.DataFrame) -> np.ndarray:
     """Each row's place by programme and metric in the order of metrics.csv: what
     :func:`in_dictionary_order` sorts by first."""
-    # Positions by index lookup: Series.map with a dict is 3 times slower on many rows.
     # A name the dictionary lacks goes last; one it defines twice, by its last place.
+    # Looked up once a name, narrow: at 10M rows, lookups of every row and their int64
+    # arithmetic took 0.6 s and 0.3 GB.
     named = pd.Index(metrics["metric"]).drop_duplicates(keep="last")
-    metric_order = named.get_indexer(frame["metric"])
-    programme_order = pd.Index(metrics["programme"].unique()).get_indexer(frame["programme"])
-    last = len(metrics)
-    places: np.ndarray = np.where(programme_order < 0, last, programme_order) * (last + 1)
-    return places + np.where(metric_order < 0, last, metric_order)
+    programmes = pd.Index(metrics["programme"].unique())
+    width = len(metrics) + 1
+    places = places_in(frame["programme"], programmes, width - 1).astype(narrowest(width**2))
+    places *= width
+    places += places_in(frame["metric"], named, width - 1)
+    return places
 
 
 def check_metrics(names: list[str] | None, metrics: pd.DataFrame) -> None:
