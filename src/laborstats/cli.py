@@ -550,7 +550,7 @@ def growth(
         dataset = streams.load(_rows_of(names, quotes=yearly))
         check_metrics(names, dataset.metrics)
         dataset = _with_derived(dataset)
-        outcomes = dataset.outcomes
+        outcomes, dataset = dataset.outcomes, _without_outcomes(dataset)  # let go once used
     if yearly:
         every_year = yearly_series(outcomes, dataset.metrics, names)  # coded: see yearly_series
         del outcomes  # each step lets go of what it needs no more: 0.1 GB at 10M rows
