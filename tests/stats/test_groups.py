@@ -44,6 +44,7 @@ def test_groups_number_rows_count_regions_and_coarsen_as_pandas_does(
     assert grouped.numbers.tolist() == expected.ngroup().fillna(-1).astype(int).tolist()
     assert grouped.count == expected.ngroups
     assert grouped.first_rows.tolist() == [rows[0] for rows in expected.indices.values()]
+    assert grouped.last_rows.tolist() == [rows[-1] for rows in expected.indices.values()]
     apart = groups_of(frame, keys, dropna=False)  # a missing key a value of its own
     with_missing = frame.groupby(keys, sort=False, observed=True, dropna=False)
     assert apart.numbers.tolist() == with_missing.ngroup().tolist()

@@ -38,6 +38,14 @@ class Groups:
         running = np.maximum.accumulate(self.numbers)
         return np.flatnonzero(np.diff(running, prepend=-1) > 0)
 
+    @property
+    def last_rows(self) -> np.ndarray:
+        """The position of each group's last row."""
+        rows = np.flatnonzero(self.numbers >= 0)
+        last = np.full(self.count, -1)
+        np.maximum.at(last, self.numbers[rows], rows)
+        return last
+
     def within(self, coarser: Groups) -> Groups:
         """The rows in the groups ``coarser`` makes of these groups (numbered by group,
         as by ``groups_of`` of the groups' first rows): no group-by of every row again."""

@@ -38,6 +38,8 @@ YEARLY_COLUMNS = [
     "index_qualifier",
     "source",
 ]
+# What the summary tells of a series' first figure and of its last.
+_ENDS = ["value", "qualifier", "basis", "source"]
 GROWTH_COLUMNS = [
     *DESCRIPTION,
     "first_year",
@@ -181,25 +183,21 @@ def growth_summary(yearly: pd.DataFrame) -> pd.DataFrame:
     last figure was computed.
     """
     keys = ["programme", "metric", "region", "entity", "span"]
-    grouped = with_span(yearly).groupby(keys, sort=False)
-    ends = grouped.agg(
-        label_en=("label_en", "first"),
-        label_zh=("label_zh", "first"),
-        unit=("unit", "first"),
-        first_year=("year", "first"),
-        last_year=("year", "last"),
-        years=("year", "size"),
-        first_value=("value", "first"),
-        first_qualifier=("qualifier", "first"),
-        first_basis=("basis", "first"),
-        first_source=("source", "first"),
-        last_value=("value", "last"),
-        last_qualifier=("qualifier", "last"),
-        last_basis=("basis", "last"),
-        last_source=("source", "last"),
-        index=("index", "last"),
+    keyed = with_span(yearly)
+    # Each series' first and last rows taken, not a group-by of every row for each
+    # column: that took 1.2 s of growth --by region's 6 s at 10M rows.
+    series = groups_of(keyed, keys)
+    first = keyed.iloc[series.first_rows].reset_index(drop=True)
+    last = keyed.iloc[series.last_rows].reset_index(drop=True)
+    ends = first[[*keys, "label_en", "label_zh", "unit"]].assign(
+        first_year=first["year"],
+        last_year=last["year"],
+        years=np.bincount(series.numbers[series.numbers >= 0], minlength=series.count),
+        **{f"first_{name}": first[name] for name in _ENDS},
+        **{f"last_{name}": last[name] for name in _ENDS},
+        index=last["index"],
     )
-    ends = as_texts(ends.reset_index())  # one row a series: text from here
+    ends = as_texts(ends)  # one row a series: text from here
     several = ends["years"] > 1
     ends["change"] = (ends["last_value"] - ends["first_value"]).where(several)
     relative = ends.pop("index").notna() & several  # the last year has an index
