@@ -175,12 +175,15 @@ def with_change_on_year_before(frame: pd.DataFrame) -> pd.DataFrame:
     ``change_qualifier``; a year whose year before is missing gets none.
     """
     frame = with_span(frame) if "span" not in frame.columns else frame
-    keys = frame[[*SERIES, "year"]]
-    # The position of each row's year before, looked up on the keys alone: a merge
-    # would copy every column of a large table to add two. Keys are unique (else
-    # this raises), and NaN keys match NaN keys, as in a merge.
-    following = pd.MultiIndex.from_frame(keys.assign(year=keys["year"] + 1))
-    before = following.get_indexer(pd.MultiIndex.from_frame(keys))
+    # The position of each row's year before, looked up on a number made of its series
+    # and year: a merge would copy every column of a large table to add two, and an
+    # index of the keys themselves took 0.5 s of growth --by region at 10M rows. Keys
+    # are unique (else this raises), and NaN keys match NaN keys, as in a merge.
+    year = frame["year"].to_numpy(dtype=np.int64)
+    first, last = (int(year.min()), int(year.max())) if len(year) else (0, 0)
+    series = groups_of(frame, SERIES, dropna=False).numbers.astype(np.int64)
+    key = series * (last - first + 2) + (year - first)  # a series' years never meet the next's
+    before = pd.Index(key + 1).get_indexer(key)
     merged = frame.reset_index(drop=True)
     merged["previous_value"] = merged["value"].array.take(before, allow_fill=True)
     merged["previous_qualifier"] = merged["qualifier"].array.take(before, allow_fill=True)
