@@ -87,6 +87,8 @@ def frames(draw: st.DrawFn) -> pd.DataFrame:
         "arrow int in chunks": lambda: in_two_chunks(
             cells(st.none() | st.integers(-(2**63), 2**63 - 1)), "int64[pyarrow]"
         ),
+        "categories of text": lambda: pd.Series(cells(st.none() | texts), dtype="category"),
+        "categories of numbers": lambda: pd.Series(cells(st.none() | floats), dtype="category"),
         "nullable int": lambda: pd.Series(cells(st.none() | st.integers(-99, 99)), dtype="Int64"),
         "bool": lambda: pd.Series(cells(st.booleans()), dtype="bool"),
         "mixed": lambda: pd.Series(

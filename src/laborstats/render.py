@@ -328,6 +328,11 @@ def _cell_texts(column: pd.Series, inert_formulas: bool) -> pa.Array:
     if isinstance(column.dtype, pd.StringDtype):
         texts = _arrow(column).cast(pa.large_string())
         return _inert_texts(texts) if inert_formulas else texts
+    if isinstance(column.dtype, pd.CategoricalDtype) and column.cat.categories.dtype == "str":
+        # Each text once: cell by cell, growth --wide's qualifiers took 1.5 s at 10M rows.
+        codes = column.cat.codes.to_numpy()
+        written = _cell_texts(pd.Series(column.cat.categories), inert_formulas)
+        return written.take(pa.array(codes, mask=codes < 0))
     # Anything else (booleans, mixed objects) cell by cell, as the csv module does.
     cells = (None if is_missing(cell) else cell for cell in column.tolist())
     if inert_formulas:
