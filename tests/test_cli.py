@@ -42,7 +42,6 @@ from laborstats.render import (
     OutputFormat,
     View,
     change_bar,
-    machine_records,
     render,
 )
 from laborstats.stats import compare as compare_module
@@ -54,6 +53,7 @@ from laborstats.stats.growth import yearly_growth
 from laborstats.stats.summary import SUMMARY_COLUMNS, summarise
 from laborstats.views import compare_view, region_names, yearly_view
 from tests.conftest import OUTCOMES_HEADER, WriteFile
+from tests.test_delimited import machine_records
 
 MakeOutcomes = Callable[[str], Path]
 

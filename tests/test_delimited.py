@@ -1,14 +1,19 @@
-"""CSV and TSV written a column at a time hold the bytes the csv module writes a cell at a time."""
+"""CSV, TSV and JSON written a column at a time hold the bytes the csv and json modules
+write a cell at a time."""
 
 from __future__ import annotations
 
 import csv
+import json
+import math
 import string
 from collections.abc import Callable
+from typing import Any
 from unittest import mock
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,12 +27,48 @@ from laborstats.render import (
     excel_csv,
     excel_csv_parts,
     is_missing,
-    machine_frame,
+    json_parts,
     render,
     render_bytes,
 )
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def machine_frame(view: View) -> pd.DataFrame:
+    """The reference: the machine columns, each number a Python int where it is whole
+    (152400, not 152400.0) and an int64 holds it exactly, missing ones None."""
+
+    def number(value: object) -> object:
+        if not isinstance(value, float) or math.isnan(value):
+            return None if is_missing(value) else value
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+    frame = view.frame[list(view.machine_columns)]
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype.kind == "f":
+            numbers = [number(value) for value in column.tolist()]
+            frame = frame.assign(**{name: pd.Series(numbers, index=column.index, dtype=object)})
+    return frame
+
+
+def machine_records(view: View) -> list[dict[str, Any]]:
+    """The reference: one dict per row, missing values None, numbers Python ints and floats."""
+    return [
+        {str(name): None if is_missing(cell) else cell for name, cell in record.items()}
+        for record in machine_frame(view).to_dict(orient="records")
+    ]
+
+
+def json_module(view: View, lines: bool) -> bytes:
+    """The reference: the machine records through json.dumps."""
+    records = machine_records(view)
+    if lines:
+        return "".join(
+            json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n" for row in records
+        ).encode()
+    return (json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode()
 
 
 def csv_module(view: View, separator: str, line_end: str, inert_formulas: bool) -> bytes:
@@ -89,6 +130,8 @@ def frames(draw: st.DrawFn) -> pd.DataFrame:
         ),
         "categories of text": lambda: pd.Series(cells(st.none() | texts), dtype="category"),
         "categories of numbers": lambda: pd.Series(cells(st.none() | floats), dtype="category"),
+        "float": lambda: pd.Series(cells(floats), dtype="float64"),
+        "nullable float": lambda: pd.Series(cells(st.none() | floats), dtype="Float64"),
         "nullable int": lambda: pd.Series(cells(st.none() | st.integers(-99, 99)), dtype="Int64"),
         "bool": lambda: pd.Series(cells(st.booleans()), dtype="bool"),
         "mixed": lambda: pd.Series(
@@ -168,3 +211,41 @@ def test_numbers_on_both_sides_of_where_repr_writes_an_exponent() -> None:
     values = np.concatenate([rng.random(20_000) * scales, edges, [-value for value in edges]])
     view = view_of(pd.DataFrame({"value": values}))
     assert delimited_bytes(view, ",") == csv_module(view, ",", "\n", inert_formulas=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(frame=frames(), rows=st.integers(1, 9), lines=st.booleans())
+def test_json_a_slice_of_rows_at_a_time_holds_the_bytes_of_the_json_module(
+    frame: pd.DataFrame, rows: int, lines: bool
+) -> None:
+    view = view_of(frame)
+    with mock.patch.object(render_module, "ROWS_AT_A_TIME", rows):
+        try:
+            expected = json_module(view, lines)
+        except ValueError:  # an infinity, which JSON cannot write
+            with pytest.raises(ValueError, match="not JSON compliant"):
+                b"".join(json_parts(view, lines=lines))
+            return
+        parts = list(json_parts(view, lines=lines))
+    assert b"".join(parts) == expected
+    assert len(parts) == int(not lines) + -(-len(frame) // rows)  # JSON's [ first
+
+
+def test_json_of_no_columns_is_an_empty_object_a_row() -> None:
+    view = view_of(pd.DataFrame(index=range(2)))
+    assert (
+        render(view, OutputFormat.JSON, Lang.EN)
+        == "[\n  {},\n  {}\n]\n"
+        == (json.dumps([{}, {}], indent=2) + "\n")
+    )
+    assert render(view, OutputFormat.JSONL, Lang.EN) == "{}\n{}\n"
+    assert render(view_of(pd.DataFrame()), OutputFormat.JSON, Lang.EN) == "[]\n"
+
+
+@pytest.mark.parametrize("lines", [False, True], ids=["json", "jsonl"])
+def test_json_refuses_an_infinity_as_the_json_module_does(lines: bool) -> None:
+    view = view_of(pd.DataFrame({"value": [1.5, math.inf]}))
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        json_module(view, lines)
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        b"".join(json_parts(view, lines=lines))
