@@ -37,6 +37,7 @@ from laborstats.dataset import Dataset, bundled_data_path, load_dataset
 from laborstats.errors import DataSourceError, OutputError
 from laborstats.output import write_stdout
 from laborstats.render import (
+    TERMINAL_ROWS,
     Column,
     Lang,
     OutputFormat,
@@ -1462,3 +1463,46 @@ def test_a_yearly_series_is_named_on_its_first_row_only(data: str | None, lang: 
         assert name.startswith(f"{label.iloc[at]} · {entity}" if entity else label.iloc[at])
         region = region_names(result["region"].iloc[[int(at)]], lang).iloc[0]
         assert name.endswith(" · " + region) == several
+
+
+def on_a_terminal(*args: str) -> str:
+    """What a command prints with a (pseudo-)terminal as its standard output, plain."""
+    terminal, end = os.openpty()
+    environment = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "laborstats", *args]
+    with subprocess.Popen(command, stdout=end, stderr=subprocess.DEVNULL, env=environment) as run:
+        os.close(end)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(terminal, 1 << 16)
+            except OSError:  # EIO: the command has ended and closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    os.close(terminal)
+    assert run.returncode == 0
+    return re.sub(r"\x1b\[[0-9;]*m", "", b"".join(chunks).decode())
+
+
+def test_a_terminal_shows_the_first_rows_of_a_large_table_and_says_how_many_more(
+    runner: CliRunner, outcomes_csv: MakeOutcomes
+) -> None:
+    regions = TERMINAL_ROWS + 5
+    path = outcomes_csv(
+        "".join(f"2024,r{n:04},,,disputes_mediated,{n},,2024,,q\n" for n in range(regions))
+    )
+    _, csv_out, _ = run_cli(runner, "summary", "--data", str(path), "--format", "csv")
+    every = pd.read_csv(io.StringIO(csv_out), keep_default_na=False)
+    assert len(every) > TERMINAL_ROWS
+    shown = on_a_terminal("summary", "--data", str(path))
+    words = " ".join(shown.split())  # the caption wraps as the table is wide
+    assert f"The first {TERMINAL_ROWS:,} of {len(every):,} rows are shown" in words
+    named = [region for region in every["region"] if re.search(rf"\b{region}\b", shown)]
+    assert named == list(every["region"][:TERMINAL_ROWS])
+    # Through a pipe, a table has every row, and no note.
+    code, table, _ = run_cli(runner, "summary", "--data", str(path), "--format", "table")
+    assert code == 0
+    assert "rows are shown" not in table
+    assert all(re.search(rf"\b{region}\b", table) for region in every["region"])

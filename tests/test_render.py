@@ -21,6 +21,7 @@ from laborstats.render import (
     bar,
     change_bar,
     excel_csv,
+    first_rows,
     format_change,
     format_figure,
     format_number,
@@ -371,3 +372,13 @@ def test_csv_quotes_a_cell_holding_a_carriage_return() -> None:
         '2024,"a\rb",152400,at_least,21000\n'
         '2024,"c\r\nd",0.30000000000000004,,\n'
     )
+
+
+def test_first_rows_leave_a_short_view_and_cut_a_long_one_saying_so_in_its_language() -> None:
+    view = View(pd.DataFrame({"a": range(5)}), ["a"], (Column("a", "A", "甲"),), "", "", note="n")
+    assert first_rows(view, 5, Lang.EN) is view
+    english, chinese = first_rows(view, 2, Lang.EN), first_rows(view, 2, Lang.ZH)
+    assert english.frame["a"].tolist() == chinese.frame["a"].tolist() == [0, 1]
+    assert english.note == "n\nThe first 2 of 5 rows are shown: -o FILE or a pipe writes them all"
+    assert chinese.note == "n\n只显示前 2 行（共 5 行）；用 -o 文件或管道可写出全部"
+    assert len(view.frame) == 5  # the view itself is left whole

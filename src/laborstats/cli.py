@@ -183,7 +183,10 @@ class Streams:
                 typer.echo(f"Note: {line}", err=True)
         if output is None and chosen is OutputFormat.TABLE:
             from laborstats.console import stdout_console
+            from laborstats.render import TERMINAL_ROWS, first_rows
 
+            if sys.stdout.isatty():  # a file or a pipe gets every row
+                view = first_rows(view, TERMINAL_ROWS, lang)
             console = stdout_console()
             print_table(view, lang, console)
             console.file.flush()

@@ -32,7 +32,8 @@ FormatOption = Annotated[
         case_sensitive=False,
         help="auto is a table on a terminal and CSV in a pipe or file (or what -o's suffix "
         "says). csv, tsv, json and jsonl carry raw values in base units; table and markdown "
-        "are for people; xlsx is a workbook with typed cells (with -o FILE.xlsx).",
+        "are for people (a table on a terminal shows the first 1,000 rows); xlsx is a "
+        "workbook with typed cells (with -o FILE.xlsx).",
     ),
 ]
 OutputOption = Annotated[
