@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from laborstats import render as render_module
 from laborstats.render import (
     BINARY_FORMATS,
     Column,
@@ -27,6 +28,7 @@ from laborstats.render import (
     format_number,
     render,
     render_bytes,
+    render_parts,
     resolve_format,
     sparkline,
 )
@@ -382,3 +384,20 @@ def test_first_rows_leave_a_short_view_and_cut_a_long_one_saying_so_in_its_langu
     assert english.note == "n\nThe first 2 of 5 rows are shown: -o FILE or a pipe writes them all"
     assert chinese.note == "n\n只显示前 2 行（共 5 行）；用 -o 文件或管道可写出全部"
     assert len(view.frame) == 5  # the view itself is left whole
+
+
+def test_markdown_made_a_slice_of_rows_at_a_time_is_the_whole_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    frame = pd.DataFrame(
+        {"name": [f"r{n}" for n in range(7)], "value": [n * 1e4 for n in range(7)]}
+    )
+    columns = (Column("name", "Name", "名称"), Column("value", "Value", "数值", Style.FIGURE))
+    view = View(frame, ["name", "value"], columns, "T", "a caption", note="a note")
+    whole = render(view, OutputFormat.MARKDOWN, Lang.EN)
+    assert whole.splitlines()[:3] == ["| Name | Value |", "| --- | ---: |", "| r0 | 0 |"]
+    assert whole.endswith("| r6 | 60,000 |\n\na caption\n\na note\n")
+    monkeypatch.setattr(render_module, "ROWS_AT_A_TIME", 3)
+    parts = list(render_parts(view, OutputFormat.MARKDOWN, Lang.EN))
+    assert b"".join(parts).decode() == whole
+    assert len(parts) == 4  # the 9 lines of the table 3 at a time, then the captions

@@ -466,10 +466,15 @@ def _markdown_table(table: Table) -> list[str]:
     marks = [
         ["".join(f"[^{number}]" for number in notes)] if cited else [] for notes in table.notes
     ]
-    return markdown_table(
-        [*map(markdown_text, table.headers), *([""] if cited else [])],
-        [*table.right, *([False] if cited else [])],
-        [[*map(markdown_text, row), *mark] for row, mark in zip(table.rows, marks, strict=True)],
+    return list(
+        markdown_table(
+            [*map(markdown_text, table.headers), *([""] if cited else [])],
+            [*table.right, *([False] if cited else [])],
+            [
+                [*map(markdown_text, row), *mark]
+                for row, mark in zip(table.rows, marks, strict=True)
+            ],
+        )
     )
 
 
