@@ -171,7 +171,7 @@ class Streams:
         if dataset is not None:
             rejects = None if self.rejects is None else str(self.rejects)
             note = set_aside_note(dataset.rejected, rejects, lang)
-            view = replace(view, note="\n".join(part for part in (view.note, note) if part))
+            view = view.noted(note)
         output = self._output()
         chosen = (
             OutputFormat.CSV
