@@ -265,3 +265,12 @@ def test_places_in_are_each_rows_place_among_the_texts_or_the_missing_place(code
     wide = places_in(column, pd.Index(["乙"], dtype="str"), missing=300)
     assert wide.tolist() == [0, 300, 300, 300, 0]
     assert wide.dtype == "int16"
+
+
+def test_appended_by_column_keeps_what_concat_makes_of_mixed_types(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(codes, "_APPENDED_BY_COLUMN", 0)
+    parts = [pd.DataFrame({"v": [1, 2]}), pd.DataFrame({"v": [True, False, True]})]
+    expected = pd.concat([part.copy() for part in parts], ignore_index=True)
+    pd.testing.assert_frame_equal(appended(*parts), expected)

@@ -249,3 +249,19 @@ def test_json_refuses_an_infinity_as_the_json_module_does(lines: bool) -> None:
         json_module(view, lines)
     with pytest.raises(ValueError, match="not JSON compliant"):
         b"".join(json_parts(view, lines=lines))
+
+
+def test_json_writes_numpy_numbers_in_a_column_of_objects_as_numbers() -> None:
+    frame = pd.DataFrame(
+        {"a": pd.Series([np.int64(3), np.float64(0.5), np.bool_(True)], dtype=object)}
+    )
+    assert (
+        b"".join(json_parts(view_of(frame), lines=True)) == b'{"a": 3}\n{"a": 0.5}\n{"a": true}\n'
+    )
+
+
+def test_json_refuses_an_infinity_before_writing_any_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render_module, "ROWS_AT_A_TIME", 1)
+    parts = json_parts(view_of(pd.DataFrame({"value": [1.5, 2.5, math.inf]})), lines=True)
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        next(parts)

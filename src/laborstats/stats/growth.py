@@ -180,7 +180,9 @@ def growth_summary(yearly: pd.DataFrame) -> pd.DataFrame:
     in between changes nothing: (last / first) ** (1 / span) − 1, in percent.
     A series with one year has no change. ``period`` is blank for a series of
     figures for each year itself. ``derivation`` tells how a derived first or
-    last figure was computed.
+    last figure was computed. The first and last figures are those of each
+    series' first and last rows (by year), as :func:`yearly_series` makes
+    them: every row has a value and a qualifier.
     """
     keys = ["programme", "metric", "region", "entity", "span"]
     keyed = with_span(yearly)
