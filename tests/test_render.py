@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from laborstats import render as render_module
 from laborstats.render import (
@@ -26,6 +28,7 @@ from laborstats.render import (
     format_change,
     format_figure,
     format_number,
+    markdown_text,
     render,
     render_bytes,
     render_parts,
@@ -400,4 +403,19 @@ def test_markdown_made_a_slice_of_rows_at_a_time_is_the_whole_table(
     monkeypatch.setattr(render_module, "ROWS_AT_A_TIME", 3)
     parts = list(render_parts(view, OutputFormat.MARKDOWN, Lang.EN))
     assert b"".join(parts).decode() == whole
-    assert len(parts) == 4  # the 9 lines of the table 3 at a time, then the captions
+    assert len(parts) == 5  # the header, the 7 rows 3 at a time, then the captions
+
+
+@given(
+    texts=st.lists(
+        st.none() | st.text(st.sampled_from("a 地\\|<>[]`*\n\r_#") | st.characters()), max_size=9
+    ),
+    categories=st.booleans(),
+)
+def test_markdown_cells_are_escaped_as_markdown_text_escapes_them(
+    texts: list[str | None], categories: bool
+) -> None:
+    column = pd.Series(texts, dtype="category" if categories else "str")
+    view = View(pd.DataFrame({"name": column}), ["name"], (Column("name", "N", "名"),), "", "")
+    lines = render(view, OutputFormat.MARKDOWN, Lang.EN).split("\n")[2 : 2 + len(texts)]
+    assert lines == [f"| {markdown_text(text or '')} |" for text in texts]
