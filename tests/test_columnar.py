@@ -1463,6 +1463,19 @@ def test_a_slow_load_shows_a_progress_bar_on_a_terminal_only(
     assert capsys.readouterr().out == ""
 
 
+def test_the_bar_shows_a_file_name_as_it_is_written(capsys: pytest.CaptureFixture[str]) -> None:
+    name = "Reading [bold]a[/]b.csv"  # no Rich markup: one of these crashed the bar
+    with (
+        mock.patch.object(sys.stderr, "isatty", return_value=True),
+        mock.patch.object(console, "PROGRESS_AFTER", 0.0),
+        console.LoadProgress(name) as progress,
+    ):
+        progress(10, 100)
+        assert progress.bar is not None
+        [task] = progress.bar.tasks
+        assert progress.bar.columns[0].render(task).plain == name
+
+
 def test_a_second_read_of_the_file_starts_the_bar_again(capsys: pytest.CaptureFixture[str]) -> None:
     with (
         mock.patch.object(sys.stderr, "isatty", return_value=True),

@@ -320,6 +320,27 @@ def test_no_command_shows_a_traceback(
         assert result.stderr.startswith(("Error: ", "Note: ")) or command == ["check"]
 
 
+@pytest.mark.parametrize(
+    ("command", "shown"),
+    [
+        (["summary"], ["[bold]x"]),
+        (["growth"], ["[bold]x"]),
+        (["compare", "2023", "2024"], ["[bold]x"]),
+        (["outcomes"], ["a[/]b", "[bold]x", ":fire:"]),
+        (["check"], []),
+    ],
+    ids=["summary", "growth", "compare", "outcomes", "check"],
+)
+def test_names_that_look_like_rich_markup_are_shown_as_written(
+    runner: CliRunner, write_file: WriteFile, command: list[str], shown: list[str]
+) -> None:
+    row = ROW.replace("庆阳市", "a[/]b").replace("司机之家", "[bold]x").replace("全年", ":fire:")
+    path = write_file("outcomes.csv", (HEADER + row + row.replace("2024", "2023")).encode())
+    result = runner.invoke(app, [*command, "-d", str(path), "-f", "table"])
+    assert (result.exit_code, result.exception) == (0, None), result.stderr  # a[/]b crashed
+    assert [text for text in shown if text in result.stdout] == shown
+
+
 def test_debug_shows_the_traceback_when_asked(runner: CliRunner, write_file: WriteFile) -> None:
     path = write_file("outcomes.csv", SUITE["big5"])
     result = runner.invoke(app, ["summary", "-d", str(path), "--debug"])

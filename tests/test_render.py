@@ -34,7 +34,9 @@ from laborstats.render import (
     render_parts,
     resolve_format,
     sparkline,
+    table_renderable,
 )
+from laborstats.vocabulary import DERIVED
 
 
 def small_view() -> View:
@@ -387,6 +389,24 @@ def test_first_rows_leave_a_short_view_and_cut_a_long_one_saying_so_in_its_langu
     assert english.note == "n\nThe first 2 of 5 rows are shown: -o FILE or a pipe writes them all"
     assert chinese.note == "n\n只显示前 2 行（共 5 行）；用 -o 文件或管道可写出全部"
     assert len(view.frame) == 5  # the view itself is left whole
+
+
+def test_a_table_shows_texts_as_written_never_as_rich_markup() -> None:
+    texts = ["[bold]x[/bold]", "a[/]b", ":thumbs_up:"]  # a[/]b crashed the table
+    frame = pd.DataFrame({"name": texts, "group": texts})
+    columns = (Column("group", "[i]G", "组"), Column("name", "[red]Name", "名称"))
+    view = View(frame, [], columns, "[b]Title", "[dim]caption", group_by="group")
+    lines = [line.strip() for line in render(view, OutputFormat.TABLE, Lang.EN).splitlines()]
+    assert lines[0] == "[b]Title"
+    assert lines[2] == "[red]Name"
+    assert [line for line in lines if line in texts] == [text for text in texts for _ in "gn"]
+    assert lines[-1] == "[dim]caption"
+
+
+def test_a_table_shows_derived_rows_in_italics() -> None:
+    frame = pd.DataFrame({"name": ["a", "b", "c"], "basis": ["reported", DERIVED, None]})
+    view = View(frame, [], (Column("name", "Name", "名称"),), "", "")
+    assert [row.style for row in table_renderable(view, Lang.EN).rows] == [None, "italic", None]
 
 
 def test_markdown_made_a_slice_of_rows_at_a_time_is_the_whole_table(

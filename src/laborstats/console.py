@@ -51,7 +51,9 @@ class LoadProgress:
                 from rich import progress  # noqa: PLC0415 (only when a bar is shown)
 
                 self.bar = progress.Progress(
-                    progress.TextColumn("{task.description}"),
+                    progress.TextColumn(
+                        "{task.description}", markup=False
+                    ),  # a file name is no markup
                     progress.BarColumn(),
                     progress.DownloadColumn(),
                     progress.TimeRemainingColumn(),

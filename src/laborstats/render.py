@@ -710,10 +710,15 @@ _LEFT_ALIGNED = (Style.TEXT, Style.BAR, Style.SPARKLINE)
 
 
 def table_renderable(view: View, lang: Lang) -> Table:
-    """The view as a Rich table; ``view.group_by`` becomes a heading row over each group."""
+    """The view as a Rich table; ``view.group_by`` becomes a heading row over each group.
+
+    Every text goes in as a rich Text, never as markup: a region named ``a[/]b``
+    or ``[bold]x`` is data, shown as it is written (and one Text a cell is
+    faster than a str Rich must parse).
+    """
     table = Table(
-        title=view.title,
-        caption=view.full_caption,
+        title=Text(view.title, style="table.title"),
+        caption=Text(view.full_caption, style="table.caption"),
         caption_justify="left",
         box=box.SIMPLE_HEAD,
         header_style="bold",
@@ -727,7 +732,7 @@ def table_renderable(view: View, lang: Lang) -> Table:
         column = view.columns[position]
         widest = max((cell_len(row[position]) for row in rows), default=0)
         table.add_column(
-            column.header(lang),
+            Text(column.header(lang)),
             justify="left" if column.style in _LEFT_ALIGNED else "right",
             overflow="fold",
             # Cells never break below these widths (a cut 80,000,00 reads as another
@@ -738,16 +743,16 @@ def table_renderable(view: View, lang: Lang) -> Table:
         (i for i, column in enumerate(view.columns) if column.key == view.group_by), 0
     )
     previous_group: str | None = None
-    records = view.frame.to_dict(orient="records")
-    for record, cells in zip(records, rows, strict=True):
+    bases = view.frame["basis"].tolist() if "basis" in view.frame else itertools.repeat(None)
+    for basis, cells in zip(bases, rows, strict=False):
         group = cells[group_position]
         if grouped and group != previous_group:
             if previous_group is not None:
                 table.add_section()
-            table.add_row(group, *[""] * (len(shown) - 1), style="bold")
+            table.add_row(Text(group), *[""] * (len(shown) - 1), style="bold")
             previous_group = group
-        style = "italic" if record.get("basis") == DERIVED else None
-        table.add_row(*(cells[position] for position in shown), style=style)
+        style = "italic" if basis == DERIVED else None
+        table.add_row(*(Text(cells[position]) for position in shown), style=style)
     return table
 
 
