@@ -51,9 +51,8 @@ class LoadProgress:
                 from rich import progress  # noqa: PLC0415 (only when a bar is shown)
 
                 self.bar = progress.Progress(
-                    progress.TextColumn(
-                        "{task.description}", markup=False
-                    ),  # a file name is no markup
+                    # A file name is no markup: a[/]b.csv would stop the bar.
+                    progress.TextColumn("{task.description}", markup=False),
                     progress.BarColumn(),
                     progress.DownloadColumn(),
                     progress.TimeRemainingColumn(),

@@ -6,6 +6,7 @@ import io
 import itertools
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -867,9 +868,12 @@ def _table(view: View, lang: Lang, width: int) -> str:
     return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
 
 
+_MARKDOWN_MARKS = "\\|<>[]`*"  # escaped with a backslash, the backslash first
+
+
 def markdown_text(text: str) -> str:
     """Text as Markdown shows it, on one line: never HTML, a link, a footnote or a new cell."""
-    for mark in "\\|<>[]`*":
+    for mark in _MARKDOWN_MARKS:
         text = text.replace(mark, "\\" + mark)
     return text.replace("\n", " ")
 
@@ -915,7 +919,7 @@ def _markdown_lines(columns: list[list[str]]) -> bytes:
     cells = [
         pc.replace_substring(
             pc.replace_substring_regex(
-                pa.array(column, pa.large_string()), _MARKDOWN_MARKS, r"\\\1"
+                pa.array(column, pa.large_string()), f"([{re.escape(_MARKDOWN_MARKS)}])", r"\\\1"
             ),
             "\n",
             " ",
@@ -925,9 +929,6 @@ def _markdown_lines(columns: list[list[str]]) -> bytes:
     cells[0] = pc.binary_join_element_wise(_text("| "), cells[0], _text(""))
     cells[-1] = pc.binary_join_element_wise(cells[-1], _text(" |\n"), _text(""))
     return _concatenated(pc.binary_join_element_wise(*cells, _text(" | ")))
-
-
-_MARKDOWN_MARKS = r"([\\|<>\[\]`*])"
 
 
 _RENDERERS: dict[OutputFormat, Callable[[View, Lang, int], str]] = {
