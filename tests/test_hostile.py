@@ -170,6 +170,19 @@ def test_a_cell_beyond_a_trailing_blank_header_is_not_dropped(write_file: WriteF
     assert load_error(path).startswith(":2: 11 fields; expected 10 fields")
 
 
+def test_an_unquoted_thousands_comma_before_a_blank_last_cell_is_a_field_too_many(
+    write_file: WriteFile,
+) -> None:
+    text = "year,region,metric,value,source\n2024,R,losses_recovered,1,234,\n"
+    path = write_file("outcomes.csv", text)  # was read as 1, with a source of 234
+    assert load_error(path) == (
+        ":2: 6 fields; expected 5 fields, as in the header"
+        ' (quote a cell that holds a comma, such as "1,234")'
+    )
+    header = text.replace("source\n", "source,\n")  # a spreadsheet's: a comma on every line
+    assert load_dataset(str(write_file("commas.csv", header))).outcomes["value"].tolist() == [1]
+
+
 def test_mixed_newlines_count_lines_as_an_editor_does(write_file: WriteFile) -> None:
     rows = "2024,A,,,disputes_mediated,82,,2024,,q\r\n2024,B,,,disputes_mediated,3,,2024,,q\r"
     rows += "2024,C,,,disputes_mediated,lots,,2024,,q\n"

@@ -1127,7 +1127,10 @@ def read_csv_text(
             if record is None:
                 raise DataFormatError(problem, where=where, line=start)
             header, header_line = _check_header(record, where, start), start
-        elif record is not None and (len(record) == len(header) or _trimmed(record, len(header))):
+            header_width = len(record)
+        elif record is not None and (
+            len(record) == len(header) or _trimmed(record, len(header), header_width)
+        ):
             records.append(record)
             lines.append(start)
             raws.append(raw)
@@ -1236,9 +1239,11 @@ def _no_field_size_limit() -> Iterator[None]:
         csv.field_size_limit(limit)
 
 
-def _trimmed(record: list[str], width: int) -> bool:
-    """Drop blank fields beyond ``width`` (the trailing commas of spreadsheet exports)."""
-    if len(record) <= width or "".join(record[width:]).strip():
+def _trimmed(record: list[str], width: int, header_width: int) -> bool:
+    """Drop blank fields beyond ``width`` up to ``header_width``: the trailing commas a
+    spreadsheet writes on every line, the header's too. A field beyond the header's
+    is one too many, blank or not: a row ``2024,R,m,1,234,`` is an unquoted 1,234."""
+    if not width < len(record) <= header_width or "".join(record[width:]).strip():
         return False
     del record[width:]
     return True
