@@ -101,6 +101,29 @@ def test_chart_command_draws_each_year(runner: CliRunner) -> None:
     assert bars[-1].endswith(f"{points['value'].iloc[-1]:,.0f}")
 
 
+def test_a_chart_names_the_region_of_a_series_one_region_alone_reports(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "outcomes.csv"
+    path.write_text(
+        "year,region,entity,metric,value\n"
+        "2023,A,,disputes_mediated,10\n2024,A,,disputes_mediated,20\n"
+        "2023,B,,disputes_mediated,5\n2024,B,,disputes_mediated,6\n"
+        "2024,B,Studio X,disputes_mediated,4\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(runner, "chart", "disputes_mediated", "-d", str(path), "-f", "table")
+    assert (code, err) == (0, "")
+    title, *lines = out.splitlines()
+    assert title.strip() == "Labour disputes mediated (cases), 2023–2024"
+    assert [line.split("█")[0].strip() for line in lines[:3]] == [
+        "2023",
+        "2024",
+        "2024 · B · Studio X",
+    ]
+    assert [line.split()[-1] for line in lines[:3]] == ["15", "26", "4"]
+
+
 def test_chart_by_region_and_its_usage_errors(runner: CliRunner) -> None:
     base = ["chart", "skilled_talents_total", "--data", "example:qingyang-counties"]
     code, out, _ = run_cli(runner, *base, "--by", "region", "--format", "csv")

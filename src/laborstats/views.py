@@ -479,12 +479,15 @@ def chart_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, *, by_region:
         when = f"{int(first['year'])}年，各地区" if zh else f"{int(first['year'])}, by region"
     else:
         point = result["year"].astype("str")
+        regions = result["region"]
+        if regions.nunique() > 1:  # the area's totals, and series one region alone reports
+            point += regions.where(regions == ALL_REGIONS, " · " + regions).replace(ALL_REGIONS, "")
         point += result["entity"].where(result["entity"] == "", " · " + result["entity"])
         periods = _period_names(result["period"], lang)
         point += periods.where(periods == "", " (" + periods + ")")
         years = result["year"]
         when = f"{years.min()}–{years.max()}" if years.nunique() > 1 else str(years.min())
-        if first["region"] != ALL_REGIONS:
+        if regions.nunique() == 1 and first["region"] != ALL_REGIONS:
             when += f"，{first['region']}" if zh else f", {first['region']}"
     point += (result["basis"] == DERIVED).map({True: " †", False: ""})
     unit = unit_name(str(first["unit"]), lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from laborstats.errors import SelectionError
@@ -36,6 +37,17 @@ def test_a_rate_needs_a_region() -> None:
     assert "--region, one of A, B" in str(error.value)
     points = over_years(outcomes_frame(ROWS), METRICS, "coverage", region="B")
     assert points[["year", "value"]].values.tolist() == [[2024, 55]]
+
+
+def test_a_series_one_region_alone_reports_keeps_its_region_beside_the_totals() -> None:
+    studio = outcomes_frame([(2024, "B", "members", 4, "exact")]).assign(entity="Studio X")
+    outcomes = pd.concat([outcomes_frame(ROWS), studio], ignore_index=True)
+    points = over_years(outcomes, METRICS, "members")  # was refused as not adding up
+    assert points[["year", "region", "entity", "value"]].values.tolist() == [
+        [2023, ALL_REGIONS, "", 15],
+        [2024, ALL_REGIONS, "", 32],
+        [2024, "B", "Studio X", 4],
+    ]
 
 
 def test_an_unknown_region_is_named_with_the_closest() -> None:

@@ -43,7 +43,8 @@ def over_years(
     Without ``region``, several regions are summed where the metric adds up
     (see :func:`laborstats.stats.totals.across_regions`); a metric that does
     not add up (a rate) needs ``region``. Entities and kinds of period
-    (annual, cumulative) of the metric stay apart, each its own point a year.
+    (annual, cumulative) of the metric stay apart, each its own point a year,
+    with its region where only one region reports it.
     ``outcomes`` may hold only some metrics' rows, with ``reporters`` (see
     :func:`laborstats.stats.series.reporting`) telling which regions the data
     have.
@@ -54,11 +55,12 @@ def over_years(
         rows = rows[rows["region"] == region]
     else:
         rows = across_regions(rows, metrics)
-        regions = sorted(rows["region"].unique())
-        if len(regions) > 1:
+        # A series one region alone reports (a studio's, say) keeps its region's name.
+        regions = rows.groupby(["entity", "period"], dropna=False)["region"].unique()
+        if regions.map(len).max() > 1:
             raise SelectionError(
                 f"{metric} does not add up over regions, so each region has its own series",
-                expected="--region, one of " + ", ".join(regions),
+                expected="--region, one of " + ", ".join(sorted(rows["region"].unique())),
             )
     return _described(rows.sort_values(["year", "entity", "period"], kind="stable"), metrics)
 
