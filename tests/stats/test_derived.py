@@ -119,10 +119,8 @@ def test_a_missing_period_agrees_with_no_other() -> None:
     )
     data.loc[2, "period"] = None
     data.loc[[4, 5], "period"] = None
-    assert [row[-1] for row in derived_rows(with_derived_metrics(data, DICTIONARY))] == [
-        "2024",
-        "",
-        "",
+    assert derived_rows(with_derived_metrics(data, DICTIONARY)) == [
+        [2024, "A", 1500.0, "exact", "2024"]
     ]
 
 
@@ -186,7 +184,8 @@ def test_a_flow_larger_than_its_stock_gives_no_stock() -> None:
     assert derived_rows(with_derived_metrics(data, STOCKS)) == []
 
 
-def test_a_derived_figure_has_a_period_only_where_its_inputs_agree() -> None:
+def test_inputs_of_different_periods_give_no_derived_figure() -> None:
+    # A year's grants over the children of every year so far is no grant per child.
     data = outcomes(
         (2024, "A", "amount", 3000, "exact", "annual"),
         (2024, "A", "children", 2, "exact", "cumulative"),
@@ -194,9 +193,11 @@ def test_a_derived_figure_has_a_period_only_where_its_inputs_agree() -> None:
         (2024, "B", "children", 3, "exact", ""),
         (2024, "C", "amount", 3000, "exact", "annual"),
         (2024, "C", "children", 4, "exact", "annual"),
+        (2024, "D", "amount", 3000, "exact", "annual"),
+        (2024, "D", "children", 5, "exact", ""),
     )
     assert derived_rows(with_derived_metrics(data, DICTIONARY)) == [
-        [2024, "A", 1500.0, "exact", ""],
         [2024, "B", 1000.0, "exact", ""],
         [2024, "C", 750.0, "exact", "annual"],
+        [2024, "D", 600.0, "exact", "annual"],  # a blank period states none
     ]

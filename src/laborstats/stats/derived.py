@@ -51,9 +51,11 @@ def with_derived_metrics(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.Da
     A derived value is computed for each year, region and entity that has a
     figure for every input (inputs with two figures there, for different
     periods, are ambiguous and not used), unless the data report that
-    metric there already. Division by zero gives no value, never infinity.
-    The qualifier follows :class:`laborstats.stats.qualifiers.Bound`; the
-    period is the inputs' common period, blank where they differ.
+    metric there already. Inputs of different stated periods (a year's
+    disputes and five years' losses) give no value: they do not measure the
+    same time. Division by zero gives no value, never infinity. The
+    qualifier follows :class:`laborstats.stats.qualifiers.Bound`; the period
+    is the inputs' common period, blank where none is stated.
     """
     derived = derived_figures(outcomes, metrics)
     return outcomes if derived is None else concat_coded([outcomes, derived])
@@ -214,10 +216,11 @@ def _derive(outcomes: pd.DataFrame, metric: str, formula: Formula) -> pd.DataFra
         metric=metric,
         value=values,
         qualifier=bound.qualifiers(),
-        # Blank where the inputs' periods differ, or none is stated.
+        # Blank where none is stated.
         period=np.append(period_texts.to_numpy(dtype=object), "")[np.where(agrees, common, -1)],
         basis=DERIVED,
         source=f"derived: {formula.text}",
         line=0,
     )
-    return result[result["value"].notna()].reset_index(drop=True)
+    kept: pd.DataFrame = result[result["value"].notna() & agrees]
+    return kept.reset_index(drop=True)
