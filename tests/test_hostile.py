@@ -183,6 +183,19 @@ def test_an_unquoted_thousands_comma_before_a_blank_last_cell_is_a_field_too_man
     assert load_dataset(str(write_file("commas.csv", header))).outcomes["value"].tolist() == [1]
 
 
+@pytest.mark.parametrize(
+    ("name", "kind"), [("o.json", "JSON"), ("o.JSONL", "JSON Lines"), ("o.xlsx", "Excel")]
+)
+def test_a_format_laborstats_writes_but_does_not_read_is_named(
+    write_file: WriteFile, name: str, kind: str
+) -> None:
+    path = write_file(name, b'[{"year": 2024}]')  # was "column \"[\": unknown column"
+    assert load_error(path) == (
+        f": {kind} files are not read as data; expected an outcomes CSV or Parquet file"
+        " (write one with -f csv, or convert)"
+    )
+
+
 def test_mixed_newlines_count_lines_as_an_editor_does(write_file: WriteFile) -> None:
     rows = "2024,A,,,disputes_mediated,82,,2024,,q\r\n2024,B,,,disputes_mediated,3,,2024,,q\r"
     rows += "2024,C,,,disputes_mediated,lots,,2024,,q\n"

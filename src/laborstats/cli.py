@@ -438,10 +438,10 @@ def outcomes(
 ) -> None:
     """The outcome rows as loaded: checked, typed, in base units, in the file's order.
 
-    CSV and JSON carry the columns of outcomes.csv, so what is written loads
-    again as a dataset: a file read in another encoding, with figures written
-    as reports write them (15.24万, 近90), comes out as clean UTF-8 in base
-    units with a qualifier column.
+    CSV carries the columns of outcomes.csv, so what is written loads again
+    as a dataset (JSON carries them too, for other tools): a file read in
+    another encoding, with figures written as reports write them (15.24万,
+    近90), comes out as clean UTF-8 in base units with a qualifier column.
 
     Examples:
 

@@ -162,6 +162,7 @@ def load_dataset(
     if path.is_dir():
         return reader.folder(path, location=str(path))
     if path.is_file():
+        _check_readable(path)
         beside = path.parent / METRICS.path
         tables = {}
         if beside.is_file():
@@ -793,6 +794,30 @@ def _source_titles(package: dict[str, Any], where: Path) -> tuple[str, ...]:
 
 
 # --- bytes and text -------------------------------------------------------------------
+
+
+# What laborstats writes but does not read: named by their suffix, since JSON read as
+# CSV was "column "[": unknown column", and a workbook's bytes no encoding.
+_WRITTEN_ONLY = {
+    ".json": "JSON",
+    ".jsonl": "JSON Lines",
+    ".tsv": "TSV",
+    ".xlsx": "Excel",
+    ".xls": "Excel",
+    ".md": "Markdown",
+    ".html": "HTML",
+}
+
+
+def _check_readable(path: Path) -> None:
+    """Refuse a file of a format laborstats writes but does not read, saying what it reads."""
+    kind = _WRITTEN_ONLY.get(path.suffix.lower())
+    if kind is not None:
+        raise DataSourceError(
+            f"{kind} files are not read as data",
+            where=str(path),
+            expected="an outcomes CSV or Parquet file (write one with -f csv, or convert)",
+        )
 
 
 def _read_bytes(path: Path, what: str = "a CSV file") -> bytes:
