@@ -196,6 +196,13 @@ def test_a_format_laborstats_writes_but_does_not_read_is_named(
     )
 
 
+def test_a_year_before_1000_is_no_year(write_file: WriteFile) -> None:
+    path = write_file("outcomes.csv", HEADER + ROW.replace("2024,", "0024,", 1))
+    assert load_error(path) == (  # 0024 was read as 24, written back as no year
+        ':2: column "year": not a year; found "0024"; expected a year such as 2024'
+    )
+
+
 def test_mixed_newlines_count_lines_as_an_editor_does(write_file: WriteFile) -> None:
     rows = "2024,A,,,disputes_mediated,82,,2024,,q\r\n2024,B,,,disputes_mediated,3,,2024,,q\r"
     rows += "2024,C,,,disputes_mediated,lots,,2024,,q\n"

@@ -1537,9 +1537,10 @@ class _Checker:
         self.fail_first(bad, column, "unknown value", "one of " + ", ".join(allowed))
 
     def integers(self, column: str, *, required: bool) -> pd.Series:
-        """Years: four digits as written (2024.0 or +2024 would hide a duplicate)."""
+        """Years: four digits as written (2024.0 or +2024 would hide a duplicate), from 1000
+        (0024 would be written back as 24, which no longer reads as a year)."""
         cells = self.frame[column]
-        year = cells.str.fullmatch(r"[0-9]{4}")
+        year = cells.str.fullmatch(r"[1-9][0-9]{3}")
         bad = (cells != "") & ~year
         if required:
             bad |= cells == ""
