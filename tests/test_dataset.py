@@ -445,6 +445,29 @@ def test_bad_studio_figure_names_its_column(bundled: Path, write_file: WriteFile
     )
 
 
+@pytest.mark.parametrize(
+    ("count", "message"), [("-3", "a count below zero"), ("2.5", "a count not whole")]
+)
+def test_a_studio_count_below_zero_or_not_whole_is_refused(
+    bundled: Path, write_file: WriteFile, count: str, message: str
+) -> None:
+    for name in ("outcomes.csv", "metrics.csv"):
+        write_file(f"copy/{name}", (bundled / name).read_bytes())
+    studios = (bundled / "studios.csv").read_text(encoding="utf-8")
+    path = write_file("copy/studios.csv", studios.replace(",2,2,30余,5,", f",2,2,30余,{count},"))
+    with pytest.raises(DataValueError) as caught:  # they ranked first in studios --sort
+        load_dataset(str(path.parent))
+    assert str(caught.value) == (
+        f'{path}:2: column "invention_patents": {message}; found "{count}";'
+        " expected a whole number, zero or more"
+    )
+    money = studios.replace(",20万,", ",-20万,")  # an amount is no count
+    write_file("copy/studios.csv", money)
+    loaded = load_dataset(str(path.parent)).studios
+    assert loaded is not None
+    assert loaded["research_funding"].iloc[0] == -200_000
+
+
 # --- formulas in metrics.csv -------------------------------------------------------------
 
 METRICS_HEADER = "metric,programme,label_en,label_zh,unit,kind,direction,formula\n"

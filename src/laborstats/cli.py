@@ -867,7 +867,8 @@ def check(
 
     Lists every malformed row of every file (a problem with a whole file,
     such as its encoding or header, stops the check there), counts below
-    zero or not whole, shares outside 0–100 %, years still to come, the
+    zero or not whole (a studio's too), shares outside 0–100 %, years still
+    to come, the
     same figure given twice, a flow larger than its stock (a warning), and
     the dataset's consistency rules from
     rules.csv (for the bundled report: gold + silver + bronze medals =

@@ -1730,6 +1730,12 @@ def _typed_studios(checked: _Checker) -> pd.DataFrame:
     founded = checked.integers("founded", required=False)
     names = [column.name for column in STUDIOS.columns if column.figure]
     parsed = checked.figures(*names)
+    for name, figures in zip(names, parsed, strict=True):
+        if STUDIOS.column(name).count:  # checked as written, as outcomes' counts are
+            value = figures["value"]
+            whole = "a whole number, zero or more"
+            checked.fail_first(value < 0, name, "a count below zero", whole)
+            checked.fail_first(value % 1 > 0, name, "a count not whole", whole)
     frame = checked.frame
     frame["founded"] = founded
     for name, figures in zip(names, parsed, strict=True):

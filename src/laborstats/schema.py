@@ -12,7 +12,8 @@ class Column:
     """One column of a table: its Table Schema type and what a cell may hold.
 
     ``type`` is a Frictionless Table Schema type; ``figure`` marks columns whose
-    cells are figures as reports write them (15.24万, 8000余万元, 近90).
+    cells are figures as reports write them (15.24万, 8000余万元, 近90), and
+    ``count`` the figures that count things: whole, and never below zero.
     """
 
     name: str
@@ -21,6 +22,7 @@ class Column:
     required: bool = False
     enum: tuple[str, ...] = ()
     figure: bool = False
+    count: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,24 @@ _STUDIO_FIGURES = (
     ("labour_cost_saving", "Labour cost saving, percent."),
     ("work_efficiency_gain", "Gain in work efficiency, percent."),
 )
+# The studio figures that count things (patents, people, medals), as a metric of kind count.
+_STUDIO_COUNTS = frozenset(
+    {
+        "national_projects",
+        "national_benchmark_cases",
+        "provincial_achievements",
+        "invention_patents",
+        "utility_model_patents",
+        "papers_published",
+        "software_copyrights",
+        "mentoring_agreements",
+        "innovation_projects_completed",
+        "people_trained",
+        "senior_title_promotions",
+        "may_day_medals",
+        "pilot_enterprises",
+    }
+)
 
 STUDIOS = Table(
     name="studios",
@@ -172,7 +192,10 @@ STUDIOS = Table(
         Column("kind", "string", "innovation_team, model_worker_studio, school_enterprise_studio…"),
         Column("region", "string", "The region it is in."),
         Column("founded", "integer", "The year it was founded, where the report says."),
-        *(Column(name, "string", text, figure=True) for name, text in _STUDIO_FIGURES),
+        *(
+            Column(name, "string", text, figure=True, count=name in _STUDIO_COUNTS)
+            for name, text in _STUDIO_FIGURES
+        ),
         Column("source", "string", "The quotes its figures come from."),
     ),
 )
