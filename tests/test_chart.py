@@ -124,6 +124,20 @@ def test_a_chart_names_the_region_of_a_series_one_region_alone_reports(
     assert [line.split()[-1] for line in lines[:3]] == ["15", "26", "4"]
 
 
+def test_a_year_without_a_total_is_named_not_left_out_in_silence(runner: CliRunner) -> None:
+    args = ["chart", "disputes_mediated", "--data", "example:qingyang-counties"]
+    code, out, err = run_cli(runner, *args, "--format", "table")
+    assert (code, err) == (0, "")
+    years = [line.split()[0] for line in out.splitlines() if "█" in line]
+    assert years == ["2019", "2020", "2022", "2023", "2024"]  # 环县 has no 2021
+    note = "No total for 2021: not every region reports it (--region shows one region's)"
+    assert out.splitlines()[-1] == note
+    code, out, err = run_cli(runner, *args, "--format", "csv")
+    assert (code, err) == (0, f"Note: {note}\n")
+    code, out, err = run_cli(runner, *args, "--region", "西峰区", "--format", "csv")
+    assert (code, err) == (0, "")
+
+
 def test_chart_by_region_and_its_usage_errors(runner: CliRunner) -> None:
     base = ["chart", "skilled_talents_total", "--data", "example:qingyang-counties"]
     code, out, _ = run_cli(runner, *base, "--by", "region", "--format", "csv")

@@ -477,6 +477,7 @@ def chart_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, *, by_region:
     if by_region:
         point = region_names(result["region"], lang)
         when = f"{int(first['year'])}年，各地区" if zh else f"{int(first['year'])}, by region"
+        note = ""
     else:
         point = result["year"].astype("str")
         regions = result["region"]
@@ -489,6 +490,7 @@ def chart_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, *, by_region:
         when = f"{years.min()}–{years.max()}" if years.nunique() > 1 else str(years.min())
         if regions.nunique() == 1 and first["region"] != ALL_REGIONS:
             when += f"，{first['region']}" if zh else f", {first['region']}"
+        note = _missing_totals_note(result, lang)
     point += (result["basis"] == DERIVED).map({True: " †", False: ""})
     unit = unit_name(str(first["unit"]), lang)
     label = str(first["label_zh"] if zh else first["label_en"])
@@ -502,8 +504,24 @@ def chart_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, *, by_region:
         ),
         title=f"{label}{unit_note}，{when}" if zh else f"{label}{unit_note}, {when}",
         caption=caption(dataset, lang),
+        note=note,
         chart=True,
     )
+
+
+def _missing_totals_note(points: pd.DataFrame, lang: Lang) -> str:
+    """The years between the first and the last with no total over the regions: a region
+    did not report them, and a bar missing without a word reads as no gap at all."""
+    years = points.loc[points["region"] == ALL_REGIONS, "year"]
+    if years.empty:
+        return ""
+    missing = sorted(set(range(int(years.min()), int(years.max()) + 1)) - set(years))
+    if not missing:
+        return ""
+    named = "、".join(map(str, missing)) if lang is Lang.ZH else ", ".join(map(str, missing))
+    if lang is Lang.ZH:
+        return f"{named}年无合计：并非每个地区都有该年数据（--region 可看单个地区）"
+    return f"No total for {named}: not every region reports it (--region shows one region's)"
 
 
 # Where a problem is, and which check found it: in check's table and the rejects file.
