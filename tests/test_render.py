@@ -193,6 +193,8 @@ def test_resolve_format(
         (152_400, Lang.ZH, "15.24万"),
         (80_000_000, Lang.ZH, "8000万"),
         (120_000_000, Lang.ZH, "1.2亿"),
+        (1.2e12, Lang.ZH, "1.2万亿"),
+        (1e14, Lang.ZH, "100万亿"),  # was 1000000亿
         (1515, Lang.ZH, "1515"),
         (15.981735, Lang.EN, "15.98"),
         (0.5, Lang.EN, "0.5"),
@@ -208,6 +210,7 @@ def test_format_number(value: float, lang: Lang, expected: str) -> None:
     ("value", "qualifier", "unit", "lang", "expected"),
     [
         (80_000_000, "at_least", "yuan", Lang.ZH, "8000余万"),
+        (8e15, "at_least", "yuan", Lang.ZH, "8000余万亿"),
         (80_000_000, "at_least", "yuan", Lang.EN, "≥ 80,000,000"),
         (110, "at_least", "award", Lang.ZH, "110余"),
         (90, "approx", "trade", Lang.ZH, "约90"),

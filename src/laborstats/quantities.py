@@ -45,8 +45,9 @@ QUALIFIER_PREFIXES = {
     "不足": AT_MOST,
 }
 QUALIFIER_SUFFIXES = {"以上": AT_LEAST, "以下": AT_MOST, "以内": AT_MOST, "左右": APPROX}
-# Scale words and their powers of ten.
-SCALES = {"百": 2, "千": 3, "万": 4, "百万": 6, "千万": 7, "亿": 8}
+# Scale words and their powers of ten, in simplified and traditional characters.
+SCALES = {"百": 2, "千": 3, "万": 4, "百万": 6, "千万": 7, "亿": 8, "百亿": 10, "千亿": 11}
+SCALES |= {"万亿": 12, "萬": 4, "百萬": 6, "千萬": 7, "億": 8, "百億": 10, "千億": 11, "萬億": 12}
 # Measure words a report may leave after a figure; the metric carries the real unit.
 _MEASURE_WORDS = ["个月", "人次", "个百分点", "家次", "元", "人", "名", "项", "个", "吨", "起"]
 _MEASURE_WORDS += ["对", "家", "篇", "份", "枚", "年", "次", "件", "户", "所", "座"]

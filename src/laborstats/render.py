@@ -518,6 +518,7 @@ def _json_strings(texts: pa.Array) -> pa.Array:
 _SYMBOLS_EN = {APPROX: "≈ ", AT_LEAST: "≥ ", AT_MOST: "≤ "}
 _PREFIXES_ZH = {APPROX: "约", AT_MOST: "不超过"}
 MISSING = "—"
+_ZH_SCALES = ((12, "万亿"), (8, "亿"), (4, "万"))  # the largest first
 
 
 def format_number(value: float, lang: Lang, *, signed: bool = False) -> str:
@@ -528,7 +529,7 @@ def format_number(value: float, lang: Lang, *, signed: bool = False) -> str:
     magnitude = abs(value)
     if lang is Lang.ZH:
         # As many decimals as the scale has zeros, so whole numbers stay exact.
-        for digits, word in ((8, "亿"), (4, "万")):
+        for digits, word in _ZH_SCALES:
             if magnitude >= 10**digits:
                 return sign + _trimmed(magnitude / 10**digits, digits, grouped=False) + word
         return sign + _trimmed(magnitude, 2, grouped=False)
@@ -551,7 +552,7 @@ def format_figure(value: float, qualifier: str | None, unit: str, lang: Lang) ->
         return _PREFIXES_ZH.get(qualifier or "", "") + number
     if unit == "percent":
         return number + "以上"
-    scale = number[-1] if number[-1] in "万亿" else ""
+    scale = next((word for _, word in _ZH_SCALES if number.endswith(word)), "")
     if scale and "." not in number:
         return number.removesuffix(scale) + "余" + scale  # 8000余万
     return number + "余"  # 110余, 1.2万余
