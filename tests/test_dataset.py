@@ -428,6 +428,14 @@ def test_bad_provenance_is_reported(write_file: WriteFile, cells: str, message: 
     assert str(caught.value).startswith(str(path) + message)
 
 
+def test_the_folder_named_dot_is_titled_by_its_name(
+    write_file: WriteFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_file("sent/outcomes.csv", OUTCOMES_HEADER + "\n")
+    monkeypatch.chdir(path.parent)
+    assert load_dataset(".").title == "sent"  # was blank: Path(".").name is ""
+
+
 def test_header_only_file_loads_empty(write_file: WriteFile) -> None:
     dataset = load_dataset(str(write_file("outcomes.csv", OUTCOMES_HEADER + "\n")))
     assert dataset.outcomes.empty

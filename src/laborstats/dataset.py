@@ -266,7 +266,7 @@ class _Reader:
             path = folder / path_text
             if table is not OUTCOMES and path.is_file():
                 tables[table.name] = self.table(_read_bytes(path), str(path), table, encoding)
-        title = str(package.get("title") or folder.name)
+        title = str(package.get("title") or folder.resolve().name or folder)  # . names no folder
         sources = _source_titles(package, package_path)
         return self.assemble(title, location, sources, tables, outcomes)
 
