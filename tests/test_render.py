@@ -198,6 +198,9 @@ def test_resolve_format(
         (1515, Lang.ZH, "1515"),
         (15.981735, Lang.EN, "15.98"),
         (0.5, Lang.EN, "0.5"),
+        (0.004, Lang.EN, "0.004"),  # not 0
+        (-0.00123, Lang.ZH, "-0.0012"),
+        (1e-300, Lang.EN, "1e-300"),
         (-27, Lang.EN, "-27"),
         (math.nan, Lang.EN, "—"),
     ],

@@ -527,6 +527,8 @@ def format_number(value: float, lang: Lang, *, signed: bool = False) -> str:
         return MISSING
     sign = "+" if signed and value > 0 else "-" if value < 0 else ""
     magnitude = abs(value)
+    if 0 < magnitude < 0.005:  # two decimals would show 0: two significant digits
+        return sign + f"{magnitude:.2g}"
     if lang is Lang.ZH:
         # As many decimals as the scale has zeros, so whole numbers stay exact.
         for digits, word in _ZH_SCALES:
