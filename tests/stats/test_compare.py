@@ -208,6 +208,16 @@ def test_studios_share_and_rank_among_those_reporting() -> None:
     assert savings["pct_change"] == -50
 
 
+def test_a_total_with_a_figure_below_zero_has_no_shares() -> None:
+    rows = [(2023, "A", "members", 60, "exact"), (2023, "B", "members", 40, "exact")]
+    rows += [(2024, "A", "members", 50, "exact"), (2024, "B", "members", -30, "exact")]
+    result = by_place(compare_years(outcomes_frame(rows), METRICS, 2023, 2024), "region")
+    assert (result["A"]["share_a"], result["B"]["share_a"]) == (60, 40)
+    assert math.isnan(result["A"]["share_b"])  # not 250 % of 20
+    assert math.isnan(result["B"]["share_b"])
+    assert (result["A"]["rank_b"], result["B"]["rank_b"]) == (1, 2)  # ranks stand
+
+
 def test_a_single_region_has_no_shares_or_ranks() -> None:
     result = compare_years(
         outcomes_frame([(2023, "A", "members", 1, "exact"), (2024, "A", "members", 2, "exact")]),

@@ -229,7 +229,8 @@ def _standing(
     reports the series reports it, so that both sides are measured against
     the same pool; otherwise they are empty. Ranks go by the metric's
     direction (1 = best; the largest first where neither is better); ties
-    share the better rank. Shares need a metric that adds up. A share is
+    share the better rank. Shares need a metric that adds up, and a total of
+    no figure below zero (of 50 and −30, 50 would be 250 %). A share is
     exact only when every figure in its total is exact, otherwise approx.
     Who ever reports a series is judged from the members in ``frame``, or
     from ``reporters`` (see :func:`laborstats.stats.series.reporting`),
@@ -254,7 +255,8 @@ def _standing(
     total = members["value"].groupby(keys).transform("sum")
     inexact = (members["qualifier"] != EXACT).groupby(keys).transform("any")
     additive = members["metric"].isin(metrics.loc[metrics["kind"].isin(ADDITIVE_KINDS), "metric"])
-    shared = in_pool & additive & (total > 0)
+    whole = (members["value"] >= 0).groupby(keys).transform("all")  # no part below zero
+    shared = in_pool & additive & whole & (total > 0)
     members = members.assign(
         rank=rank.astype("Int64"),
         share=(members["value"] / total * 100).where(shared),
