@@ -876,6 +876,16 @@ def test_a_folder_takes_parquet_files_whatever_the_case_of_their_suffix(tmp_path
     assert dataset.years == (2023, 2024)
 
 
+def test_a_folder_leaves_out_the_parquet_files_of_its_hidden_folders(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    write_parquet(tmp_path / "data" / "a.parquet", [row(year="2024")])
+    (tmp_path / ".venv" / "tests").mkdir(parents=True)  # pyarrow's test files, say
+    (tmp_path / ".venv" / "tests" / "v0.7.1.parquet").write_bytes(b"PAR1 not ours")
+    dataset = loaded(tmp_path)
+    assert not isinstance(dataset, str)
+    assert dataset.years == (2024,)
+
+
 def test_a_copy_made_setting_rows_aside_loads_cleanly_and_ignores_encoding(
     runner: CliRunner, tmp_path: Path, bundled: Path
 ) -> None:

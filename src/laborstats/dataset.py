@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -860,15 +861,16 @@ def _read_datapackage(path: Path) -> dict[str, Any]:
 
 def _parquet_files(path: Path) -> list[Path]:
     """The Parquet files ``path`` names: itself, or every one in a folder that is not a
-    dataset folder (in order of their paths); none if it names none."""
+    dataset folder, and in its folders but hidden ones (in order of their paths; a
+    project's .venv holds pyarrow's test files); none if it names none."""
     if path.is_dir():
         if (path / DATAPACKAGE).is_file() or (path / OUTCOMES.path).is_file():
             return []
-        return sorted(
-            found
-            for found in path.rglob("*")
-            if found.suffix.lower() == ".parquet" and found.is_file()
-        )
+        found = []
+        for folder, folders, files in os.walk(path):
+            folders[:] = [name for name in folders if not name.startswith(".")]
+            found += [Path(folder, name) for name in files if name.lower().endswith(".parquet")]
+        return sorted(found)
     if not path.is_file():
         return []
     if path.suffix.lower() == ".parquet":
