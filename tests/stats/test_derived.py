@@ -195,9 +195,14 @@ def test_inputs_of_different_periods_give_no_derived_figure() -> None:
         (2024, "C", "children", 4, "exact", "annual"),
         (2024, "D", "amount", 3000, "exact", "annual"),
         (2024, "D", "children", 5, "exact", ""),
+        (2024, "E", "amount", 3000, "exact", "2024"),
+        (2024, "E", "children", 6, "exact", "annual"),
+        (2024, "F", "amount", 3000, "exact", "2023"),  # a year before: not this one
+        (2024, "F", "children", 6, "exact", "annual"),
     )
     assert derived_rows(with_derived_metrics(data, DICTIONARY)) == [
         [2024, "B", 1000.0, "exact", ""],
         [2024, "C", 750.0, "exact", "annual"],
         [2024, "D", 600.0, "exact", "annual"],  # a blank period states none
+        [2024, "E", 500.0, "exact", ""],  # the year itself is one year, as annual is
     ]

@@ -53,9 +53,10 @@ def with_derived_metrics(outcomes: pd.DataFrame, metrics: pd.DataFrame) -> pd.Da
     periods, are ambiguous and not used), unless the data report that
     metric there already. Inputs of different stated periods (a year's
     disputes and five years' losses) give no value: they do not measure the
-    same time. Division by zero gives no value, never infinity. The
-    qualifier follows :class:`laborstats.stats.qualifiers.Bound`; the period
-    is the inputs' common period, blank where none is stated.
+    same time; the year itself and ``annual`` are one year alike. Division by
+    zero gives no value, never infinity. The qualifier follows
+    :class:`laborstats.stats.qualifiers.Bound`; the period is the inputs'
+    common period, blank where none is stated or they differ in words only.
     """
     derived = derived_figures(outcomes, metrics)
     return outcomes if derived is None else concat_coded([outcomes, derived])
@@ -204,23 +205,35 @@ def _derive(outcomes: pd.DataFrame, metric: str, formula: Formula) -> pd.DataFra
     )
     # Periods by number (as texts, 60 ms at 10M rows): a blank one −1; a missing one −2,
     # stated but the same as none, not even another missing one.
-    period = inputs["period"]
-    period_codes, period_texts = pd.factorize(period)
-    blank = period.eq("").fillna(False).to_numpy(dtype=bool)
-    periods = np.where(blank, -1, np.where(period_codes < 0, -2, period_codes))[grid]
-    stated = periods != -1
-    # The first stated period of each row, and whether every stated period is it.
-    common = periods[np.arange(len(periods)), stated.argmax(axis=1)]
-    agrees = (((periods == common[:, np.newaxis]) & (periods != -2)) | ~stated).all(axis=1)
+    period_codes, period_texts = pd.factorize(inputs["period"])
+    texts = period_texts.to_numpy(dtype=object)
+    blank = np.append(texts == "", False)[period_codes]
+    periods = np.where(blank, -1, np.where(period_codes < 0, -2, period_codes))
+    # The year itself and "annual" measure the same time, one year: one code for both.
+    named_year = np.array([int(text) if str(text).isdigit() else -1 for text in texts] + [-1])
+    one_year = (named_year[period_codes] == inputs["year"].to_numpy()) | np.append(
+        texts == "annual", False
+    )[period_codes]
+    agrees, _ = _agreed(np.where(one_year, len(texts), periods)[grid])
+    same, common = _agreed(periods[grid])
     result = keys.assign(
         metric=metric,
         value=values,
         qualifier=bound.qualifiers(),
-        # Blank where none is stated.
-        period=np.append(period_texts.to_numpy(dtype=object), "")[np.where(agrees, common, -1)],
+        # Blank where none is stated, or the year and annual are.
+        period=np.append(texts, "")[np.where(same, common, -1)],
         basis=DERIVED,
         source=f"derived: {formula.text}",
         line=0,
     )
     kept: pd.DataFrame = result[result["value"].notna() & agrees]
     return kept.reset_index(drop=True)
+
+
+def _agreed(periods: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of period codes (one an input; −1 blank, −2 missing): whether every
+    stated period is the same, and the first stated one (−1 when none is)."""
+    stated = periods != -1
+    common = periods[np.arange(len(periods)), stated.argmax(axis=1)]
+    agrees = (((periods == common[:, np.newaxis]) & (periods != -2)) | ~stated).all(axis=1)
+    return agrees, common
