@@ -673,7 +673,7 @@ def chart(
 
       laborstats chart disputes_mediated --format csv
     """
-    from laborstats.stats.chart import across_region_points, over_years
+    from laborstats.stats.chart import across_region_points, over_years, years_without_total
     from laborstats.stats.series import check_metrics
     from laborstats.views import chart_view
 
@@ -688,9 +688,11 @@ def chart(
     outcomes = dataset.outcomes
     if by is ChartBy.REGION:
         result = across_region_points(outcomes, dataset.metrics, metric, year)
+        view = chart_view(result, dataset, lang, by_region=True)
     else:
         result = over_years(outcomes, dataset.metrics, metric, region, dataset.reporters)
-    view = chart_view(result, dataset, lang, by_region=by is ChartBy.REGION)
+        missing = years_without_total(outcomes, metric, result)
+        view = chart_view(result, dataset, lang, by_region=False, without_total=missing)
     streams.emit(view, lang, dataset)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -469,9 +469,16 @@ def _bar_scale(result: pd.DataFrame) -> pd.Series:
     return figures.transform("max").where(values > 1)
 
 
-def chart_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, *, by_region: bool) -> View:
+def chart_view(
+    result: pd.DataFrame,
+    dataset: Dataset,
+    lang: Lang,
+    *,
+    by_region: bool,
+    without_total: Sequence[int] = (),
+) -> View:
     """One metric as bars: a bar a year (with its entity and period where several), or a
-    bar a region."""
+    bar a region; a note names the years ``without_total`` (see years_without_total)."""
     zh = lang is Lang.ZH
     first = result.iloc[0]
     if by_region:
@@ -490,7 +497,7 @@ def chart_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, *, by_region:
         when = f"{years.min()}–{years.max()}" if years.nunique() > 1 else str(years.min())
         if regions.nunique() == 1 and first["region"] != ALL_REGIONS:
             when += f"，{first['region']}" if zh else f", {first['region']}"
-        note = _missing_totals_note(result, lang)
+        note = _missing_totals_note(without_total, lang)
     point += (result["basis"] == DERIVED).map({True: " †", False: ""})
     unit = unit_name(str(first["unit"]), lang)
     label = str(first["label_zh"] if zh else first["label_en"])
@@ -509,18 +516,15 @@ def chart_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, *, by_region:
     )
 
 
-def _missing_totals_note(points: pd.DataFrame, lang: Lang) -> str:
-    """The years between the first and the last with no total over the regions: a region
-    did not report them, and a bar missing without a word reads as no gap at all."""
-    years = points.loc[points["region"] == ALL_REGIONS, "year"]
-    if years.empty:
+def _missing_totals_note(years: Sequence[int], lang: Lang) -> str:
+    """Name the years with no bar for the total: a bar missing without a word reads as
+    no gap at all."""
+    if not years:
         return ""
-    missing = sorted(set(range(int(years.min()), int(years.max()) + 1)) - set(years))
-    if not missing:
-        return ""
-    named = "、".join(map(str, missing)) if lang is Lang.ZH else ", ".join(map(str, missing))
     if lang is Lang.ZH:
+        named = "、".join(map(str, years))
         return f"{named}年无合计：并非每个地区都有该年数据（--region 可看单个地区）"
+    named = ", ".join(map(str, years))
     return f"No total for {named}: not every region reports it (--region shows one region's)"
 
 

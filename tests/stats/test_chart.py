@@ -6,7 +6,12 @@ import pandas as pd
 import pytest
 
 from laborstats.errors import SelectionError
-from laborstats.stats.chart import CHART_COLUMNS, across_region_points, over_years
+from laborstats.stats.chart import (
+    CHART_COLUMNS,
+    across_region_points,
+    over_years,
+    years_without_total,
+)
 from laborstats.vocabulary import ALL_REGIONS
 from tests.stats.frames import metrics_frame, outcomes_frame
 
@@ -48,6 +53,26 @@ def test_a_series_one_region_alone_reports_keeps_its_region_beside_the_totals() 
         [2024, ALL_REGIONS, "", 32],
         [2024, "B", "Studio X", 4],
     ]
+
+
+def test_a_rate_of_regions_in_different_years_still_needs_a_region() -> None:
+    # Each row's period is its year (outcomes_frame writes it so): one series a region.
+    rows = [(2023, "A", "coverage", 40, "exact"), (2024, "B", "coverage", 55, "exact")]
+    with pytest.raises(SelectionError, match="coverage does not add up over regions"):
+        over_years(outcomes_frame(rows), METRICS, "coverage")
+
+
+def test_the_years_without_a_total_are_those_some_region_reports() -> None:
+    rows = [(year, region, "members", 1, "exact") for year in (2020, 2022) for region in "AB"]
+    rows += [(2021, "A", "members", 1, "exact")]  # 2023: only a studio's, no gap to name
+    rows += [(2024, region, "members", 1, "exact") for region in "AB"]
+    studio = outcomes_frame([(2023, "B", "members", 4, "exact")]).assign(entity="Studio X")
+    outcomes = pd.concat([outcomes_frame(rows), studio], ignore_index=True)
+    points = over_years(outcomes, METRICS, "members")
+    assert points["year"].tolist() == [2020, 2022, 2023, 2024]  # 2023: the studio's
+    assert years_without_total(outcomes, "members", points) == [2021]
+    one_region = over_years(outcomes, METRICS, "members", region="A")
+    assert years_without_total(outcomes, "members", one_region) == []
 
 
 def test_an_unknown_region_is_named_with_the_closest() -> None:

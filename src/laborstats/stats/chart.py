@@ -56,8 +56,8 @@ def over_years(
     else:
         rows = across_regions(rows, metrics)
         # A series one region alone reports (a studio's, say) keeps its region's name.
-        regions = rows.groupby(["entity", "period"], dropna=False)["region"].unique()
-        if regions.map(len).max() > 1:
+        regions = with_span(rows).groupby(["entity", "span"], dropna=False)["region"].nunique()
+        if regions.max() > 1:
             raise SelectionError(
                 f"{metric} does not add up over regions, so each region has its own series",
                 expected="--region, one of " + ", ".join(sorted(rows["region"].unique())),
@@ -85,3 +85,17 @@ def _described(points: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
     described = with_definitions(with_span(points), metrics)
     period = described["span"].replace(OWN_YEAR, "")  # blank for the year itself
     return described.assign(period=period)[CHART_COLUMNS].reset_index(drop=True)
+
+
+def years_without_total(outcomes: pd.DataFrame, metric: str, points: pd.DataFrame) -> list[int]:
+    """The years between the first and the last total over the regions in ``points``
+    (see :func:`over_years`) that have no total though a region reports ``metric`` then,
+    for an entity the totals are of: not every region reports those years."""
+    totals = points.loc[points["region"] == ALL_REGIONS, ["year", "entity"]]
+    if totals.empty:
+        return []
+    rows = outcomes.loc[outcomes["metric"] == metric, ["year", "entity"]]
+    reported = as_texts(rows)["entity"].isin(set(totals["entity"]))
+    years = set(rows.loc[reported.to_numpy(), "year"].tolist()) - set(totals["year"].tolist())
+    first, last = int(totals["year"].min()), int(totals["year"].max())
+    return sorted(int(year) for year in years if first < year < last)
