@@ -200,6 +200,9 @@ def test_resolve_format(
         (0.5, Lang.EN, "0.5"),
         (0.004, Lang.EN, "0.004"),  # not 0
         (-0.00123, Lang.ZH, "-0.0012"),
+        (0.0000123, Lang.EN, "0.000012"),
+        (0.00001, Lang.ZH, "0.00001"),
+        (0.0049999, Lang.EN, "0.005"),
         (1e-300, Lang.EN, "1e-300"),
         (-27, Lang.EN, "-27"),
         (math.nan, Lang.EN, "—"),

@@ -528,7 +528,9 @@ def format_number(value: float, lang: Lang, *, signed: bool = False) -> str:
     sign = "+" if signed and value > 0 else "-" if value < 0 else ""
     magnitude = abs(value)
     if 0 < magnitude < 0.005:  # two decimals would show 0: two significant digits
-        return sign + f"{magnitude:.2g}"
+        if magnitude < 1e-6:  # past six zeros, an exponent reads better
+            return sign + f"{magnitude:.2g}"
+        return sign + _trimmed(magnitude, 1 - math.floor(math.log10(magnitude)), grouped=False)
     if lang is Lang.ZH:
         # As many decimals as the scale has zeros, so whole numbers stay exact.
         for digits, word in _ZH_SCALES:
