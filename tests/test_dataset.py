@@ -434,6 +434,13 @@ def test_the_folder_named_dot_is_titled_by_its_name(
     path = write_file("sent/outcomes.csv", OUTCOMES_HEADER + "\n")
     monkeypatch.chdir(path.parent)
     assert load_dataset(".").title == "sent"  # was blank: Path(".").name is ""
+    (path.parent.parent / "latest").symlink_to(path.parent)
+    assert load_dataset("../latest").title == "latest"  # the name given, not the target's
+
+
+def test_a_data_package_file_names_its_folder(bundled: Path) -> None:
+    dataset = load_dataset(str(bundled / "datapackage.json"))
+    assert (dataset.title, dataset.location) == (load_dataset().title, str(bundled))
 
 
 def test_header_only_file_loads_empty(write_file: WriteFile) -> None:

@@ -157,6 +157,8 @@ def load_dataset(
         outcomes = _File("<stdin>", raw=sys.stdin.buffer.read())
         return reader.assemble("<stdin>", "standard input", (), {}, outcomes)
     path = Path(data)
+    if path.name == DATAPACKAGE and path.is_file():  # the package file names its folder
+        path = path.parent
     files = _parquet_files(path)
     if files:
         return reader.parquet(path, files)
@@ -267,7 +269,9 @@ class _Reader:
             path = folder / path_text
             if table is not OUTCOMES and path.is_file():
                 tables[table.name] = self.table(_read_bytes(path), str(path), table, encoding)
-        title = str(package.get("title") or folder.resolve().name or folder)  # . names no folder
+        # The folder's name as given (resolve() would name a link's target); . and .. too.
+        named = Path(os.path.abspath(folder)).name  # noqa: PTH100
+        title = str(package.get("title") or named or folder)
         sources = _source_titles(package, package_path)
         return self.assemble(title, location, sources, tables, outcomes)
 
