@@ -177,7 +177,8 @@ def test_an_unquoted_thousands_comma_before_a_blank_last_cell_is_a_field_too_man
     path = write_file("outcomes.csv", text)  # was read as 1, with a source of 234
     assert load_error(path) == (
         ":2: 6 fields; expected 5 fields, as in the header"
-        ' (quote a cell that holds a comma, such as "1,234")'
+        ' (quote a cell that holds a comma, such as "1,234"; if every line ends in a comma,'
+        " end the header with one too)"
     )
     header = text.replace("source\n", "source,\n")  # a spreadsheet's: a comma on every line
     assert load_dataset(str(write_file("commas.csv", header))).outcomes["value"].tolist() == [1]

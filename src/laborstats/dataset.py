@@ -1284,7 +1284,13 @@ def _field_count_error(
     record: list[str], header: list[str], where: str, line: int
 ) -> DataFormatError:
     expected = f"{len(header)} fields, as in the header"
-    if len(record) > len(header):
+    if len(record) > len(header) and not "".join(record[len(header) :]).strip():
+        # Trailing commas the header lacks, or an unquoted 1,234 before a blank last cell.
+        expected += (
+            ' (quote a cell that holds a comma, such as "1,234"; if every line ends in'
+            " a comma, end the header with one too)"
+        )
+    elif len(record) > len(header):
         expected += ' (quote a cell that holds a comma, such as "1,234")'
     return DataFormatError(f"{len(record)} fields", where=where, line=line, expected=expected)
 
