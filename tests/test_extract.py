@@ -48,8 +48,20 @@ def only_figure(text: str) -> dict[str, object]:
         ("惠及两万人", "两万人", 20_000),
         ("投入三点五万元", "三点五万元", 35_000),
         ("共有１２３人参加", "１２３人", 123),
+        ("发放资金1,234.5元", "1,234.5元", 1234.5),  # was 5元, from after the point
     ],
-    ids=["grouped", "arabic", "er", "shiwu", "liang", "hundreds", "liang-wan", "dian", "wide"],
+    ids=[
+        "grouped",
+        "arabic",
+        "er",
+        "shiwu",
+        "liang",
+        "hundreds",
+        "liang-wan",
+        "dian",
+        "wide",
+        "grouped-decimal",
+    ],
 )
 def test_each_numeral_form_reads_as_its_value(text: str, written: str, value: float) -> None:
     figure = only_figure(text)
@@ -86,6 +98,7 @@ def test_scale_words_give_base_units(text: str, value: float, unit: str) -> None
         ("不到20家企业", 20, "at_most"),
         ("200人左右", 200, "approx"),
         ("线上3个平台", 3, "exact"),
+        ("节约1200吨标煤", 1200, "exact"),  # 节约 saves; its 约 is no "about"
     ],
 )
 def test_qualifiers_are_kept(text: str, value: float, qualifier: str) -> None:
@@ -213,6 +226,7 @@ def test_the_report_year_is_the_one_named_most_and_not_a_target() -> None:
         ("自成立以来完成国家级项目2项", "cumulative"),
         ("该工作室成立5年来,累计完成技术革新项目46项", "5 years"),
         ("2024年,庆阳市总工会命名11个劳模创新工作室", "2024"),
+        ("2024年以来,成功调解劳动争议案件82起", "2024"),  # since 2024, not 2024 years
         ("带动59名成员晋升高级职称", ""),
     ],
 )

@@ -62,7 +62,7 @@ _PREFIXES = {**QUALIFIER_PREFIXES, "上": AT_LEAST}
 _BRIDGE = "(?:可获|可达|可得|可|达|为)?"
 
 _NUMERAL = "零〇一二两三四五六七八九十百千万亿"
-_ARABIC = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
 _CHINESE = rf"[{_NUMERAL}]*[一二两三四五六七八九十][{_NUMERAL}]*(?:点[零〇一二三四五六七八九]+)?"
 # Not part of an identifier or a decimal (5G-A, No.3, 0934-8212345), nor 数十 or 上千.
 # A scale word alone is a number after a qualifier or before 余 or 多 (近万名, 百余人, 上千名).
@@ -76,7 +76,7 @@ _OPENING_QUOTES = "“‘「『"
 _DASH = "(?:至|到|~|-|—|–)"  # full-width ～ and － are read as ~ and -
 _FIGURE = re.compile(
     rf"""
-    (?:(?P<prefix>{alternation(QUALIFIER_PREFIXES)}|上(?=[百千万亿])){_BRIDGE})?
+    (?:(?<!节)(?P<prefix>{alternation(QUALIFIER_PREFIXES)}|上(?=[百千万亿])){_BRIDGE})?
     (?P<ordinal>第)?
     (?P<percent_words>百分之)?
     (?P<number>{_NUMBER})
@@ -106,8 +106,9 @@ _PERIODS = (
     (r"(?P<year>\d{4})年(?P<first>\d{1,2})(?:至|到|-|—|~)(?P<last>\d{1,2})月", "{months} months"),
     (r"(?P<year>\d{4})年\d{1,2}月(?:\d{1,2}日)?", ""),
     (r"(?P<year>\d{4})年(?:以来)?", "{year}"),
-    (r"(?P<span>\d+|[一二两三四五六七八九十]+)年(?:来|间|以来)", "{span} years"),
-    (r"近(?P<span>\d+|[一二两三四五六七八九十]+)年", "{span} years"),
+    # A span of years is one or two digits: 2024年以来 is since 2024, not 2024 years.
+    (r"(?<!\d)(?P<span>\d{1,2}|[一二两三四五六七八九十]+)年(?:来|间|以来)", "{span} years"),
+    (r"近(?P<span>\d{1,2}|[一二两三四五六七八九十]+)年", "{span} years"),
     (r"全年|今年|本年度?", "{report_year}"),
     (r"每年|年均|(?:^|(?<=[，,；;。]))年(?=[节增减产创])", "annual"),
     (r"累计|自成立以来|成立以来|历年|至今", "cumulative"),
