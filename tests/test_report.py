@@ -262,6 +262,29 @@ def test_a_report_again_under_its_name_removes_the_charts_it_no_longer_draws(
     )
 
 
+def test_a_report_leaves_alone_what_it_did_not_draw_and_html_leaves_the_folder(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "annual.md"
+    assert run(runner, "report", "-d", EXAMPLE, "-o", str(path))[0] == 0
+    folder = tmp_path / "annual-charts"
+    drawn = sorted(folder.glob("*.svg"))
+    (folder / "logo.svg").write_text("<svg/>", encoding="utf-8")  # the user's own
+    assert run(runner, "report", "-d", EXAMPLE, "-o", str(tmp_path / "annual.html"))[0] == 0
+    assert sorted(folder.glob("*.svg")) == sorted([*drawn, folder / "logo.svg"])  # were removed
+    assert run(runner, "report", "-d", EXAMPLE, "--year", "2019", "-o", str(path))[0] == 0
+    assert (folder / "logo.svg").is_file()
+
+
+def test_a_file_where_the_charts_go_is_one_error(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "annual-charts").write_text("", encoding="utf-8")
+    code, _, err = run(runner, "report", "-d", EXAMPLE, "-o", str(tmp_path / "annual.md"))
+    assert (code, err) == (  # was an internal error (FileExistsError)
+        1,
+        f"Error: {tmp_path / 'annual-charts'}: cannot make the charts' folder (File exists)\n",
+    )
+
+
 def test_a_report_into_a_folder_that_does_not_exist_is_one_error(
     runner: CliRunner, tmp_path: Path
 ) -> None:

@@ -1330,28 +1330,37 @@ def report(
     if not to_file or output is None:
         write_stdout(text)
     else:
-        _write_report(output, text, charts)
+        _write_report(output, text, charts, charts_beside=chosen is ReportFormat.MARKDOWN)
     notes = [left_out_note(left_out, lang) if left_out else ""]
     notes.append(set_aside_note(dataset.rejected, None if rejects is None else str(rejects), lang))
     for note in filter(None, notes):
         typer.echo(f"Note: {note}", err=True)
 
 
-def _write_report(output: Path, text: str, charts: dict[str, str]) -> None:
-    """Write the report, and its charts in their folder beside it; charts of an earlier
-    report of the same name that this one has not drawn are removed from that folder."""
+def _write_report(output: Path, text: str, charts: dict[str, str], *, charts_beside: bool) -> None:
+    """Write the report, and its charts in their folder beside it. With ``charts_beside``
+    (Markdown), the charts of an earlier report of the same name that this one has not
+    drawn are removed from that folder: files named as a report names its charts, no
+    others (an HTML report, whose charts are inside it, leaves the folder alone)."""
     from laborstats.errors import OutputError
     from laborstats.output import write_atomically
+    from laborstats.report import is_chart_file
 
     folder = output.parent if str(output.parent) else Path()
     if not folder.is_dir():
         raise OutputError("cannot write here: no such folder", where=str(output))
     written = {folder / path for path in charts}
     for path in sorted(written):
-        path.parent.mkdir(exist_ok=True)
+        try:
+            path.parent.mkdir(exist_ok=True)
+        except OSError as error:  # a file of that name, say
+            raise OutputError(
+                f"cannot make the charts' folder ({error.strerror})", where=str(path.parent)
+            ) from None
         write_atomically(path, charts[str(path.relative_to(folder))])
-    for chart_folder in {path.parent for path in written} | {folder / f"{output.stem}-charts"}:
+    chart_folders = {path.parent for path in written} | {folder / f"{output.stem}-charts"}
+    for chart_folder in chart_folders if charts_beside else ():
         for stale in chart_folder.glob("*.svg") if chart_folder.is_dir() else ():
-            if stale not in written:
+            if stale not in written and is_chart_file(stale.name):
                 stale.unlink()
     write_atomically(output, text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -434,6 +435,16 @@ def _table(view: View, lang: Lang, notes: Sequence[tuple[int, ...]]) -> Table:
 
 
 # --- writers ---------------------------------------------------------------------------
+
+
+# The names a report gives its charts (see _growth_charts, _studios_section): a report
+# written again removes those of its folder it no longer draws, and only those.
+_CHART_FILE = re.compile(r"(?:\d{2,}|studios)-\w+\.svg")
+
+
+def is_chart_file(name: str) -> bool:
+    """Whether ``name`` is a file name a report gives one of its charts."""
+    return _CHART_FILE.fullmatch(name) is not None
 
 
 def markdown_report(document: Document, chart_folder: str) -> tuple[str, dict[str, str]]:
