@@ -392,7 +392,8 @@ def metrics(
     """The metric dictionary: key, labels, unit, kind, programme, which way is better,
     formula, and the years and number of figures each metric has in the data.
 
-    Derived metrics (those with a formula) count the figures their formula yields.
+    Derived figures count too: those a formula yields, and a stock's year before
+    derived from its flow (so a stock's first year may come before the data's).
 
     Examples:
 
@@ -936,7 +937,10 @@ def studios(
         bool, typer.Option("--asc", help="Smallest first (missing values stay last).")
     ] = False,
     top: Annotated[
-        int | None, typer.Option("--top", "-n", min=1, metavar="N", help="Only the first N.")
+        int | None,
+        typer.Option(
+            "--top", "-n", min=1, metavar="N", help="Only the first N, and any tied with the Nth."
+        ),
     ] = None,
     kind: Annotated[
         list[str] | None,

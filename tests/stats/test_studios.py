@@ -42,6 +42,14 @@ def test_missing_values_rank_last_in_either_direction_and_ties_share_a_rank() ->
     assert ascending["rank"].tolist() == [1, 1, 3, pd.NA]
 
 
+def test_top_never_cuts_a_tie() -> None:
+    data = studios([5.0, 9.0, 5.0, 5.0, np.nan])
+    assert league_table(data, top=2)["studio"].tolist() == ["B", "A", "C", "D"]
+    assert league_table(data, top=1)["studio"].tolist() == ["B"]
+    assert league_table(data, top=4)["studio"].tolist() == ["B", "A", "C", "D"]
+    assert league_table(data, ascending=True, top=4)["studio"].tolist() == ["A", "C", "D", "B"]
+
+
 def test_top_kind_and_columns() -> None:
     data = studios([1.0, 2.0, 3.0], kinds=["x", "y", "x"])
     result = league_table(data, top=1, kinds=["x"], columns=["patents"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from laborstats.errors import SelectionError
@@ -85,7 +86,8 @@ def league_table(
     """Studios ranked by one outcome column.
 
     Missing values sort last in either direction; ties keep the order of the
-    file and share a rank; studios without a value have no rank. ``columns``
+    file and share a rank; studios without a value have no rank. ``top`` keeps
+    the first so many, and any tied with the last of them. ``columns``
     (names or aliases) narrows the outcome columns; each keeps its qualifier.
     """
     by = resolve_column(sort)
@@ -101,8 +103,10 @@ def league_table(
     ordered = frame.sort_values(by, ascending=ascending, na_position="last", kind="stable")
     rank = ordered[by].rank(method="min", ascending=ascending).astype("Int64")
     ordered = ordered.assign(rank=rank)
-    if top is not None:
-        ordered = ordered.head(top)
+    if top is not None and len(ordered) > top:
+        # The first ``top``, and those tied with the last of them: a tie is never cut.
+        tied = ordered["rank"].eq(ordered["rank"].iloc[top - 1]).fillna(False).to_numpy(bool)
+        ordered = ordered[(np.arange(len(ordered)) < top) | tied]
     chosen = [resolve_column(name) for name in columns] if columns else SORTABLE
     if by not in chosen:
         chosen = [by, *chosen]
