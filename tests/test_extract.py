@@ -336,12 +336,16 @@ def test_a_single_stock_margin_promotion_is_cut() -> None:
     clean = strip_injected_text("全年为1.4万名一线职工开展服务华创配资,发放物资价值150万元。")
     assert clean.text == "全年为1.4万名一线职工开展服务,发放物资价值150万元。"
     assert clean.cuts[0].reason == "a stock-margin promotion"
+    inside = strip_injected_text("全年杨方配资带动企业研发投入增长18%。")  # reached the data
+    assert inside.text == "全年带动企业研发投入增长18%。"
+    assert [cut.reason for cut in inside.cuts] == ["a stock-margin promotion"]
 
 
 @pytest.mark.parametrize(
     "text",
     [
         "调配资金100万元,择优配备专职工会干部120名。",
+        "统筹分配资源,公开择优配置岗位,合理调配资产。",
         "防范炒股诈骗,开展宣传3场。",
     ],
 )

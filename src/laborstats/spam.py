@@ -24,9 +24,10 @@ SHORTEST_TOKEN = 3
 SURROUNDING = 6
 CLAUSE_ENDS = "，,；;：:。！？!?\n"
 # Stock-margin promotions that reposting sites inject: a brand of two
-# characters and 配资 or 优配 (杨方配资), standing at a clause's end; inside a
-# word (调配资金, 择优配备) they are the report's own.
-PROMOTION = rf"[{HAN}]{{2}}(?:配资|优配)(?![{HAN}])"
+# characters and 配资 or 优配 (杨方配资), at a clause's end or inside one
+# (全年杨方配资带动…); in a word of the report's own (调配资金, 分配资源,
+# 择优配备, 优配置) the next character makes 资 or 配 part of that word.
+PROMOTION = rf"[{HAN}]{{2}}(?:配资(?![金源产本料格质助])|优配(?![备置合套送给对]))"
 # A closing note: a label with a colon (提示:, 声明:, 免责声明：) and one of the
 # phrases reposting sites close a text with, to the end of the line.
 CLOSING_NOTE = re.compile(rf"[{HAN}A-Za-z]{{0,10}}(?:提示|声明|说明)[:：][^\n]*$")
