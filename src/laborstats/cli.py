@@ -871,13 +871,12 @@ def check(
     Lists every malformed row of every file (a problem with a whole file,
     such as its encoding or header, stops the check there), counts below
     zero or not whole (a studio's too), shares outside 0–100 %, years still
-    to come, the
-    same figure given twice, a flow larger than its stock (a warning), and
-    the dataset's consistency rules from
-    rules.csv (for the bundled report: gold + silver + bronze medals =
-    projects with medals; new skilled talents ≤ total; grant amount ÷
-    children = grant per child). A rule broken by inexact figures (≈ ≥ ≤)
-    is a warning. Exit 0 when there is no error, 1 otherwise.
+    to come, the same figure given twice, a flow larger than its stock (a
+    warning), and the dataset's consistency rules from rules.csv (for the
+    bundled report: gold + silver + bronze medals = projects with medals;
+    new skilled talents ≤ total; grant amount ÷ children = grant per child).
+    A rule broken by inexact figures (≈ ≥ ≤) is a warning. Exit 0 when there
+    is no error, 1 otherwise.
 
     Examples:
 

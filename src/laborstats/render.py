@@ -499,8 +499,6 @@ _JSON_ESCAPED = '[\\x00-\\x1f"\\\\]'
 
 def _json_strings(texts: pa.Array) -> pa.Array:
     """Texts as JSON strings: in quotes, escaped as json.dumps escapes them."""
-    import re  # noqa: PLC0415
-
     import pyarrow.compute as pc  # noqa: PLC0415
 
     quoted = pc.binary_join_element_wise(_text('"'), texts, _text('"'), _text(""))
