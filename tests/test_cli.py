@@ -1029,6 +1029,17 @@ def test_check_lists_a_file_that_does_not_load(runner: CliRunner, tmp_path: Path
     assert problem["message"].startswith("attribute access (.__class__) is not allowed")
 
 
+def test_check_names_no_line_for_a_problem_of_a_whole_file(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    missing = str(tmp_path / "missing")
+    code, out, _ = run_cli(runner, "check", "-d", missing, "-f", "csv")
+    assert code == 1
+    assert out.splitlines()[1].startswith(f'error,{missing},,,load,"no such file')
+    code, out, _ = run_cli(runner, "check", "-d", missing, "-f", "json")
+    assert json.loads(out)[0]["line"] is None
+
+
 def test_every_command_stops_at_an_impossible_value(
     runner: CliRunner, outcomes_csv: MakeOutcomes
 ) -> None:

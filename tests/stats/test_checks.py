@@ -77,6 +77,17 @@ def test_each_place_is_checked_where_it_has_every_metric() -> None:
     ]
 
 
+def test_a_rule_broken_by_derived_figures_alone_names_no_line() -> None:
+    outcomes = outcomes_frame(
+        [(2024, "A", "members", 10, "exact"), (2024, "A", "joined", 12, "exact")]
+    ).assign(line=0)  # derived figures are on no line of the file
+    found = rule_problems(outcomes, rules("joined <= members"), "outcomes.csv")
+    assert found["line"].isna().tolist() == [True]
+    assert str(first_error(found)) == (
+        'outcomes.csv: column "value": joined = 12, members = 10; expected <= (2024 A)'
+    )
+
+
 def test_equality_allows_for_rounding_only() -> None:
     rows = [(2024, "A", "grants", 1, "exact"), (2024, "A", "children", 3, "exact")]
     assert broken(rows, "grants / children * 3 == 1") == []

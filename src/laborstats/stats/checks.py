@@ -138,7 +138,7 @@ def rule_problems(outcomes: pd.DataFrame, rules: pd.DataFrame, where: str) -> pd
                 {
                     "severity": np.where(inexact[failed], WARNING, severity),
                     "file": where,
-                    "line": lines[failed].fillna(0).astype("int64").to_numpy(),
+                    "line": lines[failed].astype("Int64").to_numpy(),  # none: derived
                     "column": "value",
                     "check": key,
                     "message": said
@@ -164,9 +164,9 @@ def combine_problems(frames: list[pd.DataFrame]) -> pd.DataFrame:
     frames = [frame for frame in frames if not frame.empty]
     if not frames:
         return pd.DataFrame({name: pd.Series(dtype="str") for name in PROBLEM_COLUMNS}).astype(
-            {"line": "int64"}
+            {"line": "Int64"}
         )
-    result = pd.concat(frames, ignore_index=True)
+    result = pd.concat(frames, ignore_index=True).astype({"line": "Int64"})
     return result.sort_values(["file", "line"], kind="stable").reset_index(drop=True)[
         PROBLEM_COLUMNS
     ]
@@ -178,7 +178,7 @@ def error_problem(error: LaborstatsError) -> pd.DataFrame:
         {
             "severity": [ERROR],
             "file": [error.where or ""],
-            "line": [error.line or 0],
+            "line": pd.array([error.line], dtype="Int64"),  # none: a whole file's
             "column": [error.column or ""],
             "check": ["load"],
             "message": [error.detail],
@@ -202,6 +202,6 @@ def first_error(problems: pd.DataFrame) -> DataValueError | None:
     return DataValueError(
         str(first["message"]),
         where=str(first["file"]),
-        line=int(first["line"]) or None,
+        line=None if pd.isna(first["line"]) else int(first["line"]),
         column=str(first["column"]) or None,
     )
