@@ -1029,6 +1029,17 @@ def test_check_lists_a_file_that_does_not_load(runner: CliRunner, tmp_path: Path
     assert problem["message"].startswith("attribute access (.__class__) is not allowed")
 
 
+def test_a_dataset_with_no_figures_is_named(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "outcomes.csv"
+    path.write_text("year,region,metric,value\n", encoding="utf-8")
+    expected = ": the dataset holds no figures; expected at least one outcome row\n"
+    assert run_cli(runner, "summary", "-d", str(path)) == (1, "", f"Error: {path}{expected}")
+    code, _, err = run_cli(runner, "compare", "2023", "2024", "--by", "region", "-d", str(path))
+    assert (code, err) == (1, f"Error: {path}{expected}")
+    code, _, err = run_cli(runner, "summary", "-d", "-", stdin=path.read_text())
+    assert (code, err) == (1, f"Error: <stdin>{expected}")
+
+
 def test_check_names_no_line_for_a_problem_of_a_whole_file(
     runner: CliRunner, tmp_path: Path
 ) -> None:

@@ -16,7 +16,7 @@ import typer
 
 from laborstats import __version__
 from laborstats.__main__ import EXIT_INTERRUPTED
-from laborstats.errors import LaborstatsError
+from laborstats.errors import LaborstatsError, NoFiguresError
 from laborstats.options import (
     DataOption,
     DebugOption,
@@ -292,7 +292,12 @@ def with_streams(command: Callable[..., None]) -> Callable[..., None]:
         for name in ("lang", "debug"):
             if name not in own.parameters:
                 del options[name]
-        command(**options, streams=streams)
+        try:
+            command(**options, streams=streams)
+        except NoFiguresError as error:
+            if error.where is None and streams.data is not None:
+                error.where = "<stdin>" if streams.data == "-" else streams.data
+            raise
 
     run.__signature__ = own.replace(parameters=parameters)  # type: ignore[attr-defined]
     run.__annotations__ = {parameter.name: parameter.annotation for parameter in parameters}

@@ -85,6 +85,11 @@ class SelectionError(LaborstatsError):
     """A request for something the dataset does not hold (a year, a programme)."""
 
 
+class NoFiguresError(SelectionError):
+    """A dataset with no figures, for a request that needs some. Raised by computations,
+    which know no file: the CLI names the dataset."""
+
+
 class OutputError(LaborstatsError):
     """A result that cannot be written where the user asked."""
 

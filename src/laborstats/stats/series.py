@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from laborstats.codes import categories, is_coded, narrowest, places_in
-from laborstats.errors import SelectionError, closest, one_of
+from laborstats.errors import NoFiguresError, SelectionError, closest, one_of
 from laborstats.stats.groups import Groups, groups_of
 from laborstats.stats.qualifiers import difference_qualifier
 from laborstats.vocabulary import ALL_REGIONS
@@ -155,7 +155,7 @@ def choose_year(years_with_figures: Iterable[int], year: int | None) -> int:
     """The requested year, checked against the years with figures, or the latest of them."""
     years = sorted(years_with_figures)
     if not years:
-        raise SelectionError("the dataset holds no figures", expected="at least one outcome row")
+        raise NoFiguresError("the dataset holds no figures", expected="at least one outcome row")
     if year is None:
         return int(years[-1])
     if year not in years:
