@@ -594,7 +594,8 @@ GAINED, LOST = "▒", "░"
 
 def change_bar(value: float, base: float, largest: float, width: int = _BAR_WIDTH) -> str:
     """A bar of ``value`` in whole cells, ``width`` long for ``largest``, with the change
-    from ``base`` shaded: ▒ where the value gained on the base, ░ where it lost.
+    from ``base`` shaded: ▒ where the value is above the base, ░ where it is below
+    (for a rank, ▒ is a worse place: the bar shows the figure, not whether it is better).
 
     Without a base (nan) it is the plain bar.
     """

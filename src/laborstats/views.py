@@ -440,7 +440,7 @@ def compare_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, by: str) ->
         f"{GAINED} = 较 {side_a} 增加，{LOST} = 减少"
         if zh
         else f". Bar: {side_b} against the largest value of the figure on either side; "
-        f"{GAINED} gained on {side_a}, {LOST} lost"
+        f"{GAINED} more than {side_a}, {LOST} less"
     )
     bar_note = bar_note if bars else ""
     names = f"A = {a}; B = {b}. " if by == "studio" else ""
