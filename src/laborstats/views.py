@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from laborstats.codes import as_texts
 from laborstats.dataset import REJECT_COLUMNS, Dataset
 from laborstats.render import GAINED, LOST, Column, Lang, Style, View
 from laborstats.schema import PROVENANCE_COLUMNS
@@ -297,7 +298,7 @@ def yearly_view(result: pd.DataFrame, dataset: Dataset, lang: Lang, *, left_out:
     for column in (label, result["entity"], *([result["region"]] if several else [])):
         codes = pd.factorize(column)[0]
         named[1:] |= codes[1:] != codes[:-1]
-    first = result[named]
+    first = as_texts(result[named])
     figure = _figure_names(first, pd.Series(False, index=first.index), lang)
     names = figure + (" · " + region_names(first["region"], lang) if several else "")
     display = result.assign(

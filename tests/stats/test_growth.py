@@ -22,6 +22,7 @@ from laborstats.stats.growth import (
     growth_wide,
     series_with_change,
     yearly_growth,
+    yearly_of,
     yearly_series,
 )
 from laborstats.stats.totals import across_regions
@@ -271,6 +272,28 @@ def test_summaries_of_coded_yearly_series_are_those_of_their_texts(data: str | N
     summary = growth_summary(texts)
     pd.testing.assert_frame_equal(growth_summary(coded), summary)
     pd.testing.assert_frame_equal(growth_wide(coded, summary), growth_wide(texts, summary))
+
+
+@pytest.mark.parametrize("data", [None, "example:qingyang-counties"])
+def test_the_yearly_rows_of_the_series_shown_stay_coded(data: str | None) -> None:
+    dataset = load_dataset(data)
+    outcomes = with_derived_metrics(dataset.outcomes, dataset.metrics)  # a series a region
+    every_year = yearly_series(outcomes, dataset.metrics)
+    shown = series_with_change(growth_summary(every_year))
+    kept = yearly_of(every_year, shown)
+    assert is_coded(kept["region"])
+    keys = shown[["metric", "region", "entity"]].drop_duplicates()
+    pd.testing.assert_frame_equal(as_texts(kept), as_texts(every_year).merge(keys))
+    assert (len(kept) < len(every_year)) == (data is None)  # the bundled: single years too
+
+
+def test_the_yearly_rows_shown_are_those_of_each_entity_with_a_change() -> None:
+    rows = [(2023, "A", "members", 1, "exact"), (2024, "A", "members", 2, "exact")]
+    outcomes = outcomes_frame([*rows, (2024, "A", "members", 5, "exact")])
+    outcomes["entity"] = pd.Categorical(["x", "x", "y"])
+    every_year = yearly_series(outcomes, METRICS)
+    kept = yearly_of(every_year, series_with_change(growth_summary(every_year)))
+    assert as_texts(kept)[["entity", "year"]].values.tolist() == [["x", 2023], ["x", 2024]]
 
 
 @pytest.mark.parametrize("chunk", [1, 40])
