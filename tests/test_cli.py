@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import weakref
@@ -460,6 +461,30 @@ def test_output_keeps_a_link_and_the_file_mode(runner: CliRunner, tmp_path: Path
     assert link.is_symlink()
     assert target.read_text(encoding="utf-8").startswith("year,programme,")
     assert target.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize(
+    ("option", "written"), [("-o", b"year,region,entity,"), ("--rejects", b"file,line,column,")]
+)
+def test_output_to_a_named_pipe_goes_through_it(
+    runner: CliRunner, tmp_path: Path, option: str, written: bytes
+) -> None:
+    data = tmp_path / "outcomes.csv"
+    data.write_text("year,region,metric,value\n2024,A,disputes_mediated,x\n", encoding="utf-8")
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # the pipe holds what is written
+    try:
+        code, _, _ = run_cli(
+            runner, "outcomes", "-d", str(data), "--skip-bad-rows", "-f", "csv", option, str(pipe)
+        )
+        read = os.read(reader, 1 << 16)
+    finally:
+        os.close(reader)
+    assert code == 0
+    assert read.startswith(written)  # through the pipe, not into a file put in its place
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["outcomes.csv", "pipe.csv"]
 
 
 def test_programme_option_naming_nothing(runner: CliRunner) -> None:
@@ -1308,6 +1333,25 @@ def test_sigterm_and_sighup_end_as_an_exit_that_lets_go_of_what_is_held(
     assert let_go == [ending]
 
 
+def test_no_result_is_written_over_a_file_of_the_dataset(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = copy_of_bundled(tmp_path)
+    monkeypatch.setattr(dataset_module, "bundled_data_path", lambda: folder)
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    (tmp_path / "linked.csv").hardlink_to(folder / "metrics.csv")
+    for args in (
+        ["outcomes", "-o", str(folder / "metrics.csv")],  # the bundled data, no --data
+        ["summary", "--rejects", str(folder / "studios.csv")],
+        ["check", "-d", str(folder), "-f", "csv", "-o", str(tmp_path / "linked.csv")],
+        ["outcomes", "-d", str(folder / "outcomes.csv"), "-o", str(folder / "metrics.csv")],
+    ):
+        code, out, err = run_cli(runner, *args)
+        assert (code, out) == (2, ""), args
+        assert "is a file of the dataset; name another file" in err
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+
+
 def test_excel_keeps_negative_changes_as_numbers(runner: CliRunner) -> None:
     code, out, _ = run_cli(runner, "summary", "-d", EXAMPLE, "--excel")
     assert code == 0
@@ -1321,8 +1365,9 @@ def test_excel_keeps_negative_changes_as_numbers(runner: CliRunner) -> None:
     ("args", "message"),
     [
         (["--rejects", "-"], "needs a file: standard output carries the result"),
-        (["--rejects", "{tmp}/same.csv", "-o", "{tmp}/same.csv"], "is the output or a data file"),
-        (["--rejects", "{data}"], "is the output or a data file"),
+        (["--rejects", "{tmp}/same.csv", "-o", "{tmp}/same.csv"], "same.csv is the output"),
+        (["--rejects", "{data}"], "outcomes.csv is a file of the dataset; name another file"),
+        (["-o", "{data}", "--skip-bad-rows"], "outcomes.csv is a file of the dataset"),
         (["--excel", "-o", "{tmp}/out.json"], 'writes CSV, so it does not go with "out.json"'),
         (
             ["--excel", "-f", "tsv", "-o", "{tmp}/out.csv"],
@@ -1333,6 +1378,7 @@ def test_excel_keeps_negative_changes_as_numbers(runner: CliRunner) -> None:
         "rejects-to-stdout",
         "rejects-is-output",
         "rejects-is-input",
+        "output-is-input",
         "excel-to-json",
         "excel-with-tsv",
     ],

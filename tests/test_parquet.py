@@ -199,6 +199,16 @@ def test_convert_refuses_rejects_written_over_the_target(runner: CliRunner, tmp_
     assert "is the target" in result.stderr
 
 
+def test_convert_refuses_to_write_over_its_source(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "x.parquet"
+    assert runner.invoke(app, ["convert", "example:qingyang-counties", str(target)]).exit_code == 0
+    before = target.read_bytes()
+    result = runner.invoke(app, ["convert", str(target), str(target)])
+    assert result.exit_code == 2
+    assert "x.parquet is a file of the dataset" in result.stderr
+    assert target.read_bytes() == before
+
+
 @pytest.fixture
 def one_bad_row(outcomes_csv: Callable[[str], Path]) -> Path:
     """An outcomes CSV whose second row (line 3) has no figure."""

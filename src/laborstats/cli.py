@@ -236,26 +236,42 @@ class Streams:
                 "or redirect standard output to a file",
                 param_hint="'--format'",
             )
-        if self.rejects is None:
-            return
-        if str(self.rejects) == "-":
+        if self.rejects is not None and str(self.rejects) == "-":
             raise typer.BadParameter(
                 "needs a file: standard output carries the result", param_hint="'--rejects'"
             )
-        taken = [output] if output is not None else []
-        if self.data and Path(self.data).is_file():
-            taken.append(Path(self.data))
-        elif self.data and Path(self.data).is_dir():
-            taken.extend(Path(self.data).iterdir())
-        if any(_same_file(self.rejects, path) for path in taken):
+        if self.rejects is not None and output is not None and _same_file(self.rejects, output):
             raise typer.BadParameter(
-                f"{self.rejects} is the output or a data file; name another file",
-                param_hint="'--rejects'",
+                f"{self.rejects} is the output; name another file", param_hint="'--rejects'"
+            )
+        _check_not_read(self.data, {"'--output'": output, "'--rejects'": self.rejects})
+
+
+def _check_not_read(data: str | None, written: dict[str, Path | None]) -> None:
+    """Refuse to write over a file the dataset ``data`` is read from (``written``: each
+    file to write, by its option): the result of a load is no dataset, and the rows it
+    read would be lost."""
+    from laborstats.dataset import dataset_files
+
+    paths = {option: path for option, path in written.items() if path is not None}
+    if not paths:
+        return
+    read = dataset_files(data)
+    for hint, path in paths.items():
+        if any(_same_file(path, file) for file in read):
+            raise typer.BadParameter(
+                f"{path} is a file of the dataset; name another file", param_hint=hint
             )
 
 
 def _same_file(a: Path, b: Path) -> bool:
-    return a.resolve() == b.resolve()
+    """Whether ``a`` and ``b`` are the same file, through links (soft or hard) too."""
+    if a.resolve() == b.resolve():  # the same name, there yet or not
+        return True
+    try:
+        return a.samefile(b)
+    except OSError:  # one is not there
+        return False
 
 
 def _shared_options(
@@ -1075,6 +1091,7 @@ def convert(
         raise typer.BadParameter(
             f"{rejects} is the target; name another file", param_hint="'--rejects'"
         )
+    _check_not_read(source, {"TARGET": target})
     streams = Streams(source, encoding, skip_bad_rows, rejects, OutputFormat.AUTO, None, False)
     dataset = streams.load()
     write_atomically(target, parquet_parts(dataset))

@@ -178,6 +178,24 @@ def load_dataset(
     )
 
 
+def dataset_files(data: str | None) -> list[Path]:
+    """The files a load of ``data`` (as load_dataset takes it) may read: no result may be
+    written over one."""
+    if not data:
+        folder = bundled_data_path()
+    elif data.startswith(EXAMPLE_PREFIX):
+        folder = bundled_data_path() / "examples" / data.removeprefix(EXAMPLE_PREFIX)
+    elif data == STDIN:
+        return []
+    else:
+        folder = Path(data)
+        if folder.name == DATAPACKAGE and folder.is_file():
+            folder = folder.parent
+        elif folder.is_file():
+            return [folder, folder.parent / METRICS.path]
+    return [Path(root) / name for root, _, names in os.walk(folder) for name in names]
+
+
 def example_names() -> list[str]:
     """The example datasets installed with laborstats (``--data example:NAME``)."""
     examples = bundled_data_path() / "examples"

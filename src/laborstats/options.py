@@ -43,7 +43,8 @@ OutputOption = Annotated[
         "-o",
         metavar="FILE",
         dir_okay=False,
-        help="Write to FILE (replaced atomically) instead of standard output.",
+        help="Write to FILE (replaced atomically; never a file of the dataset) instead of "
+        "standard output.",
     ),
 ]
 ExcelOption = Annotated[

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -54,8 +55,12 @@ def write_atomically(path: Path, text: Written) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
 
     Readers see the old file or the whole new one, never a part; an existing
-    file survives any failure before the rename.
+    file survives any failure before the rename. What is not a file to replace
+    (a device such as /dev/null, a named pipe, /dev/stdout) is written to as it is.
     """
+    if _is_stream(path):
+        _write_through(path, text)
+        return
     path = path.resolve() if path.is_symlink() else path  # replace the file, keep the link
     folder = path.parent if str(path.parent) else Path()
     try:
@@ -76,3 +81,22 @@ def write_atomically(path: Path, text: Written) -> None:
         if isinstance(error, OSError):
             raise OutputError(f"cannot write: {error.strerror}", where=str(path)) from None
         raise
+
+
+def _is_stream(path: Path) -> bool:
+    """Whether ``path`` (its links followed) is there and neither a file nor a folder."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _write_through(path: Path, text: Written) -> None:
+    """Write ``text`` to the device or pipe ``path`` as it comes."""
+    try:
+        with path.open("wb") as stream:
+            for part in _parts(text):
+                stream.write(part)
+    except OSError as error:
+        raise OutputError(f"cannot write: {error.strerror or error}", where=str(path)) from None
