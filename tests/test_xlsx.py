@@ -196,6 +196,14 @@ def test_a_result_too_long_for_a_sheet_is_refused(monkeypatch: pytest.MonkeyPatc
         xlsx_workbook(small_view(["a", "b", "c"]), Lang.EN)
 
 
+def test_a_text_too_long_for_a_cell_is_refused_not_cut() -> None:
+    longest = "长" * spreadsheet.XLSX_CELL
+    book = load_workbook(io.BytesIO(xlsx_workbook(small_view(["a", longest]), Lang.EN)))
+    assert book.worksheets[0]["A3"].value == longest
+    with pytest.raises(OutputError, match='column "name" of row 3 has 32,768; expected CSV'):
+        xlsx_workbook(small_view(["a", longest + "!"]), Lang.EN)
+
+
 def test_a_workbook_is_not_written_to_a_terminal() -> None:
     leader, follower = pty.openpty()
     try:

@@ -16,8 +16,9 @@ from laborstats import __version__
 from laborstats.errors import OutputError
 from laborstats.render import Column, Lang, Style, View, is_missing
 
-# A sheet holds 1,048,576 rows, the header one of them.
+# A sheet holds 1,048,576 rows, the header one of them; a cell 32,767 characters.
 XLSX_ROWS = 1_048_575
+XLSX_CELL = 32_767
 _COUNT, _DECIMAL, _INTEGER = "#,##0", "#,##0.00##", "0"
 _PERCENT, _PERCENT_CHANGE = "0.0%", "+0.0%;-0.0%;0.0%"
 _CHANGE, _DECIMAL_CHANGE = "+#,##0;-#,##0;0", "+#,##0.00;-#,##0.00;0"
@@ -59,6 +60,7 @@ def xlsx_workbook(view: View, lang: Lang) -> bytes:
             _typed(value, column, column.unit if column and column.unit is not None else unit)
             for value, unit in zip(frame[name].tolist(), units, strict=True)
         ]
+        _check_lengths(str(name), cells)
         columns.append(cells)
         shown = (cell_len(_as_shown(value)) for value, _ in cells[:1000])
         width = max(cell_len(str(name)), *shown, 0) + 2
@@ -70,6 +72,17 @@ def xlsx_workbook(view: View, lang: Lang) -> bytes:
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()
+
+
+def _check_lengths(name: str, cells: list[tuple[_Value, str | None]]) -> None:
+    """Refuse a text longer than a cell holds: a spreadsheet would cut it."""
+    for row, (value, _) in enumerate(cells, start=2):
+        if isinstance(value, str) and len(value) > XLSX_CELL:
+            raise OutputError(
+                f'a cell holds at most {XLSX_CELL:,} characters; column "{name}" of row {row} '
+                f"has {len(value):,}",
+                expected="CSV, which keeps every character",
+            )
 
 
 def _about(sheet: WriteOnlyWorksheet, view: View, lang: Lang) -> None:
