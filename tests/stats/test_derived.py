@@ -149,6 +149,31 @@ def test_division_by_zero_gives_no_value() -> None:
     assert derived_rows(with_derived_metrics(data, DICTIONARY)) == []
 
 
+@pytest.mark.parametrize(
+    ("formula", "value", "qualifier"),
+    [
+        ("b * 2 + 1", 11, "at_least"),
+        ("b * -1", -5, "at_most"),  # b ≥ 5, so −b ≤ −5
+        ("-1 * b", -5, "at_most"),
+        ("b / -1", -5, "at_most"),
+        ("10 / b", 2, "at_most"),  # a larger b, a smaller quotient
+        ("-10 / b", -2, "at_least"),
+        ("(0 - b) * (0 - b)", 25, "at_least"),  # by the signs of the values
+        ("b * d", -15, "at_most"),  # d = −3 exactly
+        ("d / b", -0.6, "at_least"),
+        ("b * 0", 0, "exact"),
+    ],
+)
+def test_a_bound_turns_with_the_sign_of_what_multiplies_it(
+    formula: str, value: float, qualifier: str
+) -> None:
+    data = outcomes((2024, "A", "b", 5, "at_least", "2024"), (2024, "A", "d", -3, "exact", "2024"))
+    dictionary = metrics(("b", ""), ("d", ""), ("c", formula))
+    assert derived_rows(with_derived_metrics(data, dictionary)) == [
+        [2024, "A", value, qualifier, "2024"]
+    ]
+
+
 def test_a_reported_value_is_not_overwritten() -> None:
     data = outcomes(
         (2024, "A", "amount", 3000, "exact", "2024"),

@@ -196,12 +196,15 @@ def _derive(outcomes: pd.DataFrame, metric: str, formula: Formula) -> pd.DataFra
             for position, name in enumerate(names)
         }
 
-    values = formula.evaluate(
-        {name: value.astype("float64") for name, value in taken("value").items()}
-    )
-    values = values.replace([np.inf, -np.inf], np.nan)
+    inputs_values = {name: value.astype("float64") for name, value in taken("value").items()}
+    values = formula.evaluate(inputs_values).replace([np.inf, -np.inf], np.nan)
+    # The signs of the inputs turn bounds under × and ÷ (see Bound).
     bound = formula.evaluate(
-        {name: Bound.of(qualifier) for name, qualifier in taken("qualifier").items()}, number=float
+        {
+            name: Bound.of(qualifier, inputs_values[name])
+            for name, qualifier in taken("qualifier").items()
+        },
+        number=float,
     )
     # Periods by number (as texts, 60 ms at 10M rows): a blank one −1; a missing one −2,
     # stated but the same as none, not even another missing one.

@@ -22,6 +22,9 @@ it is the only one (100 % of itself), and approx otherwise.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -29,6 +32,7 @@ from laborstats.codes import is_coded
 from laborstats.vocabulary import APPROX, AT_LEAST, AT_MOST, EXACT
 
 _DIRECTION = {EXACT: 0.0, AT_LEAST: 1.0, AT_MOST: -1.0}
+_Op = Callable[[pd.Series, object], pd.Series]
 
 
 def difference_qualifier(minuend: pd.Series, subtrahend: pd.Series) -> pd.Series:
@@ -60,22 +64,29 @@ class Bound:
     """Qualifiers as directions (exact 0, at_least +1, at_most -1, approx NaN) under arithmetic.
 
     Evaluating a formula over Bounds instead of values gives the qualifier of
-    its result by the rules above; × and ÷ assume positive values, as counts
-    and amounts are.
+    its result by the rules above. × and ÷ turn a direction by the sign of
+    what it is multiplied by (x·y moves with x as y's sign says; c ÷ y moves
+    against y for c > 0): by the sign of a constant, and by those of the
+    ``values`` behind the qualifiers, where given; without them values are
+    taken as positive, as counts and amounts are.
     """
 
-    def __init__(self, directions: pd.Series) -> None:
+    def __init__(self, directions: pd.Series, values: pd.Series | None = None) -> None:
         self.directions = directions
+        self.values = values
 
     @classmethod
-    def of(cls, qualifiers: pd.Series) -> Bound:
+    def of(cls, qualifiers: pd.Series, values: pd.Series | None = None) -> Bound:
         # A few distinct qualifiers: look each up once (Series.map costs 15x more).
         if is_coded(qualifiers):  # numbered already (at 10M rows, 80 MB less)
             codes, distinct = qualifiers.cat.codes.to_numpy(), qualifiers.cat.categories
         else:
             codes, distinct = pd.factorize(qualifiers)
         directions = np.array([*(_DIRECTION.get(name, np.nan) for name in distinct), np.nan])
-        return cls(pd.Series(directions[codes], index=qualifiers.index, name=qualifiers.name))
+        return cls(
+            pd.Series(directions[codes], index=qualifiers.index, name=qualifiers.name),
+            None if values is None else values.astype("float64"),
+        )
 
     def qualifiers(self) -> pd.Series:
         directions = self.directions.to_numpy(dtype="float64")
@@ -85,32 +96,61 @@ class Bound:
         names = pd.Index([APPROX, AT_LEAST, AT_MOST, EXACT], dtype="str").take(at)
         return pd.Series(names.array, index=self.directions.index)
 
-    def _combine(self, other: Bound | float, sign: float) -> Bound:
-        theirs = other.directions * sign if isinstance(other, Bound) else 0.0
-        opposed = (self.directions * theirs) < 0
-        return Bound(np.sign(self.directions + theirs).where(~opposed))
+    def _sign(self) -> pd.Series | float:
+        return 1.0 if self.values is None else np.sign(self.values)
+
+    def _with(self, other: Bound, mine: pd.Series, theirs: pd.Series, op: _Op) -> Bound:
+        """Two terms' directions as one (approx where they push opposite ways), with the
+        values ``op`` gives."""
+        opposed = (mine * theirs) < 0
+        values = None
+        if self.values is not None and other.values is not None:
+            values = op(self.values, other.values)
+        # Directions are −1, 0 or 1: their sum, cut to that, is its sign.
+        return Bound((mine + theirs).clip(-1.0, 1.0).where(~opposed), values)
+
+    def _by(self, constant: float, op: _Op) -> Bound:
+        """The values ``op`` with ``constant`` gives, the directions as they are."""
+        return Bound(self.directions, None if self.values is None else op(self.values, constant))
 
     def __add__(self, other: Bound | float) -> Bound:
-        return self._combine(other, 1.0)
+        if isinstance(other, Bound):
+            return self._with(other, self.directions, other.directions, operator.add)
+        return self._by(other, operator.add)
 
     def __sub__(self, other: Bound | float) -> Bound:
-        return self._combine(other, -1.0)
+        return self + -other
 
-    __mul__ = __add__
-    __truediv__ = __sub__
+    def __mul__(self, other: Bound | float) -> Bound:
+        if isinstance(other, Bound):  # d(xy) = y dx + x dy
+            mine, theirs = self.directions * other._sign(), other.directions * self._sign()
+            return self._with(other, mine, theirs, operator.mul)
+        return self._by(other, operator.mul)._turned(other)
+
+    def __truediv__(self, other: Bound | float) -> Bound:
+        if isinstance(other, Bound):  # d(x/y) = dx / y − x dy / y²
+            mine, theirs = self.directions * other._sign(), -other.directions * self._sign()
+            return self._with(other, mine, theirs, operator.truediv)
+        return self._by(other, operator.truediv)._turned(other)
+
+    def _turned(self, constant: float) -> Bound:
+        """The directions turned by the sign of ``constant``."""
+        return Bound(self.directions * np.sign(constant), self.values)
 
     def __radd__(self, other: float) -> Bound:
-        return self
+        return self + other
 
-    __rmul__ = __radd__
+    __rmul__ = __mul__
 
     def __rsub__(self, other: float) -> Bound:
-        return -self
+        return -self + other
 
-    __rtruediv__ = __rsub__
+    def __rtruediv__(self, other: float) -> Bound:  # d(c/y) = −c dy / y²
+        values = None if self.values is None else other / self.values
+        return Bound(-self.directions, values)._turned(other)
 
     def __neg__(self) -> Bound:
-        return Bound(-self.directions)
+        return Bound(-self.directions, None if self.values is None else -self.values)
 
     def __pos__(self) -> Bound:
         return self
