@@ -161,6 +161,7 @@ def test_division_by_zero_gives_no_value() -> None:
         ("(0 - b) * (0 - b)", 25, "at_least"),  # by the signs of the values
         ("b * d", -15, "at_most"),  # d = −3 exactly
         ("d / b", -0.6, "at_least"),
+        ("(d - b) * b", -40, "at_most"),  # d − b ≤ −8, by the values of a result
         ("b * 0", 0, "exact"),
     ],
 )
