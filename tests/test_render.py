@@ -195,6 +195,11 @@ def test_resolve_format(
         (120_000_000, Lang.ZH, "1.2亿"),
         (1.2e12, Lang.ZH, "1.2万亿"),
         (1e14, Lang.ZH, "100万亿"),  # was 1000000亿
+        (99_999_999.99, Lang.ZH, "1亿"),  # rounds up to the next scale: not 10000万
+        (9_999.999, Lang.ZH, "1万"),
+        (999_999_999_999.6, Lang.ZH, "1万亿"),
+        (9_999.5, Lang.ZH, "9999.5"),  # no scale at all: its half kept
+        (99_999_999.4, Lang.ZH, "9999.9999万"),
         (1515, Lang.ZH, "1515"),
         (15.981735, Lang.EN, "15.98"),
         (0.5, Lang.EN, "0.5"),
