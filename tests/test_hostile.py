@@ -272,7 +272,7 @@ def test_figures_as_people_write_them(
             ':2: column "value": a percentage for a metric that is not counted in percent; '
             'found "-27%"',
         ),
-        ("1e309", ':2: column "value": not a figure; found "1e309"'),
+        ("1e309", ':2: column "value": too large to hold exactly; found "1e309"'),
         ("=1+2", ':2: column "value": not a figure; found "=1+2"'),
         ("@SUM(A1)", ':2: column "value": not a figure; found "@SUM(A1)"'),
         ("1 23", ':2: column "value": not a figure; found "1 23"'),
@@ -485,8 +485,9 @@ def test_a_stray_quote_is_one_bad_row_when_skipping(outcomes_csv: Callable[[str]
 @pytest.mark.parametrize(
     ("cell", "message"),
     [
-        ("9007199254740993", "not a figure"),
-        ("9007199254740992", "not a figure"),
+        ("9007199254740993", "too large to hold exactly"),
+        ("9007199254740992", "too large to hold exactly"),
+        ("-1e400", "too large to hold exactly"),
         ("1e-400", "not a figure"),
     ],
 )

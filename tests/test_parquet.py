@@ -287,7 +287,7 @@ def test_numbers_nulls_and_other_column_orders_are_read(tmp_path: Path) -> None:
     [
         (float("nan"), 'typed.parquet:2: column "value": no figure'),
         (float("inf"), 'typed.parquet:2: column "value": not a figure; found "inf"'),
-        (2.0**53, 'typed.parquet:2: column "value": not a figure'),
+        (2.0**53, 'typed.parquet:2: column "value": too large to hold exactly'),
         (-1.0, 'typed.parquet:2: column "value": a count below zero'),
         (0.5, 'typed.parquet:2: column "value": a count not whole'),
     ],

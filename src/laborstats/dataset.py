@@ -55,7 +55,7 @@ from laborstats.formula import (
     parse_formula,
     parse_rule,
 )
-from laborstats.quantities import EXAMPLES, parse_quantities
+from laborstats.quantities import EXAMPLES, LARGEST, parse_quantities
 from laborstats.schema import METRICS, OUTCOMES, PERIOD, RULES, STUDIOS, TABLES, Table
 from laborstats.stats.checks import ERROR, first_error, value_problems
 from laborstats.stats.derived import derivation_metrics
@@ -74,6 +74,7 @@ EXAMPLE_PREFIX = "example:"
 REJECT_COLUMNS = ["file", "line", "column", "check", "problem", "row"]
 _LINES_SLICE = 1 << 20  # characters of text read into lines at a time
 _RECORDS_FRAMED = 1 << 16  # records read_csv_text holds as Python lists at a time
+_LARGEST_WRITTEN = "a figure of less than 2^53 (9,007,199,254,740,992) in size"
 _RAW = "raw"  # the verbatim text of each record, kept while rows may still be set aside
 _TEXT_ROWS = 1 << 16  # rows of a Parquet row group read at a time for some of them
 PARQUET_MAGIC = b"PAR1"
@@ -1584,7 +1585,13 @@ class _Checker:
         parsed = parse_quantities(pd.concat([self.frame[name] for name in columns]))
         each = [parsed.iloc[rows * at : rows * (at + 1)] for at in range(len(columns))]
         for name, figures in zip(columns, each, strict=True):
-            self.fail_first(~figures["valid"], name, "not a figure", EXAMPLES)
+            invalid = ~figures["valid"]
+            # A number refused for its size is one: say so (1e20 is no typing slip; inf is).
+            cells = self.frame[name].where(invalid)
+            size = pd.to_numeric(cells, errors="coerce").abs()
+            too_large = invalid & (size >= LARGEST) & cells.str.contains("[0-9]", na=False)
+            self.fail_first(too_large, name, "too large to hold exactly", _LARGEST_WRITTEN)
+            self.fail_first(invalid & ~too_large, name, "not a figure", EXAMPLES)
         return each
 
     def unique(self, key: tuple[str, ...], problem: str) -> None:
