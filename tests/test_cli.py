@@ -1136,6 +1136,10 @@ def test_rejects_keeps_every_rejected_row_verbatim(
     as_json = tmp_path / "rejects.json"
     run_cli(runner, "metrics", "-d", str(path), "--rejects", str(as_json))
     assert [record["line"] for record in json.loads(as_json.read_text())] == [3, 4]
+    as_tsv = tmp_path / "rejects.tsv"
+    run_cli(runner, "metrics", "-d", str(path), "--rejects", str(as_tsv))
+    tab_separated = pd.read_csv(as_tsv, sep="\t", keep_default_na=False)
+    assert tab_separated["row"].tolist() == BAD_ROWS.splitlines()[1:]
 
 
 def test_rejects_of_clean_data_is_an_empty_table(runner: CliRunner, tmp_path: Path) -> None:

@@ -158,7 +158,8 @@ class Streams:
             from laborstats.views import rejects_view
 
             chosen = resolve_format(OutputFormat.AUTO, self.rejects, stdout_is_terminal=False)
-            if chosen not in (OutputFormat.JSON, OutputFormat.JSONL, OutputFormat.XLSX):
+            by_suffix = (OutputFormat.TSV, OutputFormat.JSON, OutputFormat.JSONL, OutputFormat.XLSX)
+            if chosen not in by_suffix:  # a table or Markdown would not keep each row as written
                 chosen = OutputFormat.CSV
             self._write(rejects_view(dataset.rejected), chosen, Lang.EN, self.rejects)
         return dataset

@@ -100,7 +100,7 @@ RejectsOption = Annotated[
         "--rejects",
         metavar="FILE",
         dir_okay=False,
-        help="Write the rows set aside to FILE (CSV, or JSON or xlsx by its suffix): file, line, "
-        "column, check, problem and the row as written. Implies --skip-bad-rows.",
+        help="Write the rows set aside to FILE (CSV, or TSV, JSON or xlsx by its suffix): file, "
+        "line, column, check, problem and the row as written. Implies --skip-bad-rows.",
     ),
 ]
