@@ -1228,6 +1228,18 @@ def test_excel_writes_csv_only(runner: CliRunner) -> None:
     assert out.startswith("\ufeffrank,")
 
 
+def test_outcomes_of_a_metric_without_rows_says_why(runner: CliRunner) -> None:
+    code, out, err = run_cli(runner, "outcomes", "-m", "disputes_mediated,study_grant_per_child")
+    assert (code, out) == (1, "")
+    assert err == (
+        "Error: no outcome rows for study_grant_per_child; expected metrics the file reports; "
+        "study_grant_per_child is derived by a formula, so summary, growth and compare show it\n"
+    )
+    code, out, _ = run_cli(runner, "outcomes", "-m", "disputes_mediated")
+    assert code == 0
+    assert out.splitlines()[1].startswith("2024,庆阳市,,rights,disputes_mediated,82,")
+
+
 def test_outcomes_turns_a_messy_file_into_a_clean_one(
     runner: CliRunner, write_file: WriteFile, tmp_path: Path
 ) -> None:
