@@ -468,6 +468,18 @@ def test_a_bom_is_dropped_whatever_encoding_is_named(write_file: WriteFile, enco
     assert load_dataset(str(path), encoding=encoding).outcomes.columns[0] == "year"
 
 
+def test_rows_of_commas_alone_are_skipped_as_blank_lines_are(
+    outcomes_csv: Callable[[str], Path],
+) -> None:
+    rows = (
+        "2024,庆阳市,,,disputes_mediated,82,,2024,,a\n,,,,,,,,,\n\n,,\n"
+        "2023,庆阳市,,,disputes_mediated,80,,2023,,c\n"
+    )
+    dataset = load_dataset(str(outcomes_csv(rows)), skip_bad_rows=True)
+    assert dataset.outcomes["line"].tolist() == [2, 6]  # the lines of the file
+    assert dataset.rejected.empty
+
+
 def test_a_stray_quote_is_one_bad_row_when_skipping(outcomes_csv: Callable[[str], Path]) -> None:
     rows = (
         "2024,庆阳市,,,disputes_mediated,82,,2024,,a\n"
