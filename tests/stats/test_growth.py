@@ -309,6 +309,10 @@ def test_yearly_series_a_few_metrics_at_a_time_are_those_of_every_row(
     chunked = yearly_series(outcomes, dataset.metrics)
     pd.testing.assert_frame_equal(as_texts(chunked), as_texts(whole))
     assert whole["metric"].nunique() > 5
+    handed_over = outcomes.copy()
+    owned = yearly_series(handed_over, dataset.metrics, owned=True)
+    pd.testing.assert_frame_equal(as_texts(owned), as_texts(whole))
+    assert handed_over.columns.empty == (chunk < len(outcomes))  # emptied as it was used
 
 
 @pytest.mark.parametrize("chunk", [1, 40, 1 << 18])
@@ -326,6 +330,9 @@ def test_the_growth_table_a_few_metrics_at_a_time_is_that_of_every_row(
     table, left_out = growth_table(outcomes, dataset.metrics, names)
     pd.testing.assert_frame_equal(table, growth_wide(every_year, shown))
     assert left_out == len(summary) - len(shown)
+    owned, _ = growth_table(outcomes.copy(), dataset.metrics, names, owned=True)
+    pd.testing.assert_frame_equal(owned, table)
+    assert not outcomes.columns.empty  # not owned: left as it was
     assert left_out > 0 or data or names  # the bundled data's single years are left out
     assert table["metric"].nunique() == (2 if names else shown["metric"].nunique())
 
