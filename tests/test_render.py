@@ -200,6 +200,7 @@ def test_resolve_format(
         (999_999_999_999.6, Lang.ZH, "1万亿"),
         (9_999.5, Lang.ZH, "9999.5"),  # no scale at all: its half kept
         (99_999_999.4, Lang.ZH, "9999.9999万"),
+        (999_999_999_999.5, Lang.ZH, "1万亿"),  # a tie, rounded once for scale and digits
         (1515, Lang.ZH, "1515"),
         (15.981735, Lang.EN, "15.98"),
         (0.5, Lang.EN, "0.5"),

@@ -531,11 +531,12 @@ def format_number(value: float, lang: Lang, *, signed: bool = False) -> str:
             return sign + f"{magnitude:.2g}"
         return sign + _trimmed(magnitude, 1 - math.floor(math.log10(magnitude)), grouped=False)
     if lang is Lang.ZH:
-        # As many decimals as the scale has zeros, so whole numbers stay exact. A scale
-        # once the number, as the scale below would show it, reaches it: 1亿, not 10000万.
+        # A scale shows whole units: as many decimals as it has zeros. It applies once
+        # the number, as the scale below would show it, reaches it: 1亿, not 10000万.
+        whole = round(magnitude)
         for digits, word, below in _ZH_SCALES:
             if round(magnitude, below) >= 10**digits:
-                return sign + _trimmed(magnitude / 10**digits, digits, grouped=False) + word
+                return sign + _trimmed(whole / 10**digits, digits, grouped=False) + word
         return sign + _trimmed(magnitude, 2, grouped=False)
     return sign + _trimmed(magnitude, 2, grouped=True)
 
