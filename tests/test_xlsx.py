@@ -8,6 +8,7 @@ import os
 import pty
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -202,13 +203,19 @@ def test_a_text_too_long_for_a_cell_is_refused_not_cut() -> None:
     assert book.worksheets[0]["A3"].value == longest
     with pytest.raises(OutputError, match='column "name" of row 3 has 32,768; expected CSV'):
         xlsx_workbook(small_view(["a", longest + "!"]), Lang.EN)
+    with pytest.raises(OutputError, match="row 2 has 32,768"):  # 𠀀 is two UTF-16 units
+        xlsx_workbook(small_view(["𠀀" * (spreadsheet.XLSX_CELL // 2 + 1)]), Lang.EN)
+    titled = small_view(["a"])
+    with pytest.raises(OutputError, match="the Title of the About sheet has 40,000"):
+        xlsx_workbook(replace(titled, title="t" * 40_000), Lang.EN)
 
 
-def test_a_workbook_is_not_written_to_a_terminal() -> None:
+@pytest.mark.parametrize("output", [[], ["-o", "/dev/stdout"]])
+def test_a_workbook_is_not_written_to_a_terminal(output: list[str]) -> None:
     leader, follower = pty.openpty()
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "laborstats", "summary", "--format", "xlsx"],
+            [sys.executable, "-m", "laborstats", "summary", "--format", "xlsx", *output],
             stdout=follower,
             stderr=subprocess.PIPE,
             text=True,

@@ -47,6 +47,7 @@ def xlsx_workbook(view: View, lang: Lang) -> bytes:
             f"a sheet holds at most {XLSX_ROWS:,} rows and this result has {len(frame):,}",
             expected="--format csv, or fewer rows (--programme, a metric, --year)",
         )
+    about = _about_lines(view, lang)  # checked before the workbook is begun
     # The first description of a column wins: the table's, then the extra ones.
     described = {column.key: column for column in reversed([*view.columns, *view.formats])}
     units = view.frame["unit"].tolist() if "unit" in view.frame.columns else [""] * len(frame)
@@ -68,7 +69,7 @@ def xlsx_workbook(view: View, lang: Lang) -> bytes:
     sheet.append([_bold(sheet, str(name)) for name in frame.columns])
     for row in zip(*columns, strict=True):
         sheet.append([_cell(sheet, value, number_format) for value, number_format in row])
-    _about(book.create_sheet("说明" if lang is Lang.ZH else "About"), view, lang)
+    _about(book.create_sheet(_about_name(lang)), about)
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()
@@ -77,19 +78,23 @@ def xlsx_workbook(view: View, lang: Lang) -> bytes:
 def _check_lengths(name: str, cells: list[tuple[_Value, str | None]]) -> None:
     """Refuse a text longer than a cell holds: a spreadsheet would cut it."""
     for row, (value, _) in enumerate(cells, start=2):
-        if isinstance(value, str) and len(value) > XLSX_CELL:
-            raise OutputError(
-                f'a cell holds at most {XLSX_CELL:,} characters; column "{name}" of row {row} '
-                f"has {len(value):,}",
-                expected="CSV, which keeps every character",
-            )
+        if isinstance(value, str):
+            _check_length(value, f'column "{name}" of row {row}')
 
 
-def _about(sheet: WriteOnlyWorksheet, view: View, lang: Lang) -> None:
-    """The title, the caption (dataset, sources, marks) and the notes, a line a row."""
+def _check_length(text: str, where: str) -> None:
+    # Counted as spreadsheets count, in UTF-16 units: 𠀀 is two.
+    if len(text) > XLSX_CELL // 2 and (units := len(text.encode("utf-16-le")) // 2) > XLSX_CELL:
+        raise OutputError(
+            f"a cell holds at most {XLSX_CELL:,} characters; {where} has {units:,}",
+            expected="CSV, which keeps every character",
+        )
+
+
+def _about_lines(view: View, lang: Lang) -> list[tuple[str, str]]:
+    """What the second sheet says, by label: the title, the caption (dataset, sources,
+    marks) and the notes, a line each, each checked to fit its cell."""
     zh = lang is Lang.ZH
-    _set_width(sheet, 1, 12)
-    _set_width(sheet, 2, 100)
     lines = [
         ("标题" if zh else "Title", view.title),
         *(("说明" if zh else "Notes", line) for line in view.full_caption.split("\n") if line),
@@ -102,6 +107,19 @@ def _about(sheet: WriteOnlyWorksheet, view: View, lang: Lang) -> None:
         ),
         ("生成" if zh else "Made by", f"laborstats {__version__}"),
     ]
+    for label, text in lines:
+        _check_length(text, f"the {label} of the {_about_name(lang)} sheet")
+    return lines
+
+
+def _about_name(lang: Lang) -> str:
+    return "说明" if lang is Lang.ZH else "About"
+
+
+def _about(sheet: WriteOnlyWorksheet, lines: list[tuple[str, str]]) -> None:
+    """The lines of _about_lines, a row each."""
+    _set_width(sheet, 1, 12)
+    _set_width(sheet, 2, 100)
     for label, text in lines:
         cell = _cell(sheet, text.translate(_NOT_IN_XML), None)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
