@@ -463,6 +463,32 @@ def test_output_keeps_a_link_and_the_file_mode(runner: CliRunner, tmp_path: Path
     assert target.stat().st_mode & 0o777 == 0o600
 
 
+def test_output_to_dev_stdout_goes_where_standard_output_goes(tmp_path: Path) -> None:
+    log = tmp_path / "log.txt"
+    log.write_text("kept\n", encoding="utf-8")
+    with log.open("ab") as appended:  # >> log.txt
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "laborstats",
+                "summary",
+                "-p",
+                "aid",
+                "-f",
+                "csv",
+                "-o",
+                "/dev/stdout",
+            ],
+            stdout=appended,
+            stderr=subprocess.PIPE,
+            env=ENVIRONMENT,
+            check=False,
+        )
+    assert result.returncode == 0, result.stderr
+    assert log.read_text(encoding="utf-8").startswith("kept\nyear,programme,")
+
+
 @pytest.mark.parametrize(
     ("option", "written"), [("-o", b"year,region,entity,"), ("--rejects", b"file,line,column,")]
 )
@@ -1366,6 +1392,47 @@ def test_no_result_is_written_over_a_file_of_the_dataset(
         assert (code, out) == (2, ""), args
         assert "is a file of the dataset; name another file" in err
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+
+
+def test_other_files_beside_the_dataset_may_be_written_again(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    folder = copy_of_bundled(tmp_path)
+    for _ in range(2):  # the first run's files are no part of the dataset the second reads
+        assert run_cli(runner, "summary", "-d", str(folder), "-o", str(folder / "s.csv"))[0] == 0
+        target = folder / "all.parquet"
+        assert runner.invoke(app, ["convert", str(folder), str(target)]).exit_code == 0
+    parquet = tmp_path / "parquet"
+    parquet.mkdir()
+    (folder / "all.parquet").rename(parquet / "all.parquet")
+    code, _, err = run_cli(runner, "convert", str(parquet), str(parquet / "more.parquet"))
+    assert code == 2
+    assert "more.parquet would join the dataset's Parquet files" in err
+
+
+def test_no_result_is_written_over_a_file_a_data_package_names(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    folder = copy_of_bundled(tmp_path)
+    shared = tmp_path / "shared.csv"
+    (folder / "outcomes.csv").rename(shared)
+    package = {"resources": [{"name": "outcomes", "path": "../shared.csv"}]}
+    (folder / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    before = shared.read_bytes()
+    for command in (["summary"], ["report", "-f", "markdown"]):
+        code, _, err = run_cli(runner, *command, "-d", str(folder), "-o", str(shared))
+        assert code == 2
+        assert "shared.csv is a file of the dataset" in err
+    assert shared.read_bytes() == before
+
+
+def test_extract_never_writes_over_its_report(runner: CliRunner, tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text("2024年，庆阳市技能人才总量达15.24万人。\n", encoding="utf-8")
+    code, _, err = run_cli(runner, "extract", str(report), "-f", "csv", "-o", str(report))
+    assert code == 2
+    assert "report.txt is the report; name another file" in err
+    assert report.read_text(encoding="utf-8").startswith("2024年")
 
 
 def test_excel_keeps_negative_changes_as_numbers(runner: CliRunner) -> None:

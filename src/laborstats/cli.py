@@ -209,6 +209,7 @@ class Streams:
         return None if self.output is None or str(self.output) == "-" else self.output
 
     def _check_usage(self) -> None:
+        from laborstats.output import is_terminal
         from laborstats.render import BINARY_FORMATS, resolve_format
 
         output = self._output()
@@ -231,7 +232,8 @@ class Streams:
                 param_hint="'--output'",
             )
         chosen = resolve_format(self.output_format, output, sys.stdout.isatty())
-        if chosen in BINARY_FORMATS and output is None and sys.stdout.isatty():
+        to_terminal = sys.stdout.isatty() if output is None else is_terminal(output)
+        if chosen in BINARY_FORMATS and to_terminal:
             raise typer.BadParameter(
                 f"{chosen.value} is a file, not text for a terminal: give -o FILE.{chosen.value} "
                 "or redirect standard output to a file",
@@ -257,11 +259,21 @@ def _check_not_read(data: str | None, written: dict[str, Path | None]) -> None:
     paths = {option: path for option, path in written.items() if path is not None}
     if not paths:
         return
-    read = dataset_files(data)
+    read, parquet_folder = dataset_files(data)
     for hint, path in paths.items():
         if any(_same_file(path, file) for file in read):
             raise typer.BadParameter(
                 f"{path} is a file of the dataset; name another file", param_hint=hint
+            )
+        if (
+            parquet_folder is not None
+            and path.suffix.lower() == ".parquet"
+            and parquet_folder.resolve() in path.resolve().parents
+        ):
+            raise typer.BadParameter(
+                f"{path} would join the dataset's Parquet files; name a file outside "
+                f"{parquet_folder}",
+                param_hint=hint,
             )
 
 
@@ -1212,6 +1224,11 @@ def extract(
         raise typer.BadParameter(
             "standard input cannot be both the report and --data", param_hint="REPORT"
         )
+    output = streams.output
+    if report_text != "-" and output is not None and _same_file(Path(report_text), output):
+        raise typer.BadParameter(
+            f"{output} is the report; name another file", param_hint="'--output'"
+        )
     where = "standard input" if report_text == "-" else report_text
     text = read_text(report_text, streams.encoding)
     clean = strip_injected_text(text, keep=_names(keep, "--keep") or ())
@@ -1356,6 +1373,7 @@ def report(
         raise typer.BadParameter(
             f"{rejects} is the output; name another file", param_hint="'--rejects'"
         )
+    _check_not_read(data, {"'--output'": output if to_file else None})
     streams = Streams(data, encoding, skip_bad_rows, rejects, OutputFormat.AUTO, None, False)
     dataset = streams.load()
     document = build_report(dataset, year=year, lang=lang, sort=sort, left_out=left_out)

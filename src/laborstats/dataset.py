@@ -179,22 +179,32 @@ def load_dataset(
     )
 
 
-def dataset_files(data: str | None) -> list[Path]:
-    """The files a load of ``data`` (as load_dataset takes it) may read: no result may be
-    written over one."""
+def dataset_files(data: str | None) -> tuple[list[Path], Path | None]:
+    """The files a load of ``data`` (as load_dataset takes it) reads, and the folder of
+    Parquet files it reads, if it does (a Parquet file put there is read too): no
+    result may be written over, or into, them."""
+    if data == STDIN:
+        return [], None
     if not data:
         folder = bundled_data_path()
     elif data.startswith(EXAMPLE_PREFIX):
         folder = bundled_data_path() / "examples" / data.removeprefix(EXAMPLE_PREFIX)
-    elif data == STDIN:
-        return []
     else:
         folder = Path(data)
         if folder.name == DATAPACKAGE and folder.is_file():
             folder = folder.parent
-        elif folder.is_file():
-            return [folder, folder.parent / METRICS.path]
-    return [Path(root) / name for root, _, names in os.walk(folder) for name in names]
+        files = _parquet_files(folder)
+        if files:
+            return files, folder if folder.is_dir() else None
+        if folder.is_file():
+            return [folder, folder.parent / METRICS.path], None
+    package_path = folder / DATAPACKAGE
+    try:
+        resources = _resources(_read_datapackage(package_path), package_path)
+    except LaborstatsError:  # the load says what is wrong
+        resources = {}
+    tables = [folder / resources.get(table.name, (table.path, None))[0] for table in TABLES]
+    return [package_path, *tables], None
 
 
 def example_names() -> list[str]:

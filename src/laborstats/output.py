@@ -56,8 +56,14 @@ def write_atomically(path: Path, text: Written) -> None:
 
     Readers see the old file or the whole new one, never a part; an existing
     file survives any failure before the rename. What is not a file to replace
-    (a device such as /dev/null, a named pipe, /dev/stdout) is written to as it is.
+    (a device such as /dev/null, a named pipe) is written to as it is, and
+    /dev/stdout, /dev/stderr or /dev/fd/N through the open file they name: where
+    standard output goes to a file, ``>> log`` appends to it, as a shell would.
     """
+    descriptor = _descriptor(path)
+    if descriptor is not None:
+        _write_to(descriptor, text, path)
+        return
     if _is_stream(path):
         _write_through(path, text)
         return
@@ -98,5 +104,49 @@ def _write_through(path: Path, text: Written) -> None:
         with path.open("wb") as stream:
             for part in _parts(text):
                 stream.write(part)
+    except OSError as error:
+        raise OutputError(f"cannot write: {error.strerror or error}", where=str(path)) from None
+
+
+def is_terminal(path: Path) -> bool:
+    """Whether writing to ``path`` (such as /dev/stdout or /dev/tty) reaches a terminal."""
+    descriptor = _descriptor(path)
+    if descriptor is not None:
+        return os.isatty(descriptor)
+    try:
+        if not stat.S_ISCHR(path.stat().st_mode):
+            return False
+        descriptor = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        return os.isatty(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+_STANDARD_STREAMS = {"/dev/stdout": 1, "/dev/stderr": 2}
+_DESCRIPTOR_FOLDERS = (Path("/dev/fd"), Path("/proc/self/fd"))
+
+
+def _descriptor(path: Path) -> int | None:
+    """The open file descriptor ``path`` names (/dev/stdout, /dev/fd/3…), if it names one."""
+    if str(path) in _STANDARD_STREAMS:
+        return _STANDARD_STREAMS[str(path)]
+    if path.parent in _DESCRIPTOR_FOLDERS and path.name.isdigit():
+        return int(path.name)
+    return None
+
+
+def _write_to(descriptor: int, text: Written, path: Path) -> None:
+    """Write ``text`` through the open file ``descriptor``, where it stands: opened again
+    by its name, a file would be emptied first."""
+    sys.stdout.flush()
+    try:
+        with os.fdopen(os.dup(descriptor), "wb") as stream:
+            for part in _parts(text):
+                stream.write(part)
+    except BrokenPipeError:
+        raise
     except OSError as error:
         raise OutputError(f"cannot write: {error.strerror or error}", where=str(path)) from None
