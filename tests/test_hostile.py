@@ -500,6 +500,8 @@ def test_a_stray_quote_is_one_bad_row_when_skipping(outcomes_csv: Callable[[str]
         ("9007199254740993", "too large to hold exactly"),
         ("9007199254740992", "too large to hold exactly"),
         ("-1e400", "too large to hold exactly"),
+        ("1e20元", "too large to hold exactly"),
+        ("100000000万亿", "too large to hold exactly"),
         ("1e-400", "not a figure"),
     ],
 )

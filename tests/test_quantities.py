@@ -6,11 +6,12 @@ import math
 from decimal import Decimal
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from laborstats.quantities import parse_quantities
+from laborstats.quantities import parse_figures, parse_quantities
 from laborstats.render import Lang, format_figure, is_missing
 from laborstats.vocabulary import QUALIFIERS
 
@@ -121,6 +122,16 @@ def test_formatting_for_people_then_parsing_gives_the_value_back(
 @pytest.mark.parametrize("cell", ["10²", "1e20", "-1e16", "12345678901234567"])
 def test_rejects_superscripts_and_numbers_beyond_exact_floats(cell: str) -> None:
     assert not parse_one(cell)[2]
+
+
+def test_says_which_cells_are_refused_for_their_size_alone() -> None:
+    cells = ["1e20", "1e20元", "约1e20", "100000000万亿", "9,007,199,254,740,993", "-1e400"]
+    others = ["9007199254740991", "1e-400", "inf", "abc", "近110多", "", "15.24万"]
+    parsed = parse_quantities(pd.Series([*cells, *others], dtype="str"))
+    assert parsed["too_large"].tolist() == [True] * len(cells) + [False] * len(others)
+    assert not parsed["valid"][: len(cells)].any()
+    typed = parse_figures(pa.array([2.0**53, -(2.0**60), 1.0, float("nan")]))
+    assert typed.too_large.tolist() == [True, True, False, False]
 
 
 def test_says_where_a_percent_sign_was_written() -> None:

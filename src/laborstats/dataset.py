@@ -55,7 +55,7 @@ from laborstats.formula import (
     parse_formula,
     parse_rule,
 )
-from laborstats.quantities import EXAMPLES, LARGEST, parse_quantities
+from laborstats.quantities import EXAMPLES, parse_quantities
 from laborstats.schema import METRICS, OUTCOMES, PERIOD, RULES, STUDIOS, TABLES, Table
 from laborstats.stats.checks import ERROR, first_error, value_problems
 from laborstats.stats.derived import derivation_metrics
@@ -1595,13 +1595,10 @@ class _Checker:
         parsed = parse_quantities(pd.concat([self.frame[name] for name in columns]))
         each = [parsed.iloc[rows * at : rows * (at + 1)] for at in range(len(columns))]
         for name, figures in zip(columns, each, strict=True):
-            invalid = ~figures["valid"]
-            # A number refused for its size is one: say so (1e20 is no typing slip; inf is).
-            cells = self.frame[name].where(invalid)
-            size = pd.to_numeric(cells, errors="coerce").abs()
-            too_large = invalid & (size >= LARGEST) & cells.str.contains("[0-9]", na=False)
+            # A number refused for its size is one: say so (1e20 is no typing slip).
+            too_large = figures["too_large"]
             self.fail_first(too_large, name, "too large to hold exactly", _LARGEST_WRITTEN)
-            self.fail_first(invalid & ~too_large, name, "not a figure", EXAMPLES)
+            self.fail_first(~figures["valid"] & ~too_large, name, "not a figure", EXAMPLES)
         return each
 
     def unique(self, key: tuple[str, ...], problem: str) -> None:

@@ -90,6 +90,7 @@ class Figures(NamedTuple):
     qualifier: np.ndarray  # int8 position in QUALIFIERS; -1 where missing or not a figure
     valid: np.ndarray  # bool
     percent: np.ndarray  # bool: written with %
+    too_large: np.ndarray  # bool: a number, not valid for its size alone (±2**53 or more)
 
 
 def parse_quantities(cells: pd.Series) -> pd.DataFrame:
@@ -98,9 +99,10 @@ def parse_quantities(cells: pd.Series) -> pd.DataFrame:
     Returns a frame on the same index with ``value`` (float, base units,
     percent as percent points), ``qualifier`` (exact, approx, at_least,
     at_most; missing where the cell is empty), ``valid`` (False where the
-    cell is not a figure, is ±2**53 or more, or so small it reads as 0) and
-    ``percent`` (written with %). Missing cells (blank, —, N/A, 不详…) are
-    valid with a missing value, never zero.
+    cell is not a figure, is ±2**53 or more, or so small it reads as 0),
+    ``percent`` (written with %) and ``too_large`` (±2**53 or more, which is
+    why it is not valid). Missing cells (blank, —, N/A, 不详…) are valid with
+    a missing value, never zero.
     """
     figures = parse_figures(_arrow_strings(cells))
     qualifier = np.array([*QUALIFIERS, None], dtype=object)[figures.qualifier]
@@ -110,6 +112,7 @@ def parse_quantities(cells: pd.Series) -> pd.DataFrame:
             "qualifier": pd.array(qualifier, dtype="str"),
             "valid": figures.valid,
             "percent": figures.percent,
+            "too_large": figures.too_large,
         },
         index=cells.index,
     )
@@ -131,6 +134,7 @@ def parse_figures(cells: pa.Array | pa.ChunkedArray) -> Figures:
             qualifier=np.where(ok, _CODE[EXACT], -1).astype("int8"),
             valid=ok | np.isnan(number),
             percent=np.zeros(len(number), dtype=bool),
+            too_large=~ok & ~np.isnan(number),
         )
     if isinstance(cells, pa.Array):
         cells = pa.chunked_array([cells])
@@ -153,6 +157,7 @@ def parse_figures(cells: pa.Array | pa.ChunkedArray) -> Figures:
         )
     with np.errstate(invalid="ignore"):
         plain_ok = (np.abs(plain) < LARGEST) & ~zero_read  # NaN where not plain
+        too_large = np.abs(plain) >= LARGEST
 
     value = np.where(plain_ok, plain, np.nan)
     qualifier = np.where(plain_ok, _CODE[EXACT], -1).astype("int8")
@@ -170,7 +175,8 @@ def parse_figures(cells: pa.Array | pa.ChunkedArray) -> Figures:
         qualifier[rest] = parsed.qualifier
         valid[rest] = parsed.valid
         percent[rest] = parsed.percent
-    return Figures(value, qualifier, valid, percent)
+        too_large[rest] = parsed.too_large
+    return Figures(value, qualifier, valid, percent, too_large)
 
 
 def _arrow_strings(cells: pd.Series) -> pa.ChunkedArray:
@@ -253,10 +259,13 @@ def _parse_written_figures(text: pa.ChunkedArray) -> Figures:
     ) & (np.sum(~np.isnan(stated), axis=0) > 1)
     code = np.where(np.isnan(first), _CODE[EXACT], first).astype("int64")
     vanished = (mantissa != 0) & (value == 0)  # 1e-400: too small to be kept
-    valid = has_digits & ~np.isnan(value) & (np.abs(value) < LARGEST) & ~conflicting & ~vanished
+    with np.errstate(invalid="ignore"):
+        too_large = has_digits & ~conflicting & (np.abs(value) >= LARGEST)
+    valid = has_digits & ~np.isnan(value) & ~too_large & ~conflicting & ~vanished
     return Figures(
         value=np.where(valid, value, np.nan),
         qualifier=np.where(valid, code, -1).astype("int8"),
         valid=valid,
         percent=present("percent") & valid,
+        too_large=too_large,
     )
