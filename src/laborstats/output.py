@@ -7,8 +7,9 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from laborstats.errors import OutputError
 
@@ -100,12 +101,7 @@ def _is_stream(path: Path) -> bool:
 
 def _write_through(path: Path, text: Written) -> None:
     """Write ``text`` to the device or pipe ``path`` as it comes."""
-    try:
-        with path.open("wb") as stream:
-            for part in _parts(text):
-                stream.write(part)
-    except OSError as error:
-        raise OutputError(f"cannot write: {error.strerror or error}", where=str(path)) from None
+    _write_into(lambda: path.open("wb"), text, path)
 
 
 def is_terminal(path: Path) -> bool:
@@ -142,8 +138,13 @@ def _write_to(descriptor: int, text: Written, path: Path) -> None:
     """Write ``text`` through the open file ``descriptor``, where it stands: opened again
     by its name, a file would be emptied first."""
     sys.stdout.flush()
+    _write_into(lambda: os.fdopen(os.dup(descriptor), "wb"), text, path)
+
+
+def _write_into(opened: Callable[[], BinaryIO], text: Written, path: Path) -> None:
+    """Write ``text`` to the stream ``opened`` gives, named ``path`` in errors."""
     try:
-        with os.fdopen(os.dup(descriptor), "wb") as stream:
+        with opened() as stream:
             for part in _parts(text):
                 stream.write(part)
     except BrokenPipeError:
