@@ -201,6 +201,11 @@ def test_resolve_format(
         (9_999.5, Lang.ZH, "9999.5"),  # no scale at all: its half kept
         (99_999_999.4, Lang.ZH, "9999.9999万"),
         (999_999_999_999.5, Lang.ZH, "1万亿"),  # a tie, rounded once for scale and digits
+        (12_086.5, Lang.ZH, "1.2087万"),  # 四舍五入, not to the even
+        (15_319.5, Lang.ZH, "1.532万"),
+        (-15_000.5, Lang.ZH, "-1.5001万"),
+        (float("inf"), Lang.ZH, "inf"),
+        (float("-inf"), Lang.EN, "-inf"),
         (1515, Lang.ZH, "1515"),
         (15.981735, Lang.EN, "15.98"),
         (0.5, Lang.EN, "0.5"),

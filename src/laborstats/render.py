@@ -516,8 +516,7 @@ def _json_strings(texts: pa.Array) -> pa.Array:
 _SYMBOLS_EN = {APPROX: "≈ ", AT_LEAST: "≥ ", AT_MOST: "≤ "}
 _PREFIXES_ZH = {APPROX: "约", AT_MOST: "不超过"}
 MISSING = "—"
-# The largest first; with the decimals of the number as the scale below shows it.
-_ZH_SCALES = ((12, "万亿", 0), (8, "亿", 0), (4, "万", 2))
+_ZH_SCALES = ((12, "万亿"), (8, "亿"), (4, "万"))  # the largest first
 
 
 def format_number(value: float, lang: Lang, *, signed: bool = False) -> str:
@@ -530,12 +529,13 @@ def format_number(value: float, lang: Lang, *, signed: bool = False) -> str:
         if magnitude < 1e-6:  # past six zeros, an exponent reads better
             return sign + f"{magnitude:.2g}"
         return sign + _trimmed(magnitude, 1 - math.floor(math.log10(magnitude)), grouped=False)
-    if lang is Lang.ZH:
-        # A scale shows whole units: as many decimals as it has zeros. It applies once
-        # the number, as the scale below would show it, reaches it: 1亿, not 10000万.
-        whole = round(magnitude)
-        for digits, word, below in _ZH_SCALES:
-            if round(magnitude, below) >= 10**digits:
+    if lang is Lang.ZH and math.isfinite(magnitude):
+        # A scale shows whole units, rounded half up (四舍五入): as many decimals as it
+        # has zeros. It applies once the number as shown reaches it: 1亿, not 10000万;
+        # 9,999.5 is shown as it is, with two decimals, and 9,999.996 as 1万.
+        whole = math.floor(magnitude + 0.5)
+        for digits, word in _ZH_SCALES:
+            if whole >= 10**digits and (digits > 4 or round(magnitude, 2) >= 10**digits):
                 return sign + _trimmed(whole / 10**digits, digits, grouped=False) + word
         return sign + _trimmed(magnitude, 2, grouped=False)
     return sign + _trimmed(magnitude, 2, grouped=True)
@@ -557,7 +557,7 @@ def format_figure(value: float, qualifier: str | None, unit: str, lang: Lang) ->
         return _PREFIXES_ZH.get(qualifier or "", "") + number
     if unit == "percent":
         return number + "以上"
-    scale = next((word for _, word, _ in _ZH_SCALES if number.endswith(word)), "")
+    scale = next((word for _, word in _ZH_SCALES if number.endswith(word)), "")
     if scale and "." not in number:
         return number.removesuffix(scale) + "余" + scale  # 8000余万
     return number + "余"  # 110余, 1.2万余
