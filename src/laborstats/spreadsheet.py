@@ -85,8 +85,9 @@ def _check_lengths(name: str, cells: list[tuple[_Value, str | None]]) -> None:
 def _check_length(text: str, where: str) -> None:
     # Counted as spreadsheets count, in UTF-16 units: 𠀀 is two.
     if len(text) > XLSX_CELL // 2 and (units := len(text.encode("utf-16-le")) // 2) > XLSX_CELL:
+        counted = "" if units == len(text) else " (a character beyond U+FFFF counts two)"
         raise OutputError(
-            f"a cell holds at most {XLSX_CELL:,} characters; {where} has {units:,}",
+            f"a cell holds at most {XLSX_CELL:,} characters; {where} has {units:,}{counted}",
             expected="CSV, which keeps every character",
         )
 
@@ -107,8 +108,8 @@ def _about_lines(view: View, lang: Lang) -> list[tuple[str, str]]:
         ),
         ("生成" if zh else "Made by", f"laborstats {__version__}"),
     ]
-    for label, text in lines:
-        _check_length(text, f"the {label} of the {_about_name(lang)} sheet")
+    for row, (_, text) in enumerate(lines, start=1):
+        _check_length(text, f"row {row} of the {_about_name(lang)} sheet")
     return lines
 
 
