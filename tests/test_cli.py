@@ -463,6 +463,28 @@ def test_output_keeps_a_link_and_the_file_mode(runner: CliRunner, tmp_path: Path
     assert target.stat().st_mode & 0o777 == 0o600
 
 
+def test_with_standard_output_closed_a_file_is_still_written(tmp_path: Path) -> None:
+    def run_closed(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "laborstats", "summary", "-p", "aid", "-f", "csv", *args],
+            stdout=None,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=ENVIRONMENT,
+            preexec_fn=lambda: os.close(1),  # >&-
+            check=False,
+        )
+
+    result = run_closed("-o", str(tmp_path / "out.csv"))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").startswith("year,programme,")
+    result = run_closed()
+    assert (result.returncode, result.stderr) == (
+        1,
+        "Error: standard output: cannot write: it is closed\n",
+    )
+
+
 def test_output_to_dev_stdout_goes_where_standard_output_goes(tmp_path: Path) -> None:
     log = tmp_path / "log.txt"
     log.write_text("kept\n", encoding="utf-8")
@@ -1408,6 +1430,30 @@ def test_other_files_beside_the_dataset_may_be_written_again(
     code, _, err = run_cli(runner, "convert", str(parquet), str(parquet / "more.parquet"))
     assert code == 2
     assert "more.parquet would join the dataset's Parquet files" in err
+    hidden = parquet / ".old" / "more.parquet"  # a hidden folder is never read
+    hidden.parent.mkdir()
+    assert runner.invoke(app, ["convert", str(parquet), str(hidden)]).exit_code == 0
+    for name in ("outcomes.csv", "datapackage.json", "metrics.csv"):  # a dataset folder's
+        code, _, err = run_cli(runner, "summary", "-d", str(parquet), "-o", str(parquet / name))
+        assert code == 2, name
+
+
+def test_no_result_is_written_over_the_metrics_beside_a_parquet_file(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    import pyarrow.csv as pa_csv  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    folder = copy_of_bundled(tmp_path)
+    texts = ["entity", "programme", "qualifier", "period", "basis", "source"]
+    options = pa_csv.ConvertOptions(column_types=dict.fromkeys(texts, "string"))
+    raw = tmp_path / "raw.parquet"  # not written by convert: nothing stored in it
+    pq.write_table(pa_csv.read_csv(folder / "outcomes.csv", convert_options=options), raw)
+    metrics = tmp_path / "metrics.csv"
+    shutil.copy(folder / "metrics.csv", metrics)
+    code, _, err = run_cli(runner, "summary", "-d", str(raw), "-f", "csv", "-o", str(metrics))
+    assert code == 2
+    assert "metrics.csv is a file of the dataset" in err
 
 
 def test_no_result_is_written_over_a_file_a_data_package_names(

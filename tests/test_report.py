@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import sys
 from html.parser import HTMLParser
@@ -141,6 +142,27 @@ def test_markdown_on_standard_output_leaves_the_charts_out_and_says_so(runner: C
     assert "![" not in out
     assert "Charts left out: Markdown on standard output" in out
     assert err.startswith("Note: Charts left out")
+
+
+def test_markdown_into_a_pipe_leaves_the_charts_out_and_keeps_those_beside(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    stale = tmp_path / "annual-charts" / "01-skills.svg"  # named as a chart is
+    stale.parent.mkdir()
+    stale.write_text("<svg/>", encoding="utf-8")
+    pipe = tmp_path / "annual.md"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        code, _, err = run(runner, "report", "-o", str(pipe))
+        text = b"".join(iter(lambda: os.read(reader, 1 << 16), b"")).decode("utf-8")
+    finally:
+        os.close(reader)
+    assert code == 0
+    assert "Charts left out: Markdown on standard output, or a pipe" in text
+    assert err.startswith("Note: Charts left out")
+    assert stale.read_text(encoding="utf-8") == "<svg/>"  # an earlier report's, left alone
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["annual-charts", "annual.md"]
 
 
 def test_without_matplotlib_the_report_is_written_and_says_charts_were_left_out(

@@ -66,7 +66,8 @@ def run() -> NoReturn:
         raise SystemExit(status)  # a profiler, or coverage, writes at the interpreter's end
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe, a closed stream
-            stream.flush()
+            if stream is not None:  # (closed before the start: >&-)
+                stream.flush()
     os._exit(status)
 
 

@@ -177,7 +177,7 @@ class Streams:
         chosen = (
             OutputFormat.CSV
             if self.excel
-            else resolve_format(self.output_format, output, sys.stdout.isatty())
+            else resolve_format(self.output_format, output, _stdout_is_terminal())
         )
         if view.note and chosen not in (OutputFormat.TABLE, OutputFormat.MARKDOWN):
             for line in view.note.splitlines():
@@ -186,7 +186,7 @@ class Streams:
             from laborstats.console import stdout_console
             from laborstats.render import TERMINAL_ROWS, first_rows
 
-            if sys.stdout.isatty():  # a file or a pipe gets every row
+            if _stdout_is_terminal():  # a file or a pipe gets every row
                 view = first_rows(view, TERMINAL_ROWS, lang)
             console = stdout_console()
             print_table(view, lang, console)
@@ -231,8 +231,8 @@ class Streams:
                 ".txt or .xlsx, or give --format",
                 param_hint="'--output'",
             )
-        chosen = resolve_format(self.output_format, output, sys.stdout.isatty())
-        to_terminal = sys.stdout.isatty() if output is None else is_terminal(output)
+        chosen = resolve_format(self.output_format, output, _stdout_is_terminal())
+        to_terminal = _stdout_is_terminal() if output is None else is_terminal(output)
         if chosen in BINARY_FORMATS and to_terminal:
             raise typer.BadParameter(
                 f"{chosen.value} is a file, not text for a terminal: give -o FILE.{chosen.value} "
@@ -250,11 +250,15 @@ class Streams:
         _check_not_read(self.data, {"'--output'": output, "'--rejects'": self.rejects})
 
 
+def _stdout_is_terminal() -> bool:
+    return sys.stdout is not None and sys.stdout.isatty()  # (closed: None)
+
+
 def _check_not_read(data: str | None, written: dict[str, Path | None]) -> None:
     """Refuse to write over a file the dataset ``data`` is read from (``written``: each
     file to write, by its option): the result of a load is no dataset, and the rows it
     read would be lost."""
-    from laborstats.dataset import dataset_files
+    from laborstats.dataset import dataset_files, joins_parquet_files
 
     paths = {option: path for option, path in written.items() if path is not None}
     if not paths:
@@ -265,11 +269,7 @@ def _check_not_read(data: str | None, written: dict[str, Path | None]) -> None:
             raise typer.BadParameter(
                 f"{path} is a file of the dataset; name another file", param_hint=hint
             )
-        if (
-            parquet_folder is not None
-            and path.suffix.lower() == ".parquet"
-            and parquet_folder.resolve() in path.resolve().parents
-        ):
+        if parquet_folder is not None and joins_parquet_files(parquet_folder, path):
             raise typer.BadParameter(
                 f"{path} would join the dataset's Parquet files; name a file outside "
                 f"{parquet_folder}",
@@ -1348,11 +1348,12 @@ def report(
       laborstats report --data example:qingyang-counties -o counties.html
     """
     from laborstats.charts import charts_available
-    from laborstats.output import write_stdout
+    from laborstats.output import is_stream, write_stdout
     from laborstats.report import LeftOut, build_report, html_report, left_out_note, markdown_report
     from laborstats.views import set_aside_note
 
     to_file = output is not None and str(output) != "-"
+    streamed = not to_file or (output is not None and is_stream(output))  # no charts beside
     chosen = report_format
     if chosen is None and to_file:
         assert output is not None
@@ -1367,7 +1368,7 @@ def report(
     left_out = None
     if not charts_available():
         left_out = LeftOut.NO_MATPLOTLIB
-    elif chosen is ReportFormat.MARKDOWN and not to_file:
+    elif chosen is ReportFormat.MARKDOWN and streamed:
         left_out = LeftOut.STANDARD_OUTPUT
     if rejects is not None and to_file and output is not None and _same_file(rejects, output):
         raise typer.BadParameter(
@@ -1386,7 +1387,8 @@ def report(
     if not to_file or output is None:
         write_stdout(text)
     else:
-        _write_report(output, text, charts, charts_beside=chosen is ReportFormat.MARKDOWN)
+        beside = chosen is ReportFormat.MARKDOWN and not streamed
+        _write_report(output, text, charts, charts_beside=beside)
     notes = [left_out_note(left_out, lang) if left_out else ""]
     notes.append(set_aside_note(dataset.rejected, None if rejects is None else str(rejects), lang))
     for note in filter(None, notes):

@@ -194,8 +194,11 @@ def dataset_files(data: str | None) -> tuple[list[Path], Path | None]:
         if folder.name == DATAPACKAGE and folder.is_file():
             folder = folder.parent
         files = _parquet_files(folder)
+        if files and folder.is_dir():  # a dataset's files there would make it one
+            dataset = [folder / name for name in (DATAPACKAGE, OUTCOMES.path, METRICS.path)]
+            return [*files, *dataset], folder
         if files:
-            return files, folder if folder.is_dir() else None
+            return [*files, folder.parent / METRICS.path], None
         if folder.is_file():
             return [folder, folder.parent / METRICS.path], None
     package_path = folder / DATAPACKAGE
@@ -890,6 +893,17 @@ def _read_datapackage(path: Path) -> dict[str, Any]:
 
 
 # --- Parquet ---------------------------------------------------------------------------
+
+
+def joins_parquet_files(folder: Path, path: Path) -> bool:
+    """Whether a Parquet file written at ``path`` would be read with the Parquet files of
+    ``folder`` (see _parquet_files)."""
+    try:
+        inside = path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    hidden = any(part.startswith(".") for part in inside.parts[:-1])
+    return path.suffix.lower() == ".parquet" and not hidden
 
 
 def _parquet_files(path: Path) -> list[Path]:

@@ -30,6 +30,8 @@ def write_stdout(text: Written) -> None:
     not yet made are never made); any other failure, such as a full disk,
     is an OutputError.
     """
+    if sys.stdout is None:  # closed (>&-)
+        raise OutputError("cannot write: it is closed", where="standard output")
     try:
         for part in _parts(text):
             sys.stdout.buffer.write(part)
@@ -90,6 +92,12 @@ def write_atomically(path: Path, text: Written) -> None:
         raise
 
 
+def is_stream(path: Path) -> bool:
+    """Whether ``path`` names no file to replace: an open descriptor (/dev/stdout…), or
+    something there that is neither a file nor a folder (a device, a named pipe)."""
+    return _descriptor(path) is not None or _is_stream(path)
+
+
 def _is_stream(path: Path) -> bool:
     """Whether ``path`` (its links followed) is there and neither a file nor a folder."""
     try:
@@ -137,7 +145,8 @@ def _descriptor(path: Path) -> int | None:
 def _write_to(descriptor: int, text: Written, path: Path) -> None:
     """Write ``text`` through the open file ``descriptor``, where it stands: opened again
     by its name, a file would be emptied first."""
-    sys.stdout.flush()
+    if sys.stdout is not None:  # (closed: None)
+        sys.stdout.flush()
     _write_into(lambda: os.fdopen(os.dup(descriptor), "wb"), text, path)
 
 

@@ -142,8 +142,8 @@ _WORDS = {
         "formula": "How",
         "charts_none": "Charts left out: matplotlib is not installed "
         '(pip install "laborstats[charts]").',
-        "charts_stdout": "Charts left out: Markdown on standard output has no place for chart "
-        "files (give -o report.md, or write HTML).",
+        "charts_stdout": "Charts left out: Markdown on standard output, or a pipe, has no "
+        "place for chart files (give -o report.md, or write HTML).",
         "no_cjk_font": "The charts' Chinese text is drawn with the reader's fonts "
         "(no Chinese font was found where the report was made).",
         "ranked": "Ranked by {column}.",
@@ -171,7 +171,7 @@ _WORDS = {
         "notes": "注释",
         "formula": "推算方式",
         "charts_none": '未附图表：未安装 matplotlib（pip install "laborstats[charts]"）。',
-        "charts_stdout": "未附图表：输出到标准输出的 Markdown 无法附带图表文件"
+        "charts_stdout": "未附图表：输出到标准输出或管道的 Markdown 无法附带图表文件"
         "（请用 -o report.md，或输出 HTML）。",
         "no_cjk_font": "生成报告的机器上没有中文字体，图表中的中文由阅读者的字体显示。",
         "ranked": "按{column}排序。",
