@@ -282,6 +282,8 @@ def test_the_yearly_rows_of_the_series_shown_stay_coded(data: str | None) -> Non
     shown = series_with_change(growth_summary(every_year))
     kept = yearly_of(every_year, shown)
     assert is_coded(kept["region"])
+    many = len(every_year["source"].cat.categories) > len(kept)  # quotes: text (see yearly_of)
+    assert is_coded(kept["source"]) != many
     keys = shown[["metric", "region", "entity"]].drop_duplicates()
     pd.testing.assert_frame_equal(as_texts(kept), as_texts(every_year).merge(keys))
     assert (len(kept) < len(every_year)) == (data is None)  # the bundled: single years too

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from laborstats.codes import appended, as_codes, as_texts, narrowest
+from laborstats.codes import appended, as_codes, as_texts, is_coded, narrowest
 from laborstats.errors import SelectionError
 from laborstats.stats.groups import groups_of
 from laborstats.stats.qualifiers import difference_qualifier
@@ -123,12 +123,20 @@ def growth_table(
 
 def yearly_of(yearly: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
     """The rows of ``yearly`` (as :func:`yearly_series` makes them, coded) of each metric,
-    region and entity in ``summary``, still coded: every renderer writes codes as their
-    texts (1.7M rows made text took 0.5 GB at 10M rows, as much again to join them)."""
+    region and entity in ``summary``, still coded (but quotes, see below): every renderer
+    writes codes as their texts (1.7M rows made text took 0.5 GB at 10M rows, as much
+    again to join them)."""
     keys = ["metric", "region", "entity"]
     series = pd.MultiIndex.from_frame(as_texts(yearly[keys]))
-    kept = series.isin(pd.MultiIndex.from_frame(summary[keys]))
-    return yearly[kept].reset_index(drop=True)
+    kept = yearly[series.isin(pd.MultiIndex.from_frame(summary[keys]))].reset_index(drop=True)
+    # But texts more than the rows (quotes, each its own) as text: a renderer takes a
+    # slice's texts from every one, 10 s for 1.7M rows of 10M quotes.
+    many = [
+        name
+        for name in kept.columns
+        if is_coded(kept[name]) and len(kept[name].cat.categories) > len(kept)
+    ]
+    return as_texts(kept, many)
 
 
 def _named(outcomes: pd.DataFrame, names: list[str] | None) -> pd.DataFrame:
