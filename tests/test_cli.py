@@ -478,11 +478,11 @@ def test_with_standard_output_closed_a_file_is_still_written(tmp_path: Path) -> 
     result = run_closed("-o", str(tmp_path / "out.csv"))
     assert (result.returncode, result.stderr) == (0, "")
     assert (tmp_path / "out.csv").read_text(encoding="utf-8").startswith("year,programme,")
-    result = run_closed()
-    assert (result.returncode, result.stderr) == (
-        1,
-        "Error: standard output: cannot write: it is closed\n",
-    )
+    for closed in (run_closed(), run_closed("-f", "table")):  # (the last -f wins)
+        assert (closed.returncode, closed.stderr) == (
+            1,
+            "Error: standard output: cannot write: it is closed\n",
+        )
 
 
 def test_output_to_dev_stdout_goes_where_standard_output_goes(tmp_path: Path) -> None:
@@ -1430,6 +1430,10 @@ def test_other_files_beside_the_dataset_may_be_written_again(
     code, _, err = run_cli(runner, "convert", str(parquet), str(parquet / "more.parquet"))
     assert code == 2
     assert "more.parquet would join the dataset's Parquet files" in err
+    all_suffix = str(parquet / ".parquet")  # read too
+    code, _, err = run_cli(runner, "summary", "-d", str(parquet), "-f", "csv", "-o", all_suffix)
+    assert code == 2
+    assert "would join the dataset's Parquet files" in err
     hidden = parquet / ".old" / "more.parquet"  # a hidden folder is never read
     hidden.parent.mkdir()
     assert runner.invoke(app, ["convert", str(parquet), str(hidden)]).exit_code == 0

@@ -205,6 +205,7 @@ def test_resolve_format(
         (15_319.5, Lang.ZH, "1.532万"),
         (-15_000.5, Lang.ZH, "-1.5001万"),
         (float("inf"), Lang.ZH, "inf"),
+        (2**52 + 1, Lang.ZH, "4503.599627370497万亿"),  # whole, where + 0.5 is inexact
         (float("-inf"), Lang.EN, "-inf"),
         (1515, Lang.ZH, "1515"),
         (15.981735, Lang.EN, "15.98"),

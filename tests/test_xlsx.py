@@ -203,6 +203,10 @@ def test_a_text_too_long_for_a_cell_is_refused_not_cut() -> None:
     assert book.worksheets[0]["A3"].value == longest
     with pytest.raises(OutputError, match='column "name" of row 3 has 32,768; expected CSV'):
         xlsx_workbook(small_view(["a", longest + "!"]), Lang.EN)
+    with pytest.raises(OutputError, match="has 32,769; expected"):  # too long either way
+        xlsx_workbook(small_view(["a", longest + "𠀀"]), Lang.EN)
+    with pytest.raises(OutputError, match='column "name" of row 3 has 32,768; expected CSV'):
+        xlsx_workbook(small_view(["a", longest + "!"]), Lang.EN)
     with pytest.raises(OutputError, match=r"row 2 has 32,768 \(a character beyond U\+FFFF"):
         xlsx_workbook(small_view(["𠀀" * (spreadsheet.XLSX_CELL // 2 + 1)]), Lang.EN)
     titled = small_view(["a"])

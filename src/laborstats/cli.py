@@ -184,7 +184,11 @@ class Streams:
                 typer.echo(f"Note: {line}", err=True)
         if output is None and chosen is OutputFormat.TABLE:
             from laborstats.console import stdout_console
+            from laborstats.errors import OutputError
             from laborstats.render import TERMINAL_ROWS, first_rows
+
+            if sys.stdout is None:  # closed (>&-): Rich would write nowhere, and say nothing
+                raise OutputError("cannot write: it is closed", where="standard output")
 
             if _stdout_is_terminal():  # a file or a pipe gets every row
                 view = first_rows(view, TERMINAL_ROWS, lang)

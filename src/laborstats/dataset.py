@@ -903,7 +903,7 @@ def joins_parquet_files(folder: Path, path: Path) -> bool:
     except ValueError:
         return False
     hidden = any(part.startswith(".") for part in inside.parts[:-1])
-    return path.suffix.lower() == ".parquet" and not hidden
+    return path.name.lower().endswith(".parquet") and not hidden  # .parquet alone too
 
 
 def _parquet_files(path: Path) -> list[Path]:

@@ -533,7 +533,8 @@ def format_number(value: float, lang: Lang, *, signed: bool = False) -> str:
         # A scale shows whole units, rounded half up (四舍五入): as many decimals as it
         # has zeros. It applies once the number as shown reaches it: 1亿, not 10000万;
         # 9,999.5 is shown as it is, with two decimals, and 9,999.996 as 1万.
-        whole = math.floor(magnitude + 0.5)
+        whole = math.floor(magnitude)
+        whole += magnitude - whole >= 0.5  # (magnitude + 0.5 is inexact from 2**52)
         for digits, word in _ZH_SCALES:
             if whole >= 10**digits and (digits > 4 or round(magnitude, 2) >= 10**digits):
                 return sign + _trimmed(whole / 10**digits, digits, grouped=False) + word

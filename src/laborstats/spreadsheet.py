@@ -85,7 +85,8 @@ def _check_lengths(name: str, cells: list[tuple[_Value, str | None]]) -> None:
 def _check_length(text: str, where: str) -> None:
     # Counted as spreadsheets count, in UTF-16 units: 𠀀 is two.
     if len(text) > XLSX_CELL // 2 and (units := len(text.encode("utf-16-le")) // 2) > XLSX_CELL:
-        counted = "" if units == len(text) else " (a character beyond U+FFFF counts two)"
+        beyond = len(text) <= XLSX_CELL  # too long only as a spreadsheet counts
+        counted = " (a character beyond U+FFFF counts two)" if beyond else ""
         raise OutputError(
             f"a cell holds at most {XLSX_CELL:,} characters; {where} has {units:,}{counted}",
             expected="CSV, which keeps every character",
