@@ -144,7 +144,8 @@ def _named(outcomes: pd.DataFrame, names: list[str] | None) -> pd.DataFrame:
     if names is None:
         return outcomes
     outcomes = outcomes[outcomes["metric"].isin(names)]
-    missing = [name for name in names if name not in set(outcomes["metric"])]
+    present = set(outcomes["metric"].unique())  # once, each name once: not every row a name
+    missing = [name for name in names if name not in present]
     if missing:
         raise SelectionError(
             f"no figures for {', '.join(missing)}",

@@ -40,7 +40,8 @@ def _check_rows(
 ) -> None:
     """Refuse metrics of ``names`` without a row among ``chosen``, saying which are derived:
     their figures are computed, never rows of the file."""
-    missing = [name for name in names if name not in set(chosen["metric"])]
+    present = set(chosen["metric"].unique())  # once, each name once: not every row a name
+    missing = [name for name in names if name not in present]
     if not missing:
         return
     formulas = set(metrics.loc[metrics["formula"] != "", "metric"])
